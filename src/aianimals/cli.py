@@ -1,0 +1,5 @@
+"""Command-line entry point; filled in below."""
+
+
+def main() -> None:
+    """Run the command-line interface."""

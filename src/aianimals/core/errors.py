@@ -1,0 +1,63 @@
+"""Domain errors. Each carries the HTTP status the API answers with."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a client can cause; the API maps it to a JSON 4xx."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(DomainError):
+    """The request is well-formed but its values are not acceptable."""
+
+    status_code = 422
+    code = "invalid_input"
+
+
+class Unauthorized(DomainError):
+    """Missing, unknown or expired credentials."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    """Authenticated, but not allowed to do this."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or is hidden from this user)."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request collides with existing state (a taken handle, say)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    """An upload over the configured size or pixel limits."""
+
+    status_code = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    """An upload that is not an image type we accept."""
+
+    status_code = 415
+    code = "unsupported_media_type"

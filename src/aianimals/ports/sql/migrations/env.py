@@ -1,0 +1,26 @@
+"""Alembic environment: the URL and connection come from `aianimals.ports.sql.migrate`."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from aianimals.ports.sql.tables import Base
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    message = "run migrations through `aianimals migrate`, which supplies a connection"
+    raise RuntimeError(message)
+_run(connection)

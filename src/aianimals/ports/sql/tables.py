@@ -1,0 +1,26 @@
+"""Imports every feature's tables so the metadata is complete (for migrations and tests)."""
+
+from __future__ import annotations
+
+from aianimals.access_logs.models import AccessLog, Impression
+from aianimals.animals.models import Animal
+from aianimals.categories.models import AnimalCategory, AnimalSubcategory
+from aianimals.likes.models import Like
+from aianimals.moderation.models import ModerationAudit, Violation, ViolationType
+from aianimals.ports.sql.base import Base
+from aianimals.users.models import AuthToken, User
+
+__all__ = [
+    "AccessLog",
+    "Animal",
+    "AnimalCategory",
+    "AnimalSubcategory",
+    "AuthToken",
+    "Base",
+    "Impression",
+    "Like",
+    "ModerationAudit",
+    "User",
+    "Violation",
+    "ViolationType",
+]

@@ -1,0 +1,49 @@
+"""Composition root of the API role: builds the container, mounts every router."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from aianimals.api.container import Container, build_container
+from aianimals.api.errors import install_error_handlers
+from aianimals.health.router import router as health_router
+from aianimals.settings import Settings
+from aianimals.users.router import router as user_router
+
+API_PREFIX = "/v0"
+
+
+def _v0_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    for feature_router in (health_router, user_router):
+        router.include_router(feature_router)
+    return router
+
+
+def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
+    """The ASGI app; `container` lets a caller (tests, `up`) share ports it built."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = container is None
+        app.state.container = container or build_container(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.container.close()
+
+    app = FastAPI(
+        title="AIAnimals",
+        version="0",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=f"{API_PREFIX}/redoc",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(_v0_router())
+    return app

@@ -1,0 +1,98 @@
+"""The one typed settings root. Only entrypoints build it; everything else receives it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# OWASP Password Storage Cheat Sheet, argon2id: m=19 MiB, t=2, p=1 is the minimum.
+OWASP_ARGON2_MEMORY_KIB = 19_456
+OWASP_ARGON2_TIME_COST = 2
+
+
+class DatabaseSettings(BaseModel):
+    """SQL store: a SQLite file by default, PostgreSQL for scale."""
+
+    url: str = "sqlite:///var/aianimals.db"
+    echo: bool = False
+    pool_size: int = Field(default=5, ge=1)
+
+
+class BlobSettings(BaseModel):
+    """Where uploaded and imported photos live."""
+
+    kind: Literal["local"] = "local"
+    root: Path = Path("var/blobs")
+    public_prefix: str = "/media"
+
+
+class AuthSettings(BaseModel):
+    """Password hashing and access tokens."""
+
+    token_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    argon2_memory_kib: int = OWASP_ARGON2_MEMORY_KIB
+    argon2_time_cost: int = OWASP_ARGON2_TIME_COST
+    argon2_parallelism: int = Field(default=1, ge=1)
+    allow_weak_hashing: bool = False
+    """Only test suites set this, to hash quickly; refused otherwise."""
+
+    @model_validator(mode="after")
+    def _refuse_weak_hashing(self) -> AuthSettings:
+        weak = (
+            self.argon2_memory_kib < OWASP_ARGON2_MEMORY_KIB
+            or self.argon2_time_cost < OWASP_ARGON2_TIME_COST
+        )
+        if weak and not self.allow_weak_hashing:
+            msg = (
+                "argon2 parameters below the OWASP minimum "
+                f"(m={OWASP_ARGON2_MEMORY_KIB} KiB, t={OWASP_ARGON2_TIME_COST})"
+            )
+            raise ValueError(msg)
+        return self
+
+
+class UploadSettings(BaseModel):
+    """Limits on posted photos."""
+
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_pixels: int = Field(default=40_000_000, gt=0)
+
+
+class ApiSettings(BaseModel):
+    """The HTTP role."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_page_size: int = Field(default=200, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+class DatasetSettings(BaseModel):
+    """Where the demo dataset is generated and imported from."""
+
+    directory: Path = Path("var/dataset")
+    seed: int = 20210521
+    password_workers: int = Field(default=0, ge=0)
+    """Processes that hash passwords on import; 0 means one per core."""
+
+
+class Settings(BaseSettings):
+    """Every setting of every role, read from `AIANIMALS_*` variables (nested with `__`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AIANIMALS_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    var_dir: Path = Path("var")
+    database: DatabaseSettings = DatabaseSettings()
+    blobs: BlobSettings = BlobSettings()
+    auth: AuthSettings = AuthSettings()
+    uploads: UploadSettings = UploadSettings()
+    api: ApiSettings = ApiSettings()
+    dataset: DatasetSettings = DatasetSettings()

@@ -1,0 +1,102 @@
+"""Shared fixtures: a migrated store (SQLite, or PostgreSQL when asked), a container, a client.
+
+Set AIANIMALS_TEST_DATABASE_URL to a PostgreSQL URL to run the suite against PostgreSQL;
+each run gets its own schema there, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from aianimals.api.container import Container, build_container
+from aianimals.ports.sql import migrate
+from aianimals.ports.sql.tables import Base
+from aianimals.roles.api import create_app
+from aianimals.settings import Settings
+from tests.factories import Factory
+
+TEST_DATABASE_URL = os.environ.get("AIANIMALS_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database for this test run."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(TEST_DATABASE_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_settings(database_url: str, root: Path) -> Settings:
+    """Settings for tests: fast (weak, test-only) password hashing, files under `root`."""
+    return Settings(
+        environment="test",
+        var_dir=root,
+        database={"url": database_url},
+        blobs={"root": root / "blobs"},
+        auth={"argon2_memory_kib": 64, "argon2_time_cost": 1, "allow_weak_hashing": True},
+        dataset={"directory": root / "dataset", "password_workers": 1},
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    """One container over a migrated store, shared by the run."""
+    container = build_container(make_settings(database_url, tmp_path_factory.mktemp("var")))
+    migrate.upgrade(container.database)
+    yield container
+    container.close()
+
+
+@pytest.fixture
+def container(migrated: Container, tmp_path: Path) -> Iterator[Container]:
+    """The shared container with per-test files; every table is emptied after the test."""
+    settings = make_settings(migrated.settings.database.url, tmp_path)
+    test_container = Container(
+        settings=settings,
+        database=migrated.database,
+        blobs=build_container(settings).blobs,
+        hasher=migrated.hasher,
+    )
+    yield test_container
+    with migrated.database.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def settings(container: Container) -> Settings:
+    """This test's settings."""
+    return container.settings
+
+
+@pytest.fixture
+def factory(container: Container) -> Iterator[Factory]:
+    """Builds rows for a test."""
+    with container.database.session() as session:
+        yield Factory(session, container.hasher)
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[TestClient]:
+    """An HTTP client against the API app."""
+    with TestClient(create_app(container.settings, container)) as test_client:
+        yield test_client
