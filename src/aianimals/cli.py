@@ -1,5 +1,94 @@
-"""Command-line entry point; filled in below."""
+"""`aianimals` — every role is a command. Commands build settings; nothing runs at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from aianimals.dataset.cli import app as dataset_app
+from aianimals.logs import configure_logging
+from aianimals.settings import Settings
+
+app = typer.Typer(
+    name="aianimals",
+    help="AIAnimals: pet-photo sharing with a machine-learning platform behind it.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(dataset_app, name="dataset", help="Generate the demo dataset.")
+
+HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
+PortOption = Annotated[int | None, typer.Option(help="Port to listen on.")]
+
+
+def _settings(host: str | None = None, port: int | None = None) -> Settings:
+    settings = Settings()
+    if host is not None:
+        settings.api.host = host
+    if port is not None:
+        settings.api.port = port
+    return settings
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Bring the SQL store's schema up to date."""
+    from aianimals.api.container import build_container
+    from aianimals.ports.sql import migrate as migrations
+
+    configure_logging()
+    container = build_container(_settings())
+    try:
+        migrations.upgrade(container.database, revision)
+    finally:
+        container.close()
+    backend = container.database.url.get_backend_name()
+    Console().print(f"[green]schema at {revision}[/green] ({backend})")
+
+
+@app.command("import")
+def import_(
+    directory: Annotated[
+        Path, typer.Argument(help="Directory of reference-format JSON files.", exists=True)
+    ],
+) -> None:
+    """Import a dataset in the reference format (idempotent; a second run adds nothing)."""
+    from aianimals.dataset.importer.command import run_import_cli
+
+    configure_logging()
+    console = Console()
+    report = run_import_cli(directory, _settings(), console)
+    if report.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def api(host: HostOption = None, port: PortOption = None) -> None:
+    """Serve the `/v0` API (the store must be migrated)."""
+    from aianimals.roles.api import serve
+
+    configure_logging()
+    serve(_settings(host, port))
+
+
+@app.command()
+def up(
+    host: HostOption = None,
+    port: PortOption = None,
+    demo: Annotated[bool, typer.Option(help="Generate and import the demo dataset once.")] = True,
+) -> None:
+    """Everything on one machine: migrate, load the demo dataset once, serve every role."""
+    from aianimals.roles.up import run_up
+
+    configure_logging()
+    run_up(_settings(host, port), Console(), demo=demo)
 
 
 def main() -> None:
-    """Run the command-line interface."""
+    """Entry point of the `aianimals` script."""
+    app()

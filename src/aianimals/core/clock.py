@@ -23,7 +23,7 @@ def parse_timestamp(value: str) -> datetime:
         "%Y-%m-%d %H:%M:%S",
     ):
         try:
-            return datetime.strptime(text, fmt)  # noqa: DTZ007 - the reference stores naive UTC
+            return datetime.strptime(text, fmt)
         except ValueError:
             continue
     msg = f"not a timestamp: {value!r}"

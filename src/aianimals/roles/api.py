@@ -47,3 +47,11 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     install_error_handlers(app)
     app.include_router(_v0_router())
     return app
+
+
+def serve(settings: Settings, container: Container | None = None) -> None:
+    """Run the API with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(settings, container)
+    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="info")

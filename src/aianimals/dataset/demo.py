@@ -1,0 +1,29 @@
+"""The demo dataset on first start: generate it once, import it once."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from aianimals.animals.service import AnimalService
+from aianimals.api.container import Container
+from aianimals.dataset.generator import generate_dataset
+from aianimals.dataset.importer.command import run_import_cli
+
+MARKER = "animal.json"
+
+
+def ensure_demo_dataset(container: Container, console: Console) -> None:
+    """Generate the demo files (unless present) and import them (unless already imported)."""
+    with container.database.session() as session:
+        if AnimalService(session).count() > 0:
+            console.print("demo dataset already imported")
+            return
+    settings = container.settings
+    directory = settings.dataset.directory
+    if not (directory / MARKER).exists():
+        console.print(f"generating the demo dataset into {directory} (seed {settings.dataset.seed})")
+        generate_dataset(directory, seed=settings.dataset.seed, console=console)
+    report = run_import_cli(directory, settings, console, container=container)
+    if report.failed:
+        msg = f"importing the demo dataset from {directory} failed"
+        raise RuntimeError(msg)
