@@ -6,8 +6,9 @@ from rich.console import Console
 
 from aianimals.animals.service import AnimalService
 from aianimals.api.container import Container
-from aianimals.dataset.generator import generate_dataset
+from aianimals.dataset.generator import GenerationOptions, generate_dataset
 from aianimals.dataset.importer.command import run_import_cli
+from aianimals.dataset.progress import step_progress
 
 MARKER = "animal.json"
 
@@ -21,8 +22,11 @@ def ensure_demo_dataset(container: Container, console: Console) -> None:
     settings = container.settings
     directory = settings.dataset.directory
     if not (directory / MARKER).exists():
-        console.print(f"generating the demo dataset into {directory} (seed {settings.dataset.seed})")
-        generate_dataset(directory, seed=settings.dataset.seed, console=console)
+        console.print(
+            f"generating the demo dataset into {directory} (seed {settings.dataset.seed})"
+        )
+        with step_progress(console) as report:
+            generate_dataset(directory, GenerationOptions(seed=settings.dataset.seed), report)
     report = run_import_cli(directory, settings, console, container=container)
     if report.failed:
         msg = f"importing the demo dataset from {directory} failed"

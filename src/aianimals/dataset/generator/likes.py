@@ -74,6 +74,7 @@ def latent_popularity(animals: list[SkeletonAnimal], seed: int) -> list[float]:
 
 def background_likes(
     animals: list[SkeletonAnimal],
+    *,
     profiles: list[UserProfile],
     appeal: list[float],
     model: HiddenModel,

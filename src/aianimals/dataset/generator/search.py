@@ -51,6 +51,10 @@ class DemoSearch:
         self._created_rank = [0] * len(animals)
         for rank, index in enumerate(self._by_created):
             self._created_rank[index] = rank
+        self._matches: dict[
+            tuple[tuple[str, ...], int | None, int | None], tuple[list[int], dict[int, int]]
+        ] = {}
+        self._pools: dict[tuple[int | None, int | None], list[int]] = {}
         self._phrase_scores: dict[str, dict[int, int]] = {}
         self._rankings: dict[tuple[tuple[str, ...], int | None, int | None, str], _Ranking] = {}
 
@@ -77,6 +81,40 @@ class DemoSearch:
                     break
         return shown
 
+    def _candidates(
+        self, phrases: tuple[str, ...], category: int | None, subcategory: int | None
+    ) -> tuple[list[int], dict[int, int]]:
+        """Matching animals, newest first, and their scores (cached per filter)."""
+        key = (phrases, category, subcategory)
+        cached = self._matches.get(key)
+        if cached is not None:
+            return cached
+        scores: dict[int, int] = {}
+        for phrase in phrases:
+            for index, count in self._scores_for(phrase).items():
+                scores[index] = scores.get(index, 0) + count
+        if phrases:
+            order = [index for index in scores if self._passes(index, category, subcategory)]
+            order.sort(key=self._created_rank.__getitem__)
+        else:
+            order = self._filtered(category, subcategory)
+        self._matches[key] = (order, scores)
+        return order, scores
+
+    def _passes(self, index: int, category: int | None, subcategory: int | None) -> bool:
+        animal = self._animals[index]
+        return (category is None or animal.category == category) and (
+            subcategory is None or animal.subcategory == subcategory
+        )
+
+    def _filtered(self, category: int | None, subcategory: int | None) -> list[int]:
+        key = (category, subcategory)
+        cached = self._pools.get(key)
+        if cached is None:
+            cached = [i for i in self._by_created if self._passes(i, category, subcategory)]
+            self._pools[key] = cached
+        return cached
+
     def _scores_for(self, phrase: str) -> dict[int, int]:
         cached = self._phrase_scores.get(phrase)
         if cached is None:
@@ -101,21 +139,13 @@ class DemoSearch:
     def _build(
         self, phrases: tuple[str, ...], category: int | None, subcategory: int | None, sort: str
     ) -> _Ranking:
-        animals = self._animals
-        scores: dict[int, int] = {}
-        for phrase in phrases:
-            for index, count in self._scores_for(phrase).items():
-                scores[index] = scores.get(index, 0) + count
-        pool = sorted(scores, key=self._created_rank.__getitem__) if phrases else self._by_created
-        order = [
-            index
-            for index in pool
-            if (category is None or animals[index].category == category)
-            and (subcategory is None or animals[index].subcategory == subcategory)
-        ]
+        base, scores = self._candidates(phrases, category, subcategory)
+        order = list(base)
         if phrases and sort == "score":
             order.sort(key=lambda index: -scores[index])
         if sort == "like":
             order.sort(key=lambda index: -self._likes[index])
-        neg_created = [-animals[index].created_us for index in order]
+        neg_created = (
+            [-self._animals[index].created_us for index in order] if sort == "created_at" else []
+        )
         return _Ranking(order=order, neg_created=neg_created)

@@ -117,7 +117,7 @@ def _session(world: World, user: int, rng: random.Random, result: SimulationResu
             intent = first_intent()
         else:
             intent = next_intent(rng, profile, world.breeds)
-        moment = _search(world, user, intent, moment, rng, result)
+        moment = _search(world, user, intent, moment=moment, rng=rng, result=result)
         moment += rng.randint(5, 60) * SECOND
 
 
@@ -125,6 +125,7 @@ def _search(
     world: World,
     user: int,
     intent: Intent,
+    *,
     moment: int,
     rng: random.Random,
     result: SimulationResult,
@@ -140,7 +141,8 @@ def _search(
         match = _match(world, user, animal, intent)
         clicked = rng.random() < click_probability(world.model, match)
         if clicked:
-            moment = _engage(world, (search_id, intent.query, user, animal), match, moment, rng, result)
+            what = (search_id, intent.query, user, animal)
+            moment = _engage(world, what, match, moment=moment, rng=rng, result=result)
         keep_going = world.model.continue_after_click if clicked else world.model.continue_prob
         if rng.random() >= keep_going:
             break
@@ -155,6 +157,7 @@ def _engage(
     world: World,
     what: tuple[str, Query, int, int],
     match: Match,
+    *,
     moment: int,
     rng: random.Random,
     result: SimulationResult,

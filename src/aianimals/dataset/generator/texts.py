@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from aianimals.dataset.generator.names import ENGLISH_NAMES, JAPANESE_NAMES
 from aianimals.dataset.generator.reference import Breed, SkeletonAnimal
 from aianimals.dataset.generator.rng import bernoulli, substream
 from aianimals.dataset.generator.vocabulary import (
@@ -13,10 +14,8 @@ from aianimals.dataset.generator.vocabulary import (
     CLOSERS,
     COLOUR_WORDS,
     DOG,
-    ENGLISH_NAMES,
     ENGLISH_SENTENCES,
     FUR_SENTENCES,
-    JAPANESE_NAMES,
     KIND_WORDS,
     OPENERS,
     SCENES_CAT,
