@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import CTE, Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
-from aianimals.core.errors import NotFound
+from aianimals.animals.photos import PhotoStore
+from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse
+from aianimals.categories.models import AnimalCategory, AnimalSubcategory
+from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
+from aianimals.categories.service import CategoryService
+from aianimals.core.errors import Forbidden, InvalidInput, NotFound
+from aianimals.core.ids import new_id
+from aianimals.likes.models import Like
+from aianimals.users.models import User
 
 
 class AnimalService:
@@ -20,3 +32,148 @@ class AnimalService:
         if animal is None or (animal.deactivated and not include_deactivated):
             raise NotFound(f"no animal with id {animal_id}")
         return animal
+
+    def count(self) -> int:
+        """How many animals are stored, hidden ones included."""
+        return self.session.scalar(select(func.count()).select_from(Animal)) or 0
+
+    def find(
+        self, viewer: User, where: AnimalFilter, *, limit: int, offset: int
+    ) -> list[AnimalResponse]:
+        """A page of animals, newest first, with names and live like counts in one query.
+
+        Hidden animals are listed only with `deactivated=True`, and only the viewer's own.
+        """
+        page_query = select(Animal.id).where(*_conditions(viewer, where))
+        page = (
+            page_query.order_by(Animal.created_at.desc(), Animal.id)
+            .limit(limit)
+            .offset(offset)
+            .cte("page")
+        )
+        return self._responses(select(page.c.id), page)
+
+    def view(self, animal_id: str) -> AnimalResponse:
+        """One animal as the API shows it (hidden ones included); 404 when unknown."""
+        found = self._responses(select(Animal.id).where(Animal.id == animal_id))
+        if not found:
+            raise NotFound(f"no animal with id {animal_id}")
+        return found[0]
+
+    def post(
+        self, user: User, request: AnimalCreate, photo: bytes, photos: PhotoStore
+    ) -> AnimalResponse:
+        """Check the request, store the photo, then insert and commit the animal."""
+        if request.user_id is not None and request.user_id != user.id:
+            msg = "user_id must be the logged-in user's id (or be left out)"
+            raise Forbidden(msg)
+        self._check_categories(request.animal_category_id, request.animal_subcategory_id)
+        animal_id = new_id()
+        photo_url = photos.save(animal_id, photo)
+        self.session.add(
+            Animal(
+                id=animal_id,
+                category_id=request.animal_category_id,
+                subcategory_id=request.animal_subcategory_id,
+                user_id=user.id,
+                name=request.name,
+                description=request.description,
+                photo_url=photo_url,
+            )
+        )
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            msg = "the animal refers to a category, breed or user that no longer exists"
+            raise InvalidInput(msg) from error
+        return self.view(animal_id)
+
+    def _check_categories(self, category_id: int, subcategory_id: int) -> None:
+        categories = CategoryService(self.session)
+        if not categories.list_categories(CategoryFilter(id=category_id)):
+            raise InvalidInput(f"unknown animal_category_id {category_id}")
+        breeds = categories.list_subcategories(SubcategoryFilter(id=subcategory_id))
+        if not breeds:
+            raise InvalidInput(f"unknown animal_subcategory_id {subcategory_id}")
+        if breeds[0].animal_category_id != category_id:
+            msg = (
+                f"animal_subcategory_id {subcategory_id} does not belong to "
+                f"animal_category_id {category_id}"
+            )
+            raise InvalidInput(msg)
+
+    def _responses(self, ids: Select[str], page: CTE | None = None) -> list[AnimalResponse]:
+        rows = self.session.execute(_response_query(ids, page)).all()
+        return [_response(row) for row in rows]
+
+
+def _conditions(viewer: User, where: AnimalFilter) -> list[Any]:
+    conditions: list[Any] = [Animal.deactivated.is_(where.deactivated)]
+    if where.deactivated:
+        conditions.append(Animal.user_id == viewer.id)
+    if where.id is not None:
+        conditions.append(Animal.id == where.id)
+    if where.name:
+        conditions.append(Animal.name.icontains(where.name, autoescape=True))
+    if where.animal_category_id is not None:
+        conditions.append(Animal.category_id == where.animal_category_id)
+    if where.animal_subcategory_id is not None:
+        conditions.append(Animal.subcategory_id == where.animal_subcategory_id)
+    if where.user_id is not None:
+        conditions.append(Animal.user_id == where.user_id)
+    return conditions
+
+
+def _response_query(
+    ids: Select[str], page: CTE | None
+) -> Select[Animal, str, str, str, str, str, Any]:
+    """Animals with names, handle and a like count grouped over just these animals."""
+    likes = (
+        select(Like.animal_id, func.count(Like.id).label("like"))
+        .where(Like.animal_id.in_(ids))
+        .group_by(Like.animal_id)
+        .subquery("like_counts")
+    )
+    query = select(
+        Animal,
+        AnimalCategory.name_en,
+        AnimalCategory.name_ja,
+        AnimalSubcategory.name_en,
+        AnimalSubcategory.name_ja,
+        User.handle_name,
+        func.coalesce(likes.c.like, 0),
+    )
+    if page is not None:
+        query = query.join(page, page.c.id == Animal.id)
+    else:
+        query = query.where(Animal.id.in_(ids))
+    return (
+        query.join(AnimalCategory, AnimalCategory.id == Animal.category_id)
+        .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
+        .join(User, User.id == Animal.user_id)
+        .outerjoin(likes, likes.c.animal_id == Animal.id)
+        .order_by(Animal.created_at.desc(), Animal.id)
+    )
+
+
+def _response(row: Any) -> AnimalResponse:
+    animal, cat_en, cat_ja, sub_en, sub_ja, handle, like = row
+    return AnimalResponse(
+        id=animal.id,
+        animal_category_id=animal.category_id,
+        animal_category_name_en=cat_en,
+        animal_category_name_ja=cat_ja,
+        animal_subcategory_id=animal.subcategory_id,
+        animal_subcategory_name_en=sub_en,
+        animal_subcategory_name_ja=sub_ja,
+        user_id=animal.user_id,
+        user_handle_name=handle,
+        name=animal.name,
+        description=animal.description,
+        photo_url=animal.photo_url,
+        like=int(like),
+        deactivated=animal.deactivated,
+        created_at=animal.created_at,
+        updated_at=animal.updated_at,
+    )

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from aianimals.access_logs.service import AccessLogService
+from aianimals.animals.photos import PhotoLimits, PhotoStore
+from aianimals.animals.service import AnimalService
 from aianimals.api.container import Container
-from aianimals.core.errors import Unauthorized
+from aianimals.categories.service import CategoryService
+from aianimals.core.errors import InvalidInput, Unauthorized
+from aianimals.likes.service import LikeService
+from aianimals.metadata.service import MetadataService
+from aianimals.moderation.service import ModerationService
 from aianimals.users.models import User
 from aianimals.users.service import UserService
 
@@ -66,3 +74,91 @@ def get_current_user(token: TokenDep, users: UserServiceDep) -> User:
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_category_service(session: SessionDep) -> CategoryService:
+    """Categories and breeds."""
+    return CategoryService(session)
+
+
+CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
+
+
+def get_moderation_service(session: SessionDep) -> ModerationService:
+    """Violation types (and violations)."""
+    return ModerationService(session)
+
+
+ModerationServiceDep = Annotated[ModerationService, Depends(get_moderation_service)]
+
+
+def get_access_log_service(session: SessionDep) -> AccessLogService:
+    """Access logs; checks the animal through the animals feature."""
+    return AccessLogService(session, AnimalService(session))
+
+
+AccessLogServiceDep = Annotated[AccessLogService, Depends(get_access_log_service)]
+
+
+def get_metadata_service(categories: CategoryServiceDep) -> MetadataService:
+    """Client metadata: categories, breeds, search sort keys."""
+    return MetadataService(categories)
+
+
+MetadataServiceDep = Annotated[MetadataService, Depends(get_metadata_service)]
+
+
+DEFAULT_PAGE_SIZE = 100
+MAX_OFFSET = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """`limit` / `offset` of a list route, checked against `api.max_page_size`."""
+
+    limit: int
+    offset: int
+
+
+def get_page(
+    container: ContainerDep,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, description="page size: 100 unless given, at most api.max_page_size (200)"),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> Page:
+    """The page asked for; a limit over `api.max_page_size` is a 422, not silently cut."""
+    maximum = container.settings.api.max_page_size
+    if limit is None:
+        return Page(limit=min(DEFAULT_PAGE_SIZE, maximum), offset=offset)
+    if limit > maximum:
+        raise InvalidInput(f"limit must be between 1 and {maximum}, got {limit}")
+    return Page(limit=limit, offset=offset)
+
+
+PageDep = Annotated[Page, Depends(get_page)]
+
+
+def get_animal_service(session: SessionDep) -> AnimalService:
+    """Posted animals."""
+    return AnimalService(session)
+
+
+AnimalServiceDep = Annotated[AnimalService, Depends(get_animal_service)]
+
+
+def get_photo_store(container: ContainerDep) -> PhotoStore:
+    """Validates, normalises and stores posted photos in the blob store."""
+    return PhotoStore(container.blobs, PhotoLimits.from_settings(container.settings.uploads))
+
+
+PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
+
+
+def get_like_service(session: SessionDep, animals: AnimalServiceDep) -> LikeService:
+    """Likes; checks animals through the animals feature."""
+    return LikeService(session, animals)
+
+
+LikeServiceDep = Annotated[LikeService, Depends(get_like_service)]

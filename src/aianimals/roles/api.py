@@ -7,9 +7,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from aianimals.access_logs.router import router as access_log_router
+from aianimals.animals.router import router as animal_router
 from aianimals.api.container import Container, build_container
 from aianimals.api.errors import install_error_handlers
+from aianimals.api.media import media_router
+from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
+from aianimals.likes.router import router as like_router
+from aianimals.metadata.router import router as metadata_router
+from aianimals.moderation.router import router as violation_router
 from aianimals.settings import Settings
 from aianimals.users.router import router as user_router
 
@@ -18,7 +25,16 @@ API_PREFIX = "/v0"
 
 def _v0_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
-    for feature_router in (health_router, user_router):
+    for feature_router in (
+        health_router,
+        user_router,
+        category_router,
+        violation_router,
+        access_log_router,
+        metadata_router,
+        animal_router,
+        like_router,
+    ):
         router.include_router(feature_router)
     return router
 
@@ -46,6 +62,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     )
     install_error_handlers(app)
     app.include_router(_v0_router())
+    app.include_router(media_router(settings.blobs.public_prefix))
     return app
 
 

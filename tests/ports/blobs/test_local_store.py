@@ -26,3 +26,10 @@ def test_missing_key_raises_not_found(tmp_path: Path) -> None:
 def test_keys_that_could_escape_the_root_are_refused(tmp_path: Path, key: str) -> None:
     with pytest.raises(ValueError, match="invalid blob key"):
         LocalBlobStore(tmp_path, "/media").put(key, b"x")
+
+
+def test_key_naming_a_folder_is_not_found(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path, "/media")
+    store.put("animals/a.jpg", b"x")
+    with pytest.raises(BlobNotFoundError):
+        store.get("animals")

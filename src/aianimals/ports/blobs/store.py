@@ -75,7 +75,7 @@ class LocalBlobStore:
         path = self.path_for(key)
         try:
             return path.read_bytes()
-        except FileNotFoundError as error:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
             raise BlobNotFoundError(key) from error
 
     def exists(self, key: str) -> bool:

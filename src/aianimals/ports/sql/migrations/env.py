@@ -19,8 +19,15 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
-connection = context.config.attributes.get("connection")
-if connection is None:
-    message = "run migrations through `aianimals migrate`, which supplies a connection"
-    raise RuntimeError(message)
-_run(connection)
+def run_migrations() -> None:
+    """Migrate over the connection that `aianimals.ports.sql.migrate` supplies."""
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        message = "run migrations through `aianimals migrate`, which supplies a connection"
+        raise RuntimeError(message)
+    _run(connection)
+
+
+# Alembic executes this file with `context.config` set; a plain import does nothing.
+if hasattr(context, "config"):
+    run_migrations()

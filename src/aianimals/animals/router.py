@@ -1,0 +1,65 @@
+"""HTTP routes of animals: list, who liked one, post with a photo. Every route needs a token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from pydantic import Json
+
+from aianimals.animals.schemas import ID_PATTERN, AnimalCreate, AnimalFilter, AnimalResponse
+from aianimals.api.deps import (
+    AnimalServiceDep,
+    CurrentUser,
+    LikeServiceDep,
+    PageDep,
+    PhotoStoreDep,
+    get_current_user,
+)
+from aianimals.users.schemas import PublicUserResponse
+
+router = APIRouter(
+    prefix="/animal",
+    tags=["animal"],
+    dependencies=[Depends(get_current_user)],
+    responses={401: {"description": "missing, unknown or expired token"}},
+)
+
+
+@router.get("", response_model=list[AnimalResponse], responses={422: {}})
+def list_animals(
+    user: CurrentUser,
+    animals: AnimalServiceDep,
+    page: PageDep,
+    filters: Annotated[AnimalFilter, Query()],
+) -> list[AnimalResponse]:
+    """Animals matching the filters, newest first, with live like counts."""
+    return animals.find(user, filters, limit=page.limit, offset=page.offset)
+
+
+@router.get("/liked_by", response_model=list[PublicUserResponse], responses={404: {}})
+def liked_by(
+    likes: LikeServiceDep,
+    page: PageDep,
+    animal_id: Annotated[str, Query(pattern=ID_PATTERN)],
+) -> list[PublicUserResponse]:
+    """Users who liked an animal, latest like first (public fields only)."""
+    users = likes.liked_by(animal_id, limit=page.limit, offset=page.offset)
+    return [PublicUserResponse.model_validate(user) for user in users]
+
+
+@router.post(
+    "",
+    response_model=AnimalResponse,
+    responses={403: {}, 413: {}, 415: {}, 422: {}},
+)
+def post_animal(
+    user: CurrentUser,
+    animals: AnimalServiceDep,
+    photos: PhotoStoreDep,
+    request: Annotated[Json[AnimalCreate], Form(description="JSON of the animal's fields")],
+    file: Annotated[UploadFile, File(description="the photo: JPEG, PNG or WebP")],
+) -> AnimalResponse:
+    """Post an animal with its photo, as the logged-in user (sync: decoding runs off the loop)."""
+    photo = file.file.read(photos.limits.max_bytes + 1)
+    return animals.post(user, request, photo, photos)

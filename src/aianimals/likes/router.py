@@ -1,0 +1,44 @@
+"""HTTP routes of likes: list, like (idempotent), unlike your own. Every route needs a token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from aianimals.animals.schemas import ID_PATTERN
+from aianimals.api.deps import CurrentUser, LikeServiceDep, PageDep, get_current_user
+from aianimals.likes.schemas import LikeCreate, LikeFilter, LikeResponse
+
+router = APIRouter(
+    prefix="/like",
+    tags=["like"],
+    dependencies=[Depends(get_current_user)],
+    responses={401: {"description": "missing, unknown or expired token"}},
+)
+
+
+@router.get("", response_model=list[LikeResponse], responses={422: {}})
+def list_likes(
+    likes: LikeServiceDep, page: PageDep, filters: Annotated[LikeFilter, Query()]
+) -> list[LikeResponse]:
+    """Likes matching the filters, newest first."""
+    found = likes.find(filters, limit=page.limit, offset=page.offset)
+    return [LikeResponse.model_validate(like) for like in found]
+
+
+@router.post("", response_model=LikeResponse, responses={403: {}, 404: {}})
+def like(request: LikeCreate, user: CurrentUser, likes: LikeServiceDep) -> LikeResponse:
+    """Like an animal; liking it again returns the same like."""
+    return LikeResponse.model_validate(likes.like(user, request))
+
+
+@router.delete("", response_model=str, responses={403: {}, 404: {}, 422: {}})
+def unlike(
+    user: CurrentUser,
+    likes: LikeServiceDep,
+    like_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    animal_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+) -> str:
+    """Remove your like, by `like_id` (as the reference) or by `animal_id`; returns its id."""
+    return likes.unlike(user, like_id=like_id, animal_id=animal_id)

@@ -1,0 +1,106 @@
+"""Photo validation and normalisation, on real image bytes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from aianimals.animals.photos import PhotoLimits, PhotoStore, photo_key, prepare_photo
+from aianimals.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from aianimals.ports.blobs.store import LocalBlobStore
+from tests.animals.images import image_bytes, png_with_huge_header
+
+LIMITS = PhotoLimits(max_bytes=5 * 1024 * 1024, max_pixels=40_000_000)
+
+
+def _decoded(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_accepted_formats_are_stored_as_jpeg(fmt: str) -> None:
+    stored = _decoded(prepare_photo(image_bytes(fmt, (64, 48)), LIMITS))
+    assert stored.format == "JPEG"
+    assert stored.mode == "RGB"
+    assert stored.size == (64, 48)
+
+
+def test_text_file_is_unsupported_media_type() -> None:
+    with pytest.raises(UnsupportedMediaType, match="JPEG, PNG, WEBP"):
+        prepare_photo(b"just some text, renamed to cat.jpg\n" * 10, LIMITS)
+
+
+def test_gif_is_unsupported_media_type() -> None:
+    with pytest.raises(UnsupportedMediaType):
+        prepare_photo(image_bytes("GIF", (8, 8)), LIMITS)
+
+
+def test_empty_file_is_invalid() -> None:
+    with pytest.raises(InvalidInput, match="empty"):
+        prepare_photo(b"", LIMITS)
+
+
+def test_more_bytes_than_allowed_is_too_large() -> None:
+    data = image_bytes("PNG", (64, 64))
+    with pytest.raises(PayloadTooLarge, match="bytes"):
+        prepare_photo(data, PhotoLimits(max_bytes=len(data) - 1, max_pixels=10**6))
+
+
+def test_decompression_bomb_is_refused_from_the_header() -> None:
+    with pytest.raises(PayloadTooLarge):
+        prepare_photo(png_with_huge_header(100_000, 100_000), LIMITS)
+
+
+def test_more_pixels_than_allowed_is_refused_before_decoding() -> None:
+    with pytest.raises(PayloadTooLarge, match="8000x8000"):
+        prepare_photo(png_with_huge_header(8000, 8000), LIMITS)
+
+
+def test_truncated_jpeg_is_invalid() -> None:
+    data = image_bytes("JPEG", (256, 256), quality=95)
+    with pytest.raises(InvalidInput, match="truncated or corrupt"):
+        prepare_photo(data[: len(data) // 2], LIMITS)
+
+
+def test_corrupt_png_is_invalid() -> None:
+    data = bytearray(image_bytes("PNG", (64, 64)))
+    data[60:80] = b"\x00" * 20
+    with pytest.raises(InvalidInput):
+        prepare_photo(bytes(data), LIMITS)
+
+
+def test_longer_side_is_capped_keeping_the_aspect_ratio() -> None:
+    stored = _decoded(prepare_photo(image_bytes("PNG", (4000, 1000)), LIMITS))
+    assert stored.size == (1600, 400)
+
+
+def test_exif_orientation_is_applied_and_metadata_stripped() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    exif[0x010F] = "SecretCam"  # camera make
+    data = image_bytes("JPEG", (80, 40), exif=exif.tobytes())
+    stored = _decoded(prepare_photo(data, LIMITS))
+    assert stored.size == (40, 80)
+    assert not stored.getexif()
+    assert b"SecretCam" not in prepare_photo(data, LIMITS)
+
+
+def test_transparent_png_is_flattened_on_white() -> None:
+    image = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    stored = _decoded(prepare_photo(output.getvalue(), LIMITS))
+    red, green, blue = stored.getpixel((5, 5))  # type: ignore[misc]
+    assert min(red, green, blue) > 240
+
+
+def test_photo_store_saves_under_the_animal_key(tmp_path: Path) -> None:
+    store = PhotoStore(LocalBlobStore(tmp_path, "/media"), LIMITS)
+    url = store.save("a" * 32, image_bytes("PNG"))
+    assert url == f"/media/animals/{'a' * 32}.jpg"
+    assert _decoded((tmp_path / photo_key("a" * 32)).read_bytes()).format == "JPEG"
