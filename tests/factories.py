@@ -11,6 +11,7 @@ from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.core.ids import new_id
 from aianimals.core.passwords import PasswordHasher
 from aianimals.likes.models import Like
+from aianimals.moderation.models import ViolationType
 from aianimals.users.models import User
 
 PASSWORD = "password"
@@ -79,3 +80,19 @@ class Factory:
         self.session.add(like)
         self.session.commit()
         return like
+
+    def violation_types(self) -> list[ViolationType]:
+        """The reference's five violation types, named as in its violation_type.json."""
+        rows = [
+            ViolationType(id=new_id(), name=name)
+            for name in (
+                "human_face_violation",
+                "no_animal_violation",
+                "inappropriate_violation",
+                "not_photo_violation",
+                "copyright_violation",
+            )
+        ]
+        self.session.add_all(rows)
+        self.session.commit()
+        return rows

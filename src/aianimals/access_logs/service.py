@@ -1,0 +1,73 @@
+"""Access-log use cases. The only place that commits access-log rows."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from aianimals.access_logs.models import AccessLog
+from aianimals.access_logs.schemas import AccessLogCreate
+from aianimals.animals.service import AnimalService
+from aianimals.core.errors import Conflict, Forbidden
+from aianimals.core.ids import new_id
+from aianimals.likes.service import count_for_animal
+from aianimals.users.models import User
+
+
+class AccessLogService:
+    """Records what users did with search results: the learn-to-rank training signal."""
+
+    def __init__(self, session: Session, animals: AnimalService) -> None:
+        self.session = session
+        self.animals = animals
+
+    def record(self, user: User, request: AccessLogCreate) -> AccessLog:
+        """Store one event; a retry with the same client-chosen `id` returns the stored one.
+
+        The animal must exist and be visible (404 otherwise). Reusing an id for another
+        user's event or for a different event is a 409.
+        """
+        if request.user_id is not None and request.user_id != user.id:
+            raise Forbidden("user_id differs from the logged-in user")
+        if request.id is not None:
+            stored = self.session.get(AccessLog, request.id)
+            if stored is not None:
+                return _same_event(stored, user, request)
+        animal = self.animals.get(request.animal_id)
+        log = AccessLog(
+            id=request.id or new_id(),
+            search_id=request.search_id,
+            phrases=list(request.phrases),
+            animal_category_id=request.animal_category_id,
+            animal_subcategory_id=request.animal_subcategory_id,
+            sort_by=request.sort_by.value,
+            model_name=request.model_name,
+            user_id=user.id,
+            likes=count_for_animal(self.session, animal.id),
+            animal_id=animal.id,
+            action=request.action.value,
+        )
+        self.session.add(log)
+        try:
+            self.session.commit()
+        except IntegrityError:
+            # A concurrent retry stored the same id first: answer with its row.
+            self.session.rollback()
+            stored = self.session.get(AccessLog, log.id)
+            if stored is None:
+                raise
+            return _same_event(stored, user, request)
+        return log
+
+
+def _same_event(stored: AccessLog, user: User, request: AccessLogCreate) -> AccessLog:
+    """The stored event when it is the one being retried; 409 when the id is reused."""
+    same = (
+        stored.user_id == user.id
+        and stored.search_id == request.search_id
+        and stored.animal_id == request.animal_id
+        and stored.action == request.action.value
+    )
+    if not same:
+        raise Conflict(f"access log id {stored.id} is already used by another event")
+    return stored

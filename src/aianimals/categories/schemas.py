@@ -1,0 +1,66 @@
+"""Wire shapes of categories and breeds (field names as the reference API's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Bounds every small-int id a client can send, so no value overflows a 32-bit column.
+MAX_SMALL_ID = 2**31 - 1
+# Plain text without NUL, which PostgreSQL cannot store or compare.
+NO_NUL = r"^[^\x00]*$"
+
+SmallId = Annotated[int, Field(ge=0, le=MAX_SMALL_ID)]
+CategoryName = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
+
+
+class CategoryFilter(BaseModel):
+    """Query filters of `GET /animal_category`; every given filter must match."""
+
+    id: SmallId | None = None
+    name_en: CategoryName | None = None
+    name_ja: CategoryName | None = None
+
+
+class SubcategoryFilter(BaseModel):
+    """Query filters of `GET /animal_category/subcategory`; every given filter must match."""
+
+    id: SmallId | None = None
+    animal_category_id: SmallId | None = None
+    animal_category_name_en: CategoryName | None = None
+    animal_category_name_ja: CategoryName | None = None
+    name_en: CategoryName | None = None
+    name_ja: CategoryName | None = None
+
+
+class AnimalCategoryResponse(BaseModel):
+    """A category (other=0, cat=1, dog=2)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name_en: str
+    name_ja: str
+    is_deleted: bool = Field(
+        default=False, description="always false: deleted categories are not served"
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class AnimalSubcategoryResponse(BaseModel):
+    """A breed with its category's names."""
+
+    id: int
+    animal_category_id: int
+    animal_category_name_en: str
+    animal_category_name_ja: str
+    name_en: str
+    name_ja: str
+    is_deleted: bool = Field(
+        default=False, description="always false: deleted breeds are not served"
+    )
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,27 @@
+"""Wire shapes of moderation: violation types (the admin review flow adds more)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aianimals.categories.schemas import NO_NUL
+
+ViolationTypeKey = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
+
+
+class ViolationTypeFilter(BaseModel):
+    """Query filters of `GET /violation/type`; every given filter must match."""
+
+    id: ViolationTypeKey | None = None
+    name: ViolationTypeKey | None = None
+
+
+class ViolationTypeResponse(BaseModel):
+    """A kind of violation (no_animal, human_face, ...)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str

@@ -1,0 +1,39 @@
+"""Client metadata over HTTP."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from aianimals.metadata.service import SEARCH_SORT_KEYS
+from tests.factories import PASSWORD, Factory
+
+
+def _auth(client: TestClient, factory: Factory) -> dict[str, str]:
+    user = factory.user()
+    body = {"handle_name": user.handle_name, "password": PASSWORD}
+    return {"token": client.post("/v0/user/login", json=body).json()["token"]}
+
+
+def test_metadata_lists_categories_breeds_and_sort_keys(
+    client: TestClient, factory: Factory
+) -> None:
+    factory.categories()
+    response = client.get("/v0/metadata", headers=_auth(client, factory))
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"animal_category", "animal_subcategory", "animal_search_sort_key"}
+    assert [row["name_en"] for row in body["animal_category"]] == ["other", "cat", "dog"]
+    assert [row["id"] for row in body["animal_subcategory"]] == [0, 1, 14, 16]
+    assert body["animal_subcategory"][2]["animal_category_name_en"] == "dog"
+    assert body["animal_search_sort_key"] == ["score", "like", "created_at", "random"]
+    assert body["animal_search_sort_key"] == list(SEARCH_SORT_KEYS)
+
+
+def test_metadata_with_no_categories_is_empty_lists(client: TestClient, factory: Factory) -> None:
+    body = client.get("/v0/metadata", headers=_auth(client, factory)).json()
+    assert body["animal_category"] == []
+    assert body["animal_subcategory"] == []
+
+
+def test_metadata_without_token_is_401(client: TestClient) -> None:
+    assert client.get("/v0/metadata").status_code == 401
