@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from aianimals.dataset.cli import app as dataset_app
+from aianimals.dataset.importer.command import import_command
 from aianimals.logs import configure_logging
 from aianimals.settings import Settings
 
@@ -19,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(dataset_app, name="dataset", help="Generate the demo dataset.")
+app.command("import")(import_command)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on.")]
@@ -49,22 +50,6 @@ def migrate(
         container.close()
     backend = container.database.url.get_backend_name()
     Console().print(f"[green]schema at {revision}[/green] ({backend})")
-
-
-@app.command("import")
-def import_(
-    directory: Annotated[
-        Path, typer.Argument(help="Directory of reference-format JSON files.", exists=True)
-    ],
-) -> None:
-    """Import a dataset in the reference format (idempotent; a second run adds nothing)."""
-    from aianimals.dataset.importer.command import run_import_cli
-
-    configure_logging()
-    console = Console()
-    report = run_import_cli(directory, _settings(), console)
-    if report.failed:
-        raise typer.Exit(code=1)
 
 
 @app.command()

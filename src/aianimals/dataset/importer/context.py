@@ -1,0 +1,43 @@
+"""What one import run shares between its files: the ports, the directory, the progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.progress import Progress
+
+from aianimals.core.passwords import PasswordHasher
+from aianimals.dataset.importer.report import HashingReport
+from aianimals.ports.blobs.store import BlobStore
+
+Advance = Callable[[int], None]
+
+
+@dataclass
+class ImportContext:
+    """The run's ports and settings; `hashing` accumulates the password-hashing time."""
+
+    directory: Path
+    blobs: BlobStore
+    hasher: PasswordHasher
+    password_workers: int
+    hashing: HashingReport
+    progress: Progress | None = None
+
+    def bar(self, description: str, total: int) -> Advance:
+        """A progress bar of `total` steps; the returned function advances it."""
+        progress = self.progress
+        if progress is None:
+            return _ignore
+        task = progress.add_task(description, total=total)
+
+        def advance(steps: int) -> None:
+            progress.advance(task, steps)
+
+        return advance
+
+
+def _ignore(_steps: int) -> None:
+    """No progress bars (tests, benchmarks)."""

@@ -1,0 +1,113 @@
+"""What an import did, per file: rows, new, skipped, seconds; hashing timed on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rich.table import Table
+
+FileStatus = Literal["imported", "absent", "failed", "not attempted"]
+
+
+@dataclass
+class FileReport:
+    """One seed file's outcome."""
+
+    filename: str
+    status: FileStatus = "imported"
+    rows: int = 0
+    """Records in the file."""
+    new: int = 0
+    """Rows inserted by this run."""
+    existing: int = 0
+    """Records already in the store (by key), not inserted again."""
+    duplicates: int = 0
+    """Records repeating an earlier record of the same file (by key), not inserted."""
+    unknown_skipped: int = 0
+    """Records skipped because what they refer to is unknown (violations of unknown animals)."""
+    seconds: float = 0.0
+    """Wall time for the file, password hashing excluded."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """Records not inserted: already there, duplicated, or referring to unknown rows."""
+        return self.existing + self.duplicates + self.unknown_skipped
+
+
+@dataclass
+class HashingReport:
+    """Password hashing: done only for users not yet in the store."""
+
+    policy: str
+    workers: int
+    passwords: int = 0
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        """Hashes per second (0 when nothing was hashed)."""
+        return self.passwords / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class ImportReport:
+    """Every file's outcome, in import order."""
+
+    directory: Path
+    hashing: HashingReport
+    files: list[FileReport] = field(default_factory=list)
+    error: str | None = None
+
+    def file(self, filename: str) -> FileReport:
+        """The report of `filename` (KeyError when the import never reached it)."""
+        for report in self.files:
+            if report.filename == filename:
+                return report
+        raise KeyError(filename)
+
+    @property
+    def seconds(self) -> float:
+        """Total wall time of the files, password hashing excluded."""
+        return sum(report.seconds for report in self.files)
+
+    @property
+    def new(self) -> int:
+        """Rows inserted over all files."""
+        return sum(report.new for report in self.files)
+
+
+def _status(report: FileReport) -> str:
+    parts: list[str] = [] if report.status == "imported" else [report.status]
+    if report.duplicates:
+        parts.append(f"{report.duplicates} duplicates in file")
+    if report.unknown_skipped:
+        parts.append(f"{report.unknown_skipped} refer to unknown rows")
+    return "; ".join(parts + report.notes)
+
+
+def report_table(report: ImportReport, title: str | None = None) -> Table:
+    """The report as a rich table: file, rows in file, new, skipped, seconds, notes."""
+    table = Table(title=title or f"Import of {report.directory}")
+    table.add_column("file")
+    for name in ("rows in file", "new", "skipped", "seconds"):
+        table.add_column(name, justify="right")
+    table.add_column("notes")
+    for row in report.files:
+        counts = (row.rows, row.new, row.skipped) if row.status == "imported" else (0, 0, 0)
+        cells = [f"{count:,}" for count in counts]
+        table.add_row(row.filename, *cells, f"{row.seconds:.2f}", _status(row))
+    table.add_section()
+    table.add_row("total (hashing excluded)", "", f"{report.new:,}", "", f"{report.seconds:.2f}")
+    hashing = report.hashing
+    table.add_row(
+        "password hashing",
+        "",
+        f"{hashing.passwords:,}",
+        "",
+        f"{hashing.seconds:.2f}",
+        f"{hashing.policy}, {hashing.workers} processes, {hashing.per_second:.0f} hashes/s",
+    )
+    return table
