@@ -113,7 +113,7 @@ def test_liked_by_hides_private_fields(client: TestClient, factory: Factory) -> 
     )
     assert response.status_code == 200
     assert response.json() == [
-        {"id": fan.id, "handle_name": "fan_one", "created_at": fan.created_at.isoformat()}
+        {"id": fan.id, "handle_name": "fan_one", "created_at": f"{fan.created_at.isoformat()}Z"}
     ]
     for private in ("email_address", "age", "gender", "password"):
         assert private not in response.text

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aianimals.categories.schemas import NO_NUL, SmallId
+from aianimals.core.wire import EntityId, SmallId, Text, UtcDatetime
 
-HEX_ID = r"^[0-9a-f]{32}$"
 MAX_PHRASES = 20
 MAX_PHRASE_LENGTH = 100
 
-HexId = Annotated[str, Field(min_length=32, max_length=32, pattern=HEX_ID)]
-Phrase = Annotated[str, Field(max_length=MAX_PHRASE_LENGTH, pattern=NO_NUL)]
+Phrase = Annotated[Text, Field(max_length=MAX_PHRASE_LENGTH)]
 
 
 class Action(StrEnum):
@@ -47,15 +44,15 @@ class AccessLogCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: HexId | None = None
-    search_id: HexId
+    id: EntityId | None = None
+    search_id: EntityId
     phrases: list[Phrase] = Field(max_length=MAX_PHRASES)
     animal_category_id: SmallId | None = None
     animal_subcategory_id: SmallId | None = None
     sort_by: LoggedSortKey
-    model_name: Annotated[str, Field(max_length=128, pattern=NO_NUL)] | None = None
-    user_id: HexId | None = None
-    animal_id: HexId
+    model_name: Annotated[Text, Field(max_length=128)] | None = None
+    user_id: EntityId | None = None
+    animal_id: EntityId
     action: Action
 
 
@@ -75,4 +72,4 @@ class AccessLogResponse(BaseModel):
     likes: int
     animal_id: str
     action: str
-    created_at: datetime
+    created_at: UtcDatetime

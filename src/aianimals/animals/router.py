@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import Json
 
-from aianimals.animals.schemas import ID_PATTERN, AnimalCreate, AnimalFilter, AnimalResponse
+from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse
 from aianimals.api.deps import (
     AnimalServiceDep,
     CurrentUser,
@@ -16,6 +16,7 @@ from aianimals.api.deps import (
     PhotoStoreDep,
     get_current_user,
 )
+from aianimals.core.wire import ENTITY_ID_PATTERN
 from aianimals.users.schemas import PublicUserResponse
 
 router = APIRouter(
@@ -41,7 +42,7 @@ def list_animals(
 def liked_by(
     likes: LikeServiceDep,
     page: PageDep,
-    animal_id: Annotated[str, Query(pattern=ID_PATTERN)],
+    animal_id: Annotated[str, Query(pattern=ENTITY_ID_PATTERN)],
 ) -> list[PublicUserResponse]:
     """Users who liked an animal, latest like first (public fields only)."""
     users = likes.liked_by(animal_id, limit=page.limit, offset=page.offset)

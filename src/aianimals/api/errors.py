@@ -1,13 +1,16 @@
-"""One place that turns errors into JSON responses."""
+"""One place that turns errors into JSON responses, and documents their shape."""
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException
 
 from aianimals.core.errors import DomainError
@@ -15,11 +18,25 @@ from aianimals.core.errors import DomainError
 logger = logging.getLogger(__name__)
 
 
-def _body(code: str, message: str, details: object = None) -> dict[str, object]:
-    body: dict[str, object] = {"code": code, "detail": message}
-    if details is not None:
-        body["errors"] = details
-    return body
+class ErrorItem(BaseModel):
+    """One problem with a request: where it is, what is wrong, its machine-readable type."""
+
+    loc: list[str | int] = Field(description="path to the value: `body`, `query`, ... first")
+    msg: str
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer; `errors` lists the problems of a 422."""
+
+    code: str = Field(description="machine-readable: `invalid_request`, `not_found`, ...")
+    detail: str = Field(description="human-readable summary")
+    errors: list[ErrorItem] | None = None
+
+
+def _body(code: str, message: str, details: list[ErrorItem] | None = None) -> dict[str, Any]:
+    body = ErrorResponse(code=code, detail=message, errors=details)
+    return body.model_dump(mode="json", exclude_none=True)
 
 
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
@@ -30,17 +47,16 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = [
-        {
-            "loc": list(item.get("loc", ())),
-            "msg": item.get("msg", ""),
-            "type": item.get("type", ""),
-        }
+        ErrorItem(
+            loc=list(item.get("loc", ())),
+            msg=str(item.get("msg", "")),
+            type=str(item.get("type", "")),
+        )
         for item in error.errors()
     ]
-    summary = "; ".join(f"{'.'.join(str(part) for part in p['loc'])}: {p['msg']}" for p in problems)
+    summary = "; ".join(f"{'.'.join(str(part) for part in p.loc)}: {p.msg}" for p in problems)
     return JSONResponse(
-        jsonable_encoder(_body("invalid_request", summary or "invalid request", problems)),
-        status_code=422,
+        _body("invalid_request", summary or "invalid request", problems), status_code=422
     )
 
 
@@ -64,3 +80,52 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+
+
+_COMPONENTS = "#/components/schemas/"
+_FASTAPI_422 = {"$ref": f"{_COMPONENTS}HTTPValidationError"}
+_FASTAPI_422_PARTS = ("HTTPValidationError", "ValidationError")
+
+
+def document_error_responses(openapi: dict[str, Any]) -> dict[str, Any]:
+    """`openapi` with every 4xx answer documented as the `ErrorResponse` sent.
+
+    FastAPI documents a 422 as its own `HTTPValidationError` (`{detail: [...]}`) and the
+    4xx answers routes declare without a model as bodiless; both become `ErrorResponse`,
+    and the unused `HTTPValidationError` schemas go. A 4xx documented with another body
+    is left as it is. Changes `openapi` in place and returns it.
+    """
+    (_keys, definitions) = models_json_schema(
+        [(ErrorResponse, "serialization")], ref_template=_COMPONENTS + "{model}"
+    )
+    error_ref = {"$ref": f"{_COMPONENTS}{ErrorResponse.__name__}"}
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if not str(status).startswith("4"):
+                    continue
+                content = response.setdefault("content", {})
+                json_body = content.setdefault("application/json", {})
+                if json_body.get("schema", _FASTAPI_422) == _FASTAPI_422:
+                    json_body["schema"] = dict(error_ref)
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    if _FASTAPI_422["$ref"] not in json.dumps(openapi.get("paths", {})):
+        for name in _FASTAPI_422_PARTS:
+            schemas.pop(name, None)
+    schemas.update(definitions.get("$defs", {}))
+    openapi["components"]["schemas"] = dict(sorted(schemas.items()))
+    return openapi
+
+
+def install_error_documentation(app: FastAPI) -> None:
+    """Make `app`'s OpenAPI document the error bodies the handlers above send."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_error_responses(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

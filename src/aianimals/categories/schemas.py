@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Bounds every small-int id a client can send, so no value overflows a 32-bit column.
-MAX_SMALL_ID = 2**31 - 1
-# Plain text without NUL, which PostgreSQL cannot store or compare.
-NO_NUL = r"^[^\x00]*$"
+from aianimals.core.wire import SmallId, Text, UtcDatetime
 
-SmallId = Annotated[int, Field(ge=0, le=MAX_SMALL_ID)]
-CategoryName = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
+CategoryName = Annotated[Text, Field(min_length=1, max_length=64)]
 
 
 class CategoryFilter(BaseModel):
@@ -46,8 +41,8 @@ class AnimalCategoryResponse(BaseModel):
     is_deleted: bool = Field(
         default=False, description="always false: deleted categories are not served"
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class AnimalSubcategoryResponse(BaseModel):
@@ -62,5 +57,5 @@ class AnimalSubcategoryResponse(BaseModel):
     is_deleted: bool = Field(
         default=False, description="always false: deleted breeds are not served"
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import uuid
 
-_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+from aianimals.core.wire import ENTITY_ID_PATTERN
+
+_ID = re.compile(ENTITY_ID_PATTERN)
 
 
 def new_id() -> str:
@@ -14,5 +16,5 @@ def new_id() -> str:
 
 
 def is_id(value: str) -> bool:
-    """Whether `value` has the shape of an identifier."""
-    return bool(_ID_PATTERN.match(value))
+    """Whether `value` has the shape of an identifier (a trailing newline does not)."""
+    return bool(_ID.fullmatch(value))

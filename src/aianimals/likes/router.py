@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from aianimals.animals.schemas import ID_PATTERN
 from aianimals.api.deps import CurrentUser, LikeServiceDep, PageDep, get_current_user
+from aianimals.core.wire import ENTITY_ID_PATTERN
 from aianimals.likes.schemas import LikeCreate, LikeFilter, LikeResponse
 
 router = APIRouter(
@@ -37,8 +37,8 @@ def like(request: LikeCreate, user: CurrentUser, likes: LikeServiceDep) -> LikeR
 def unlike(
     user: CurrentUser,
     likes: LikeServiceDep,
-    like_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    animal_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    like_id: Annotated[str | None, Query(pattern=ENTITY_ID_PATTERN)] = None,
+    animal_id: Annotated[str | None, Query(pattern=ENTITY_ID_PATTERN)] = None,
 ) -> str:
     """Remove your like, by `like_id` (as the reference) or by `animal_id`; returns its id."""
     return likes.unlike(user, like_id=like_id, animal_id=animal_id)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from aianimals.animals.schemas import ID_PATTERN
+from aianimals.core.wire import EntityId, UtcDatetime
 
 
 class LikeCreate(BaseModel):
@@ -14,10 +12,9 @@ class LikeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    animal_id: str = Field(pattern=ID_PATTERN)
-    user_id: str | None = Field(
+    animal_id: EntityId
+    user_id: EntityId | None = Field(
         default=None,
-        pattern=ID_PATTERN,
         description="optional (the reference sent it); must be the token's user",
     )
 
@@ -25,9 +22,9 @@ class LikeCreate(BaseModel):
 class LikeFilter(BaseModel):
     """Query filters of `GET /v0/like`; every given filter must match."""
 
-    id: str | None = Field(default=None, pattern=ID_PATTERN)
-    animal_id: str | None = Field(default=None, pattern=ID_PATTERN)
-    user_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    id: EntityId | None = None
+    animal_id: EntityId | None = None
+    user_id: EntityId | None = None
 
 
 class LikeResponse(BaseModel):
@@ -38,5 +35,5 @@ class LikeResponse(BaseModel):
     id: str
     animal_id: str
     user_id: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aianimals.categories.schemas import NO_NUL
+from aianimals.core.wire import Text
 
-ViolationTypeKey = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL)]
+ViolationTypeKey = Annotated[Text, Field(min_length=1, max_length=64)]
 
 
 class ViolationTypeFilter(BaseModel):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
 from aianimals.api.container import Container, build_container
-from aianimals.api.errors import install_error_handlers
+from aianimals.api.errors import install_error_documentation, install_error_handlers
 from aianimals.api.media import media_router
 from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
@@ -61,6 +61,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_error_documentation(app)
     app.include_router(_v0_router())
     app.include_router(media_router(settings.blobs.public_prefix))
     return app

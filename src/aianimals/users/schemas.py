@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from aianimals.core.wire import UtcDatetime
 
 
 class UserLogin(BaseModel):
@@ -29,7 +29,7 @@ class UserLoginResponse(BaseModel):
 
     user_id: str
     token: str
-    expires_at: datetime
+    expires_at: UtcDatetime
 
 
 class UserCreate(BaseModel):
@@ -55,8 +55,8 @@ class UserResponse(BaseModel):
     age: int | None
     gender: int | None
     deactivated: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class PublicUserResponse(BaseModel):
@@ -66,4 +66,4 @@ class PublicUserResponse(BaseModel):
 
     id: str
     handle_name: str
-    created_at: datetime
+    created_at: UtcDatetime

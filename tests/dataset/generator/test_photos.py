@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from tests.dataset.generator.conftest import load
 
 from aianimals.dataset.generator import DatasetError, GenerationOptions, generate_dataset
 from aianimals.dataset.generator.photos import assign_photos, render_photos
 from aianimals.dataset.generator.reference import load_skeleton, select_subset
+from tests.dataset.generator.conftest import load
 
 
 def _sources(folder: Path) -> dict[str, str]:

@@ -6,9 +6,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from tests.dataset.generator.conftest import SMALL, load
-
 from aianimals.dataset.generator import GenerationOptions, generate_dataset
+from tests.dataset.generator.conftest import SMALL, load
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 ISO = "%Y-%m-%dT%H:%M:%S.%f"
