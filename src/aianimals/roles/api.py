@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
 
 from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
@@ -64,7 +65,13 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     install_error_documentation(app)
     app.include_router(_v0_router())
     app.include_router(media_router(settings.blobs.public_prefix))
+    app.add_api_route("/", _home, include_in_schema=False)
     return app
+
+
+def _home() -> RedirectResponse:
+    """Until the web app lands at `/`, send people to the interactive API docs."""
+    return RedirectResponse(f"{API_PREFIX}/docs")
 
 
 def serve(settings: Settings, container: Container | None = None) -> None:

@@ -8,6 +8,8 @@ from operator import itemgetter
 from typing import Literal
 
 from sqlalchemy import JSON, Connection, Table, insert, select
+from sqlalchemy import column as lightweight_column
+from sqlalchemy import table as lightweight_table
 
 from aianimals.dataset.importer.errors import ImportFailed
 from aianimals.dataset.importer.records import Record, Row
@@ -127,7 +129,7 @@ def insert_rows(
     on_done: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> int:
-    """Insert in chunks: COPY on PostgreSQL, Core executemany elsewhere; returns the count."""
+    """Insert in chunks (COPY on PostgreSQL, driver executemany elsewhere); returns the count."""
     write = _copy_chunk if connection.dialect.name == "postgresql" else _insert_chunk
     for start in range(0, len(rows), chunk_rows):
         chunk = rows[start : start + chunk_rows]
@@ -138,7 +140,43 @@ def insert_rows(
 
 
 def _insert_chunk(connection: Connection, table: Table, rows: list[Row]) -> None:
-    connection.execute(insert(table), rows)
+    """The driver's executemany over the columns' own bind processors.
+
+    Same values as `connection.execute(insert(table), rows)`: the column types convert
+    datetimes, booleans and JSON exactly as Core would, and columns missing from the rows
+    get their Python-side defaults; without Core's per-row parameter bookkeeping, which
+    cost as much as SQLite's own inserts.
+    """
+    rows = _with_defaults(table, rows)
+    columns = list(rows[0])
+    dialect = connection.dialect
+    converters = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    target = lightweight_table(table.name, *(lightweight_column(name) for name in columns))
+    statement = str(insert(target).compile(dialect=dialect))
+    pairs = list(zip(columns, converters, strict=True))
+    values = [
+        tuple(convert(row[name]) if convert else row[name] for name, convert in pairs)
+        for row in rows
+    ]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(statement, values)
+    finally:
+        cursor.close()
+
+
+def _with_defaults(table: Table, rows: list[Row]) -> list[Row]:
+    """Fill columns the rows leave out with their Python-side defaults, once per chunk."""
+    missing: dict[str, object] = {}
+    for name, table_column in table.c.items():
+        default = table_column.default
+        if name in rows[0] or default is None or not hasattr(default, "arg"):
+            continue
+        argument = default.arg
+        missing[name] = argument(None) if callable(argument) else argument
+    if not missing:
+        return rows
+    return [{**missing, **row} for row in rows]
 
 
 def _copy_chunk(connection: Connection, table: Table, rows: list[Row]) -> None:
