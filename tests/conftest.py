@@ -7,17 +7,15 @@ each run gets its own schema there, dropped at the end.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from aianimals.api.container import Container, build_container
 from aianimals.ports.sql import migrate
+from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.ports.sql.tables import Base
 from aianimals.roles.api import create_app
 from aianimals.settings import Settings
@@ -32,17 +30,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(TEST_DATABASE_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(TEST_DATABASE_URL, "test") as url:
+        yield url
 
 
 def make_settings(database_url: str, root: Path) -> Settings:

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.progress import Progress
 
 from aianimals.core.passwords import PasswordHasher
-from aianimals.dataset.importer.report import HashingReport
+from aianimals.dataset.importer.report import HashingReport, PhotoReport
 from aianimals.ports.blobs.store import BlobStore
 
 Advance = Callable[[int], None]
@@ -17,13 +17,14 @@ Advance = Callable[[int], None]
 
 @dataclass
 class ImportContext:
-    """The run's ports and settings; `hashing` accumulates the password-hashing time."""
+    """The run's ports and settings; `hashing` and `photos` accumulate their own time."""
 
     directory: Path
     blobs: BlobStore
     hasher: PasswordHasher
     password_workers: int
     hashing: HashingReport
+    photos: PhotoReport
     progress: Progress | None = None
 
     def bar(self, description: str, total: int) -> Advance:

@@ -33,7 +33,10 @@ def hash_passwords(rows: list[Row], context: ImportContext) -> str | None:
 
 def import_photos(rows: list[Row], context: ImportContext) -> str | None:
     """Copy new animals' photo files into the blob store and point them at the stored URL."""
+    started = perf_counter()
     stored = store_photos(context.directory, rows, context.blobs, context.bar("photos", len(rows)))
+    context.photos.photos += stored
+    context.photos.seconds += perf_counter() - started
     return f"{stored:,} photos stored" if stored else None
 
 

@@ -28,7 +28,7 @@ class FileReport:
     unknown_skipped: int = 0
     """Records skipped because what they refer to is unknown (violations of unknown animals)."""
     seconds: float = 0.0
-    """Wall time for the file, password hashing excluded."""
+    """Wall time for the file's rows, password hashing and photo copies excluded."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -53,11 +53,20 @@ class HashingReport:
 
 
 @dataclass
+class PhotoReport:
+    """Photo files copied into the blob store, timed apart from the rows."""
+
+    photos: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
 class ImportReport:
     """Every file's outcome, in import order."""
 
     directory: Path
     hashing: HashingReport
+    photos: PhotoReport = field(default_factory=PhotoReport)
     files: list[FileReport] = field(default_factory=list)
     error: str | None = None
 
@@ -70,7 +79,7 @@ class ImportReport:
 
     @property
     def seconds(self) -> float:
-        """Total wall time of the files, password hashing excluded."""
+        """Total wall time of the files, password hashing and photo copies excluded."""
         return sum(report.seconds for report in self.files)
 
     @property
@@ -100,7 +109,11 @@ def report_table(report: ImportReport, title: str | None = None) -> Table:
         cells = [f"{count:,}" for count in counts]
         table.add_row(row.filename, *cells, f"{row.seconds:.2f}", _status(row))
     table.add_section()
-    table.add_row("total (hashing excluded)", "", f"{report.new:,}", "", f"{report.seconds:.2f}")
+    table.add_row("total rows", "", f"{report.new:,}", "", f"{report.seconds:.2f}")
+    photos = report.photos
+    table.add_row(
+        "photo files", "", f"{photos.photos:,}", "", f"{photos.seconds:.2f}", "blob store"
+    )
     hashing = report.hashing
     table.add_row(
         "password hashing",

@@ -16,7 +16,12 @@ from aianimals.dataset.importer import loader
 from aianimals.dataset.importer.context import ImportContext
 from aianimals.dataset.importer.errors import ImportFailed
 from aianimals.dataset.importer.records import ParseContext, Record, read_json
-from aianimals.dataset.importer.report import FileReport, HashingReport, ImportReport
+from aianimals.dataset.importer.report import (
+    FileReport,
+    HashingReport,
+    ImportReport,
+    PhotoReport,
+)
 from aianimals.dataset.importer.specs import FILES, FileSpec
 from aianimals.ports.sql.database import Database
 
@@ -44,9 +49,10 @@ def import_directory(
         hasher=container.hasher,
         password_workers=workers,
         hashing=HashingReport(container.hasher.policy.describe(), workers),
+        photos=PhotoReport(),
         progress=progress,
     )
-    report = ImportReport(directory=directory, hashing=context.hashing)
+    report = ImportReport(directory=directory, hashing=context.hashing, photos=context.photos)
     if not directory.is_dir():
         error = ImportFailed(f"{directory}: not a directory")
         report.error = error.message
@@ -69,7 +75,7 @@ def _import_file(database: Database, spec: FileSpec, context: ImportContext) -> 
     if not path.is_file():
         return FileReport(spec.filename, status="absent")
     started = perf_counter()
-    hashing_before = context.hashing.seconds
+    aside_before = context.hashing.seconds + context.photos.seconds
     parsed = spec.parse(read_json(path), ParseContext(spec.filename, context.directory, utcnow()))
     report = FileReport(spec.filename, rows=len(parsed))
     try:
@@ -78,7 +84,8 @@ def _import_file(database: Database, spec: FileSpec, context: ImportContext) -> 
     except IntegrityError as error:  # a safety net: references are checked before inserting
         problem = f"rejected by the store: {error.orig}"
         raise ImportFailed.at(spec.filename, None, None, problem) from error
-    report.seconds = perf_counter() - started - (context.hashing.seconds - hashing_before)
+    aside = context.hashing.seconds + context.photos.seconds - aside_before
+    report.seconds = perf_counter() - started - aside
     return report
 
 
