@@ -79,6 +79,40 @@ class DatasetSettings(BaseModel):
     """Processes that hash passwords on import; 0 means one per core."""
 
 
+class QueueSettings(BaseModel):
+    """Events between roles: an embedded SQLite queue by default, RabbitMQ for scale."""
+
+    kind: Literal["sqlite", "rabbitmq"] = "sqlite"
+    path: Path = Path("var/queue.db")
+    url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    exchange: str = "aianimals.events"
+    prefetch: int = Field(default=16, ge=1)
+    max_attempts: int = Field(default=5, ge=1)
+    retry_base_seconds: float = Field(default=0.5, gt=0)
+    retry_max_seconds: float = Field(default=30.0, gt=0)
+
+
+class CacheSettings(BaseModel):
+    """Search results and metadata: in-process by default, Redis for scale."""
+
+    kind: Literal["memory", "redis"] = "memory"
+    url: str = "redis://127.0.0.1:6379/0"
+    prefix: str = "aianimals:"
+    max_entries: int = Field(default=10_000, ge=1)
+    ttl_seconds: float = Field(default=60.0, gt=0)
+
+
+class SearchSettings(BaseModel):
+    """The full-text index: embedded (in-process, over local files) or OpenSearch."""
+
+    kind: Literal["embedded", "opensearch"] = "embedded"
+    path: Path = Path("var/search")
+    url: str = "http://127.0.0.1:9200"
+    index: str = "aianimals-animals"
+    expansion_weight: float = Field(default=0.5, gt=0, lt=1)
+    expansion_words: int = Field(default=3, ge=0)
+
+
 class Settings(BaseSettings):
     """Every setting of every role, read from `AIANIMALS_*` variables (nested with `__`)."""
 
@@ -96,3 +130,6 @@ class Settings(BaseSettings):
     uploads: UploadSettings = UploadSettings()
     api: ApiSettings = ApiSettings()
     dataset: DatasetSettings = DatasetSettings()
+    queue: QueueSettings = QueueSettings()
+    cache: CacheSettings = CacheSettings()
+    search: SearchSettings = SearchSettings()
