@@ -8,6 +8,7 @@ from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.likes.models import Like
 from aianimals.moderation.models import ModerationAudit, Violation, ViolationType
 from aianimals.ports.sql.base import Base
+from aianimals.ports.sql.outbox_models import OutboxMessage, ProcessedEvent
 from aianimals.users.models import AuthToken, User
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "Impression",
     "Like",
     "ModerationAudit",
+    "OutboxMessage",
+    "ProcessedEvent",
     "User",
     "Violation",
     "ViolationType",
