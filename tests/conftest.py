@@ -43,6 +43,8 @@ def make_settings(database_url: str, root: Path) -> Settings:
         blobs={"root": root / "blobs"},
         auth={"argon2_memory_kib": 64, "argon2_time_cost": 1, "allow_weak_hashing": True},
         dataset={"directory": root / "dataset", "password_workers": 1},
+        queue={"path": root / "queue.db"},
+        search={"path": root / "search", "similar_words_path": root / "similar_words.json"},
     )
 
 
@@ -66,6 +68,7 @@ def container(migrated: Container, tmp_path: Path) -> Iterator[Container]:
         hasher=migrated.hasher,
     )
     yield test_container
+    test_container.close_ports()
     with migrated.database.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())

@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 app.add_typer(dataset_app, name="dataset", help="Generate the demo dataset.")
 app.command("import")(import_command)
+index_app = typer.Typer(help="The search index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on.")]
@@ -59,6 +61,31 @@ def api(host: HostOption = None, port: PortOption = None) -> None:
 
     configure_logging()
     serve(_settings(host, port))
+
+
+@app.command()
+def worker() -> None:
+    """Relay the outbox and consume the queues (search indexer, …) until SIGTERM."""
+    from aianimals.roles.worker import run_worker
+
+    configure_logging()
+    run_worker(_settings())
+
+
+@index_app.command("rebuild")
+def index_rebuild() -> None:
+    """Rebuild the search index from the SQL store and swap to it atomically."""
+    from aianimals.api.container import build_container
+    from aianimals.roles.up import index_everything
+
+    configure_logging()
+    console = Console()
+    container = build_container(_settings())
+    try:
+        size = index_everything(container, console)
+    finally:
+        container.close()
+    console.print(f"[green]search index rebuilt:[/green] {size:,} animals")
 
 
 @app.command()

@@ -111,6 +111,8 @@ class SearchSettings(BaseModel):
     index: str = "aianimals-animals"
     expansion_weight: float = Field(default=0.5, gt=0, lt=1)
     expansion_words: int = Field(default=3, ge=0)
+    similar_words_path: Path = Path("var/models/similar_words.json")
+    """The dictionary `aianimals train similar-words` writes; search expands phrases with it."""
 
 
 class Settings(BaseSettings):

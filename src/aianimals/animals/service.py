@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import CTE, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aianimals.animals.events import animal_created
 from aianimals.animals.models import Animal
 from aianimals.animals.photos import PhotoStore
 from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse
@@ -17,6 +19,7 @@ from aianimals.categories.service import CategoryService
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
 from aianimals.likes.models import Like
+from aianimals.ports.sql.outbox import record_event
 from aianimals.users.models import User
 
 
@@ -60,6 +63,15 @@ class AnimalService:
             raise NotFound(f"no animal with id {animal_id}")
         return found[0]
 
+    def view_many(self, animal_ids: Sequence[str]) -> dict[str, AnimalResponse]:
+        """The visible ones of these animals, by id (hidden and unknown ids are left out)."""
+        if not animal_ids:
+            return {}
+        ids = select(Animal.id).where(
+            Animal.id.in_(list(animal_ids)), Animal.deactivated.is_(False)
+        )
+        return {response.id: response for response in self._responses(ids)}
+
     def post(
         self, user: User, request: AnimalCreate, photo: bytes, photos: PhotoStore
     ) -> AnimalResponse:
@@ -81,6 +93,7 @@ class AnimalService:
                 photo_url=photo_url,
             )
         )
+        record_event(self.session, animal_created(animal_id))
         try:
             self.session.commit()
         except IntegrityError as error:

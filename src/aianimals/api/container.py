@@ -2,25 +2,86 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from aianimals.core.passwords import PasswordHasher, PasswordPolicy
 from aianimals.ports.blobs.store import BlobStore, create_blob_store
+from aianimals.ports.cache.base import Cache
+from aianimals.ports.cache.factory import create_cache
+from aianimals.ports.cache.json_cache import JsonCache
+from aianimals.ports.queue.base import Queue
+from aianimals.ports.queue.factory import create_queue
+from aianimals.ports.search.analyzer import Analyzer
+from aianimals.ports.search.base import SearchIndex
 from aianimals.ports.sql.database import Database
+from aianimals.search.expansion import SimilarWords
 from aianimals.settings import AuthSettings, Settings
 
 
 @dataclass
 class Container:
-    """The ports of one process; built by a composition root, closed by it."""
+    """The ports of one process; built by a composition root, closed by it.
+
+    The SQL store, photo store and hasher are built at once; the cache, queue and search
+    index on first use, so a process only connects to what it needs.
+    """
 
     settings: Settings
     database: Database
     blobs: BlobStore
     hasher: PasswordHasher
+    _closers: list[object] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def raw_cache(self) -> Cache:
+        """The cache port (memory or Redis)."""
+        cache = create_cache(self.settings.cache)
+        self._closers.append(cache)
+        return cache
+
+    @cached_property
+    def cache(self) -> JsonCache:
+        """Typed, namespaced values over the cache port."""
+        return JsonCache(self.raw_cache, self.settings.cache.ttl_seconds)
+
+    @cached_property
+    def queue(self) -> Queue:
+        """The queue port (embedded SQLite or RabbitMQ)."""
+        queue = create_queue(self.settings.queue)
+        self._closers.append(queue)
+        return queue
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        """The Japanese-aware analyzer shared by indexing and querying."""
+        return Analyzer()
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """The search-index port (embedded or OpenSearch)."""
+        from aianimals.ports.search.factory import create_search_index
+
+        index = create_search_index(self.settings.search, self.analyzer)
+        self._closers.append(index)
+        return index
+
+    @cached_property
+    def similar_words(self) -> SimilarWords | None:
+        """The similar-word dictionary for query expansion, when one has been trained."""
+        return SimilarWords.load(self.settings.search.similar_words_path)
+
+    def close_ports(self) -> None:
+        """Release the lazily built ports (cache, queue, search index)."""
+        for port in reversed(self._closers):
+            close = getattr(port, "close", None)
+            if callable(close):
+                close()
+        self._closers.clear()
 
     def close(self) -> None:
-        """Release connections."""
+        """Release every port, the SQL store's connections included."""
+        self.close_ports()
         self.database.dispose()
 
 
@@ -34,7 +95,7 @@ def password_policy(settings: AuthSettings) -> PasswordPolicy:
 
 
 def build_container(settings: Settings) -> Container:
-    """Build every port from settings; nothing connects until first use."""
+    """Build the always-needed ports from settings; nothing connects until first use."""
     return Container(
         settings=settings,
         database=Database(settings.database),

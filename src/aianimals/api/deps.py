@@ -20,6 +20,7 @@ from aianimals.core.errors import InvalidInput, Unauthorized
 from aianimals.likes.service import LikeService
 from aianimals.metadata.service import MetadataService
 from aianimals.moderation.service import ModerationService
+from aianimals.search.service import SearchService
 from aianimals.users.models import User
 from aianimals.users.service import UserService
 
@@ -162,3 +163,18 @@ def get_like_service(session: SessionDep, animals: AnimalServiceDep) -> LikeServ
 
 
 LikeServiceDep = Annotated[LikeService, Depends(get_like_service)]
+
+
+def get_search_service(container: ContainerDep, session: SessionDep) -> SearchService:
+    """Full-text search over the index, hydrated from the store."""
+    return SearchService(
+        session,
+        index=container.search_index,
+        cache=container.cache,
+        settings=container.settings.search,
+        similar_words=container.similar_words,
+        cache_ttl=container.settings.cache.ttl_seconds,
+    )
+
+
+SearchServiceDep = Annotated[SearchService, Depends(get_search_service)]

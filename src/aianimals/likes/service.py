@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from aianimals.animals.service import AnimalService
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
+from aianimals.likes.events import like_added, like_removed
 from aianimals.likes.models import Like
 from aianimals.likes.schemas import LikeCreate, LikeFilter
+from aianimals.ports.sql.outbox import record_event
 from aianimals.users.models import User
 
 
@@ -65,6 +67,7 @@ class LikeService:
             return existing
         like = Like(id=new_id(), animal_id=request.animal_id, user_id=user.id)
         self.session.add(like)
+        record_event(self.session, like_added(like.id, like.animal_id, like.user_id))
         try:
             self.session.commit()
         except IntegrityError as error:
@@ -87,7 +90,9 @@ class LikeService:
             msg = "give exactly one of like_id or animal_id"
             raise InvalidInput(msg)
         # A statement, not session.delete: a concurrent unlike must not turn into a 500.
-        self.session.execute(delete(Like).where(Like.id == like.id))
+        removed = self.session.execute(delete(Like).where(Like.id == like.id))
+        if removed.rowcount:  # type: ignore[attr-defined]
+            record_event(self.session, like_removed(like.id, like.animal_id, like.user_id))
         self.session.commit()
         return like.id
 

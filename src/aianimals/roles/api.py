@@ -18,6 +18,7 @@ from aianimals.health.router import router as health_router
 from aianimals.likes.router import router as like_router
 from aianimals.metadata.router import router as metadata_router
 from aianimals.moderation.router import router as violation_router
+from aianimals.search.router import router as search_router
 from aianimals.settings import Settings
 from aianimals.users.router import router as user_router
 
@@ -33,6 +34,7 @@ def _v0_router() -> APIRouter:
         violation_router,
         access_log_router,
         metadata_router,
+        search_router,
         animal_router,
         like_router,
     ):

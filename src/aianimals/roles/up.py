@@ -4,23 +4,49 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from aianimals.api.container import build_container
+from aianimals.api.container import Container, build_container
 from aianimals.dataset.demo import ensure_demo_dataset
+from aianimals.dataset.progress import step_progress
 from aianimals.ports.sql import migrate
 from aianimals.roles.api import serve
+from aianimals.roles.worker import Workers
+from aianimals.search.rebuild import rebuild_index
 from aianimals.settings import Settings
 
 
 def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
-    """Migrate, load the demo dataset once, then serve until interrupted."""
+    """Migrate, load the demo dataset once, index it, then serve API and workers."""
     container = build_container(settings)
+    workers = Workers(container)
     try:
         migrate.upgrade(container.database)
         console.print(f"[green]schema up to date[/green] ({settings.database.url})")
         if demo:
             ensure_demo_dataset(container, console)
+        ensure_search_index(container, console)
+        workers.start()
         url = f"http://{settings.api.host}:{settings.api.port}"
         console.print(f"[bold]AIAnimals at {url}[/bold] — API docs at {url}/v0/docs")
         serve(settings, container)
     finally:
+        workers.shutdown()
         container.close()
+
+
+def ensure_search_index(container: Container, console: Console) -> None:
+    """Build the search index from the store when it is empty (first start, new engine)."""
+    if container.search_index.count() > 0:
+        return
+    size = index_everything(container, console)
+    console.print(f"search index built: {size:,} animals")
+
+
+def index_everything(container: Container, console: Console) -> int:
+    """Rebuild the index from the store with a progress bar; returns its size."""
+    with step_progress(console) as report:
+        return rebuild_index(
+            container.database,
+            container.search_index,
+            container.cache,
+            lambda done, total: report("indexing animals", done, total),
+        )

@@ -1,0 +1,82 @@
+"""The transactional outbox: events saved with the change, relayed to the queue afterwards."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from aianimals.core.clock import utcnow
+from aianimals.core.events import Event
+from aianimals.ports.queue.base import Queue
+from aianimals.ports.sql.database import Database
+from aianimals.ports.sql.outbox_models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def record_event(session: Session, event: Event) -> None:
+    """Add `event` to the outbox in the caller's transaction (it commits with the change)."""
+    session.add(
+        OutboxMessage(
+            event_id=event.id,
+            event_type=event.type,
+            dedupe_key=event.dedupe_key,
+            body=event.to_json(),
+            created_at=event.occurred_at,
+        )
+    )
+
+
+class OutboxRelay:
+    """Publishes unpublished outbox rows in order; at-least-once (consumers dedupe)."""
+
+    def __init__(self, database: Database, queue: Queue, batch_size: int = 200) -> None:
+        self.database = database
+        self.queue = queue
+        self.batch_size = batch_size
+
+    def relay_once(self) -> int:
+        """Publish one batch; returns how many rows were published."""
+        with self.database.session() as session:
+            query = (
+                select(OutboxMessage)
+                .where(OutboxMessage.published_at.is_(None))
+                .order_by(OutboxMessage.id)
+                .limit(self.batch_size)
+            )
+            if not self.database.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            rows = list(session.scalars(query))
+            for row in rows:
+                self.queue.publish(Event.from_json(row.body))
+            if rows:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_([row.id for row in rows]))
+                    .values(published_at=utcnow())
+                )
+            session.commit()
+            return len(rows)
+
+    def relay_all(self) -> int:
+        """Publish until the outbox is empty; returns the total."""
+        total = 0
+        while published := self.relay_once():
+            total += published
+        return total
+
+    def close(self) -> None:
+        """Close the relay's queue connection."""
+        close = getattr(self.queue, "close", None)
+        if callable(close):
+            close()
+
+    def pending(self) -> int:
+        """Rows not yet published."""
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.published_at.is_(None))
+            )
+            return len(list(rows))

@@ -1,0 +1,95 @@
+"""Composition root of the worker role: the outbox relay and the queue consumers.
+
+`aianimals worker` runs them until SIGTERM/SIGINT, then drains: every consumer finishes
+the batch in hand, acks it, and stops. `aianimals up` runs the same threads beside the API.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aianimals.api.container import Container, build_container
+from aianimals.ports.queue.consumer import Consumer
+from aianimals.ports.queue.factory import create_queue
+from aianimals.ports.sql import migrate
+from aianimals.ports.sql.outbox import OutboxRelay
+from aianimals.search.tasks import INDEXER_QUEUE, Indexer
+from aianimals.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+RELAY_IDLE_SECONDS = 0.2
+"""How long the relay sleeps when the outbox is empty (bounds post → searchable latency)."""
+
+
+def consumers(container: Container) -> list[Consumer]:
+    """Every consumer of this platform, each with a queue connection of its own."""
+    indexer = Indexer(container.database, container.search_index, container.cache)
+    settings = container.settings.queue
+    return [Consumer(create_queue(settings), INDEXER_QUEUE, indexer.handlers(), settings)]
+
+
+@dataclass
+class Workers:
+    """The relay and consumer threads of one process."""
+
+    container: Container
+    stop: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self) -> None:
+        """Declare the queues (so nothing published before a consumer starts is lost), go."""
+        workers = consumers(self.container)
+        for consumer in workers:
+            consumer.declare()
+        relay = OutboxRelay(self.container.database, create_queue(self.container.settings.queue))
+        self._spawn("outbox-relay", lambda: _relay_loop(relay, self.stop))
+        for consumer in workers:
+            self._spawn(f"consumer-{consumer.name}", lambda c=consumer: c.run(self.stop))
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Ask every thread to finish its batch, and wait for them."""
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout)
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+
+def _relay_loop(relay: OutboxRelay, stop: threading.Event) -> None:
+    """Publish the outbox as rows arrive; a failure is logged and retried (outermost loop)."""
+    while not stop.is_set():
+        try:
+            published = relay.relay_once()
+        except Exception:
+            logger.exception("outbox relay failed; trying again")
+            published = 0
+        if not published:
+            stop.wait(RELAY_IDLE_SECONDS)
+    relay.close()
+
+
+def run_worker(settings: Settings) -> None:
+    """The worker role: run until SIGTERM or SIGINT, then drain and exit."""
+    container = build_container(settings)
+    if migrate.pending(container.database):
+        container.close()
+        msg = "the SQL store is not migrated: run `aianimals migrate` first"
+        raise SystemExit(msg)
+    workers = Workers(container)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: workers.stop.set())
+    workers.start()
+    logger.info("worker running; SIGTERM drains and stops it")
+    try:
+        workers.stop.wait()
+    finally:
+        workers.shutdown()
+        container.close()

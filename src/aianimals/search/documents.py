@@ -1,0 +1,88 @@
+"""Animal rows of the SQL store as search-index documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from aianimals.animals.models import Animal
+from aianimals.categories.models import AnimalCategory, AnimalSubcategory
+from aianimals.likes.models import Like
+from aianimals.ports.search.base import AnimalDocument
+from aianimals.users.models import User
+
+
+def _documents_query() -> Select[Animal, str, str, str, str, str, Any]:
+    likes = (
+        select(Like.animal_id, func.count(Like.id).label("likes"))
+        .group_by(Like.animal_id)
+        .subquery("like_counts")
+    )
+    return (
+        select(
+            Animal,
+            AnimalCategory.name_en,
+            AnimalCategory.name_ja,
+            AnimalSubcategory.name_en,
+            AnimalSubcategory.name_ja,
+            User.handle_name,
+            func.coalesce(likes.c.likes, 0),
+        )
+        .join(AnimalCategory, AnimalCategory.id == Animal.category_id)
+        .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
+        .join(User, User.id == Animal.user_id)
+        .outerjoin(likes, likes.c.animal_id == Animal.id)
+        .where(Animal.deactivated.is_(False))
+    )
+
+
+def _document(row: tuple[Animal, str, str, str, str, str, Any]) -> AnimalDocument:
+    animal, category_en, category_ja, breed_en, breed_ja, handle, likes = row
+    return AnimalDocument(
+        id=animal.id,
+        category_id=animal.category_id,
+        subcategory_id=animal.subcategory_id,
+        category_name_en=category_en,
+        category_name_ja=category_ja,
+        subcategory_name_en=breed_en,
+        subcategory_name_ja=breed_ja,
+        name=animal.name,
+        description=animal.description,
+        user_handle_name=handle,
+        likes=int(likes),
+        created_at=animal.created_at,
+    )
+
+
+def visible_documents(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalDocument]:
+    """The documents of those animals that exist and are visible."""
+    query = _documents_query().where(Animal.id.in_(list(animal_ids)))
+    return {doc.id: doc for doc in map(_document, session.execute(query).tuples())}
+
+
+def all_documents(session: Session, batch_size: int = 2_000) -> Iterator[AnimalDocument]:
+    """Every visible animal, streamed in id order (for rebuilds)."""
+    query = _documents_query().order_by(Animal.id).execution_options(yield_per=batch_size)
+    for row in session.execute(query).tuples():
+        yield _document(row)
+
+
+def visible_count(session: Session) -> int:
+    """How many animals are visible (the size of a full index)."""
+    query = select(func.count()).select_from(Animal).where(Animal.deactivated.is_(False))
+    return session.scalar(query) or 0
+
+
+def like_counts(session: Session, animal_ids: Sequence[str]) -> dict[str, int]:
+    """Live like counts of these animals (0 for none)."""
+    query = (
+        select(Like.animal_id, func.count(Like.id))
+        .where(Like.animal_id.in_(list(animal_ids)))
+        .group_by(Like.animal_id)
+    )
+    counts = dict.fromkeys(animal_ids, 0)
+    counts.update({animal_id: int(n) for animal_id, n in session.execute(query).tuples()})
+    return counts

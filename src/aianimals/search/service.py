@@ -1,0 +1,140 @@
+"""Search use case: analyse → index → hydrate from the store → record what was shown."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import asdict
+from functools import cache
+
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
+
+from aianimals.access_logs.service import Shown
+from aianimals.animals.service import AnimalService
+from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
+from aianimals.categories.service import CategoryService
+from aianimals.core.errors import InvalidInput
+from aianimals.core.ids import new_id
+from aianimals.ports.cache.json_cache import JsonCache
+from aianimals.ports.search.base import SearchIndex, SearchPage, SearchQuery
+from aianimals.search.expansion import SimilarWords
+from aianimals.search.schemas import AnimalSearchRequest, AnimalSearchResponse, AnimalSearchResult
+from aianimals.settings import SearchSettings
+
+SEARCH_NAMESPACE = "search"
+"""Cache namespace of index pages; the indexer invalidates it on every change."""
+BM25_MODEL = "bm25"
+
+
+class SearchService:
+    """Searches the index and answers in the reference's wire shape."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        index: SearchIndex,
+        cache: JsonCache,
+        settings: SearchSettings,
+        similar_words: SimilarWords | None,
+        cache_ttl: float,
+    ) -> None:
+        self.session = session
+        self.index = index
+        self.cache = cache
+        self.settings = settings
+        self.similar_words = similar_words
+        self.cache_ttl = cache_ttl
+
+    def search(
+        self, request: AnimalSearchRequest, *, limit: int, offset: int
+    ) -> tuple[AnimalSearchResponse, list[Shown]]:
+        """A page of visible animals and the impressions to record for it."""
+        query = self._query(request, limit=limit, offset=offset)
+        page = self._page(query)
+        animals = AnimalService(self.session).view_many([hit.animal_id for hit in page.results])
+        results = [
+            AnimalSearchResult(**animals[hit.animal_id].model_dump(), score=hit.score)
+            for hit in page.results
+            if hit.animal_id in animals
+        ]
+        model_name = self._model_name(query)
+        search_id = new_id()
+        response = AnimalSearchResponse(
+            hits=page.hits,
+            max_score=page.max_score,
+            results=results,
+            offset=offset,
+            search_id=search_id,
+            sort_by=query.sort_by,
+            model_name=model_name,
+        )
+        shown = [
+            Shown(search_id, offset + position, result.id, query.sort_by, model_name)
+            for position, result in enumerate(results)
+        ]
+        return response, shown
+
+    def _query(self, request: AnimalSearchRequest, *, limit: int, offset: int) -> SearchQuery:
+        phrases = tuple(phrase for phrase in request.phrases if phrase)
+        expansions = (
+            self.similar_words.expansions(
+                phrases, self.settings.expansion_weight, self.settings.expansion_words
+            )
+            if self.similar_words and phrases
+            else ()
+        )
+        return SearchQuery(
+            phrases=phrases,
+            expansions=expansions,
+            category_id=self._category_id(request),
+            subcategory_id=self._subcategory_id(request),
+            sort_by=request.sort_by.value,
+            limit=limit,
+            offset=offset,
+            seed=secrets.randbits(31) if request.sort_by == "random" else 0,
+        )
+
+    def _page(self, query: SearchQuery) -> SearchPage:
+        if query.sort_by == "random":  # a fresh order each time: never cached
+            return self.index.search(query)
+        key = hashlib.sha256(json.dumps(asdict(query), sort_keys=True).encode()).hexdigest()
+        return self.cache.get_or_compute(
+            SEARCH_NAMESPACE, key, lambda: self.index.search(query), _page_adapter(), self.cache_ttl
+        )
+
+    def _model_name(self, query: SearchQuery) -> str | None:
+        if query.sort_by != "score" or not query.phrases:
+            return None
+        if query.expansions and self.similar_words is not None:
+            return f"{BM25_MODEL}+similar_words:{self.similar_words.version}"
+        return BM25_MODEL
+
+    def _category_id(self, request: AnimalSearchRequest) -> int | None:
+        en, ja = request.animal_category_name_en, request.animal_category_name_ja
+        if en is None and ja is None:
+            return None
+        found = CategoryService(self.session).list_categories(
+            CategoryFilter(name_en=en, name_ja=ja)
+        )
+        if not found:
+            raise InvalidInput(f"unknown animal category {en or ja!r}")
+        return found[0].id
+
+    def _subcategory_id(self, request: AnimalSearchRequest) -> int | None:
+        en, ja = request.animal_subcategory_name_en, request.animal_subcategory_name_ja
+        if en is None and ja is None:
+            return None
+        breeds = CategoryService(self.session).list_subcategories(
+            SubcategoryFilter(name_en=en, name_ja=ja)
+        )
+        if not breeds:
+            raise InvalidInput(f"unknown animal subcategory {en or ja!r}")
+        return breeds[0].id
+
+
+@cache
+def _page_adapter() -> TypeAdapter[SearchPage]:
+    return TypeAdapter(SearchPage)
