@@ -67,6 +67,8 @@ def container(migrated: Container, tmp_path: Path) -> Iterator[Container]:
         blobs=build_container(settings).blobs,
         hasher=migrated.hasher,
     )
+    # One analyzer (its dictionary takes a second to load) serves the whole run.
+    vars(test_container)["analyzer"] = migrated.analyzer
     yield test_container
     test_container.close_ports()
     with migrated.database.engine.begin() as connection:

@@ -60,13 +60,13 @@ def _document(row: tuple[Animal, str, str, str, str, str, Any]) -> AnimalDocumen
 def visible_documents(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalDocument]:
     """The documents of those animals that exist and are visible."""
     query = _documents_query().where(Animal.id.in_(list(animal_ids)))
-    return {doc.id: doc for doc in map(_document, session.execute(query).tuples())}
+    return {doc.id: doc for doc in map(_document, session.execute(query))}
 
 
 def all_documents(session: Session, batch_size: int = 2_000) -> Iterator[AnimalDocument]:
     """Every visible animal, streamed in id order (for rebuilds)."""
     query = _documents_query().order_by(Animal.id).execution_options(yield_per=batch_size)
-    for row in session.execute(query).tuples():
+    for row in session.execute(query):
         yield _document(row)
 
 
@@ -84,5 +84,5 @@ def like_counts(session: Session, animal_ids: Sequence[str]) -> dict[str, int]:
         .group_by(Like.animal_id)
     )
     counts = dict.fromkeys(animal_ids, 0)
-    counts.update({animal_id: int(n) for animal_id, n in session.execute(query).tuples()})
+    counts.update({animal_id: int(n) for animal_id, n in session.execute(query)})
     return counts

@@ -1,0 +1,226 @@
+"""`POST /v0/animal/search`: Japanese-aware matching, filters, sorts, paging, impressions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from aianimals.access_logs.models import Impression
+from aianimals.animals.models import Animal
+from aianimals.api.container import Container
+from tests.animals.images import image_bytes
+from tests.factories import Factory
+
+SEARCH = "/v0/animal/search"
+
+
+@pytest.fixture
+def animals(factory: Factory, reindex: Callable[[], int]) -> dict[str, Animal]:
+    """Four animals: two cats and two dogs with distinct texts, indexed."""
+    start = datetime(2021, 6, 1)
+    made = {
+        "tama": factory.animal(
+            name="タマ",
+            description="猫じゃらしで遊んでいました。",
+            category_id=1,
+            subcategory_id=1,
+            created_at=start,
+        ),
+        "mike": factory.animal(
+            name="ミケ",
+            description="ひなたぼっこが好きなネコです",
+            category_id=1,
+            subcategory_id=1,
+            created_at=start + timedelta(days=1),
+        ),
+        "pochi": factory.animal(
+            name="ポチ",
+            description="散歩が大好きな柴犬です",
+            created_at=start + timedelta(days=2),
+        ),
+        "max": factory.animal(
+            name="Max",
+            description="A pug who loves walking in the park",
+            subcategory_id=16,
+            created_at=start + timedelta(days=3),
+        ),
+    }
+    reindex()
+    return made
+
+
+def _ids(response: dict[str, object]) -> list[str]:
+    results = response["results"]
+    assert isinstance(results, list)
+    return [result["id"] for result in results]
+
+
+def search(client: TestClient, headers: dict[str, str], **body: object) -> dict[str, object]:
+    response = client.post(SEARCH, json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    payload: dict[str, object] = response.json()
+    return payload
+
+
+@pytest.mark.parametrize("phrase", ["ねこ", "ネコ", "猫"])
+def test_kana_and_kanji_spellings_find_the_same_cats(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal], phrase: str
+) -> None:
+    found = set(_ids(search(client, headers, phrases=[phrase])))
+    assert found == {animals["tama"].id, animals["mike"].id}
+
+
+def test_inflected_forms_match_their_base_form(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    assert _ids(search(client, headers, phrases=["遊ぶ"])) == [animals["tama"].id]
+    assert _ids(search(client, headers, phrases=["日向ぼっこ"])) == [animals["mike"].id]
+
+
+def test_breed_names_in_japanese_and_english_and_english_stems(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    assert animals["pochi"].id in _ids(search(client, headers, phrases=["柴犬"]))
+    assert animals["pochi"].id in _ids(search(client, headers, phrases=["shiba_inu"]))
+    assert _ids(search(client, headers, phrases=["walks"])) == [animals["max"].id]
+
+
+def test_sql_looking_phrase_is_just_text(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    response = search(client, headers, phrases=["' OR 1=1 --"])
+    assert response["hits"] == 0
+
+
+def test_response_carries_search_id_sort_and_model_name(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    response = search(client, headers, phrases=["猫"])
+    assert len(str(response["search_id"])) == 32
+    assert response["sort_by"] == "score"
+    assert response["model_name"] == "bm25"
+    assert response["hits"] == 2
+    first = response["results"][0]  # type: ignore[index]
+    assert first["score"] == response["max_score"]
+    assert first["animal_category_name_ja"] == "ネコ"
+
+
+def test_empty_request_lists_everything_newest_first_by_created_at(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    response = search(client, headers, phrases=[], sort_by="created_at")
+    assert _ids(response) == [animals[k].id for k in ("max", "pochi", "mike", "tama")]
+    assert response["model_name"] is None
+
+
+def test_category_and_breed_filters_by_name(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    cats = search(client, headers, animal_category_name_en="cat", sort_by="created_at")
+    assert set(_ids(cats)) == {animals["tama"].id, animals["mike"].id}
+    pugs = search(client, headers, animal_subcategory_name_ja="パグ")
+    assert _ids(pugs) == [animals["max"].id]
+
+
+def test_unknown_category_name_is_422(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    response = client.post(SEARCH, json={"animal_category_name_en": "dragon"}, headers=headers)
+    assert response.status_code == 422
+    assert "dragon" in response.json()["detail"]
+
+
+def test_paging_is_stable_and_limited(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    body = {"sort_by": "created_at"}
+    first = client.post(SEARCH, json=body, params={"limit": 2}, headers=headers).json()
+    second = client.post(SEARCH, json=body, params={"limit": 2, "offset": 2}, headers=headers)
+    assert len(set(_ids(first)) | set(_ids(second.json()))) == 4
+    assert second.json()["offset"] == 2
+    too_many = client.post(SEARCH, json=body, params={"limit": 201}, headers=headers)
+    assert too_many.status_code == 422
+
+
+def test_search_needs_a_token(client: TestClient, animals: dict[str, Animal]) -> None:
+    assert client.post(SEARCH, json={}).status_code == 401
+
+
+def test_hidden_animal_vanishes_at_once(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal], container: Container
+) -> None:
+    with container.database.session() as session:
+        hidden = session.get(Animal, animals["tama"].id)
+        assert hidden is not None
+        hidden.deactivated = True
+        session.commit()
+    assert _ids(search(client, headers, phrases=["猫"])) == [animals["mike"].id]
+
+
+def test_posted_animal_is_searchable_after_the_worker_runs(
+    client: TestClient,
+    headers: dict[str, str],
+    animals: dict[str, Animal],
+    drain: Callable[[], int],
+) -> None:
+    request = json.dumps(
+        {
+            "animal_category_id": 2,
+            "animal_subcategory_id": 14,
+            "name": "コタロウ",
+            "description": "雪の中で走り回る柴犬",
+        }
+    )
+    posted = client.post(
+        "/v0/animal",
+        data={"request": request},
+        files={"file": ("dog.jpg", image_bytes(), "image/jpeg")},
+        headers=headers,
+    )
+    assert posted.status_code == 200, posted.text
+    assert drain() >= 1
+    assert _ids(search(client, headers, phrases=["雪"])) == [posted.json()["id"]]
+
+
+def test_likes_reorder_like_sort_after_the_worker_runs(
+    client: TestClient,
+    headers: dict[str, str],
+    animals: dict[str, Animal],
+    drain: Callable[[], int],
+) -> None:
+    before = search(client, headers, sort_by="like")
+    client.post("/v0/like", json={"animal_id": animals["tama"].id}, headers=headers)
+    drain()
+    after = search(client, headers, sort_by="like")
+    assert _ids(after)[0] == animals["tama"].id
+    assert after["results"][0]["like"] == 1  # type: ignore[index]
+    assert _ids(before) != _ids(after) or _ids(before)[0] == animals["tama"].id
+
+
+def test_random_sort_is_never_cached(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    orders = {tuple(_ids(search(client, headers, sort_by="random"))) for _ in range(12)}
+    assert len(orders) > 1
+
+
+def test_impressions_record_what_was_shown_and_where(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal], container: Container
+) -> None:
+    response = client.post(
+        SEARCH, json={"sort_by": "created_at"}, params={"limit": 2, "offset": 1}, headers=headers
+    ).json()
+    with container.database.session() as session:
+        rows = session.execute(
+            select(Impression.position, Impression.animal_id)
+            .where(Impression.search_id == response["search_id"])
+            .order_by(Impression.position)
+        ).all()
+        total = session.scalar(select(func.count()).select_from(Impression))
+    assert [(p, a) for p, a in rows] == [(1, _ids(response)[0]), (2, _ids(response)[1])]
+    assert total == 2
