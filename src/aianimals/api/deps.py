@@ -101,9 +101,11 @@ def get_access_log_service(session: SessionDep) -> AccessLogService:
 AccessLogServiceDep = Annotated[AccessLogService, Depends(get_access_log_service)]
 
 
-def get_metadata_service(categories: CategoryServiceDep) -> MetadataService:
-    """Client metadata: categories, breeds, search sort keys."""
-    return MetadataService(categories)
+def get_metadata_service(
+    categories: CategoryServiceDep, container: ContainerDep
+) -> MetadataService:
+    """Client metadata: categories, breeds, search sort keys (cached)."""
+    return MetadataService(categories, container.cache)
 
 
 MetadataServiceDep = Annotated[MetadataService, Depends(get_metadata_service)]

@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from pydantic import TypeAdapter
+
 from aianimals.categories.service import CategoryService
 from aianimals.metadata.schemas import MetadataResponse
+from aianimals.ports.cache.json_cache import JsonCache
+from aianimals.ports.search.base import SORT_KEYS
 
-# The `sort_by` values `POST /v0/animal/search` offers, in the order clients show them.
-# The search feature arrives later and must accept exactly these; "learn_to_rank" is
-# appended once the ranking service exists, so clients never offer an order that fails.
-SEARCH_SORT_KEYS: tuple[str, ...] = ("score", "like", "created_at", "random")
+METADATA_NAMESPACE = "metadata"
+"""Cache namespace of the metadata answer; imports of categories invalidate it."""
 
 
 class MetadataService:
-    """One answer with everything a client's search screen lists."""
+    """One answer with everything a client's search screen lists (cached)."""
 
     def __init__(
-        self, categories: CategoryService, sort_keys: tuple[str, ...] = SEARCH_SORT_KEYS
+        self,
+        categories: CategoryService,
+        cache: JsonCache,
+        sort_keys: tuple[str, ...] = SORT_KEYS,
     ) -> None:
         self.categories = categories
+        self.cache = cache
         self.sort_keys = sort_keys
 
     def get(self) -> MetadataResponse:
         """Every category, every breed and the search sort keys."""
+        return self.cache.get_or_compute(METADATA_NAMESPACE, "v0", self._build, _adapter())
+
+    def _build(self) -> MetadataResponse:
         return MetadataResponse(
             animal_category=self.categories.list_categories(),
             animal_subcategory=self.categories.list_subcategories(),
             animal_search_sort_key=list(self.sort_keys),
         )
+
+
+@cache
+def _adapter() -> TypeAdapter[MetadataResponse]:
+    return TypeAdapter(MetadataResponse)

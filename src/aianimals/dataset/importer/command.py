@@ -13,6 +13,7 @@ from aianimals.api.container import build_container
 from aianimals.dataset.importer.errors import ImportFailed
 from aianimals.dataset.importer.report import ImportReport, report_table
 from aianimals.dataset.importer.service import import_directory
+from aianimals.metadata.service import METADATA_NAMESPACE
 from aianimals.settings import Settings
 
 
@@ -51,8 +52,29 @@ def import_command(
         Path, typer.Argument(help="Directory of seed files (animal.json, user.json, ...).")
     ],
 ) -> None:
-    """Import a dataset directory in the reference seed format (idempotent)."""
+    """Import a dataset directory in the reference seed format (idempotent).
+
+    New animals or likes bypass the event flow, so the search index is rebuilt after them.
+    """
+    settings, console = Settings(), Console()
     try:
-        run_import_cli(directory, Settings(), Console())
+        report = run_import_cli(directory, settings, console)
     except ImportFailed as error:
         raise typer.Exit(code=1) from error
+    if any(report.file(name).new for name in SEARCHABLE_FILES if _attempted(report, name)):
+        from aianimals.roles.up import index_everything
+
+        container = build_container(settings)
+        try:
+            size = index_everything(container, console)
+            container.cache.invalidate(METADATA_NAMESPACE)
+        finally:
+            container.close()
+        console.print(f"search index rebuilt: {size:,} animals")
+
+
+SEARCHABLE_FILES = ("animal_category.json", "animal_subcategory.json", "animal.json", "likes.json")
+
+
+def _attempted(report: ImportReport, filename: str) -> bool:
+    return any(file.filename == filename for file in report.files)
