@@ -10,6 +10,7 @@ from rich.console import Console
 from aianimals.dataset.cli import app as dataset_app
 from aianimals.dataset.importer.command import import_command
 from aianimals.logs import configure_logging
+from aianimals.ml.cli import app as train_app
 from aianimals.settings import Settings
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(dataset_app, name="dataset", help="Generate the demo dataset.")
 app.command("import")(import_command)
 index_app = typer.Typer(help="The search index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+app.add_typer(train_app, name="train", help="Train models (similar words, …).")
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on.")]

@@ -1,0 +1,1 @@
+"""Model training: corpora, trainers and their offline evaluation (`aianimals train …`)."""

@@ -1,0 +1,105 @@
+"""`aianimals train …`: the trainer role's commands (the composition root of a training run)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from aianimals.ml.text.training import TrainReport
+    from aianimals.settings import Settings
+
+app = typer.Typer(help="Train models from the SQL store.", no_args_is_help=True)
+
+
+@app.callback()
+def train() -> None:
+    """Train models from the SQL store; each writes its model and evaluation under var/."""
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    """The settings a caller put in the context (tests), else the environment's."""
+    from aianimals.settings import Settings
+
+    return ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+
+
+def _summary(report: TrainReport) -> Table:
+    """The evaluation, without and with expansion."""
+    table = Table(title=f"similar words {report.version}")
+    table.add_column("metric")
+    table.add_column("without expansion", justify="right")
+    table.add_column("with expansion", justify="right")
+    comparison = report.comparison
+    if comparison is not None:
+        plain, expanded = comparison.without_expansion, comparison.with_expansion
+        table.add_row(
+            "searches", f"{plain.searches:,}", f"{comparison.expanded_searches:,} expanded"
+        )
+        table.add_row(f"recall@{comparison.k}", f"{plain.recall:.4f}", f"{expanded.recall:.4f}")
+        table.add_row(
+            "zero-hit share", f"{plain.zero_hit_share:.2%}", f"{expanded.zero_hit_share:.2%}"
+        )
+        table.add_row("mean hits", f"{plain.mean_hits:,.1f}", f"{expanded.mean_hits:,.1f}")
+    return table
+
+
+@app.command("similar-words")
+def similar_words(
+    ctx: typer.Context,
+    *,
+    top_phrases: Annotated[
+        int, typer.Option(min=1, help="Expand this many of the most frequent logged phrases.")
+    ] = 200,
+    top_k: Annotated[int, typer.Option(min=1, help="Similar words kept per phrase.")] = 10,
+    min_similarity: Annotated[
+        float, typer.Option(min=-1.0, max=1.0, help="Cosine similarity a word needs.")
+    ] = 0.6,
+    seed: Annotated[int, typer.Option(help="Seed of the word-vector training.")] = 20210521,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Dictionary file [default: settings.search.similar_words_path]."),
+    ] = None,
+    evaluate: Annotated[
+        bool, typer.Option(help="Hold out the latest 20 % of searches and report recall.")
+    ] = True,
+) -> None:
+    """Train word vectors on our texts and query logs; write the similar-word dictionary."""
+    from aianimals.api.container import build_container
+    from aianimals.dataset.progress import step_progress
+    from aianimals.logs import configure_logging
+    from aianimals.ml.text.similar_words import FastTextParams
+    from aianimals.ml.text.training import TrainOptions, train_similar_words
+
+    configure_logging()
+    logging.getLogger("gensim").setLevel(logging.WARNING)
+    console = Console()
+    settings = _settings(ctx)
+    options = TrainOptions(
+        top_phrases=top_phrases,
+        top_k=top_k,
+        min_similarity=min_similarity,
+        evaluate=evaluate,
+        params=FastTextParams(seed=seed),
+    )
+    container = build_container(settings)
+    try:
+        with step_progress(console) as progress:
+            report = train_similar_words(
+                container, output or settings.search.similar_words_path, options, progress
+            )
+    finally:
+        container.close()
+    console.print(_summary(report))
+    timings = ", ".join(f"{step} {s:.1f} s" for step, s in report.seconds.items())
+    console.print(
+        f"[green]{report.phrases} phrases expanded[/green] → {report.dictionary_path} "
+        f"({report.sentences:,} sentences, {report.train_searches:,} training searches; {timings})"
+    )
+    if report.comparison is not None:
+        console.print(f"metrics → {report.metrics_path}")

@@ -1,0 +1,1 @@
+"""Offline evaluation of models against held-out access logs."""
