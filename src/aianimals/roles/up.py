@@ -24,6 +24,7 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         if demo:
             ensure_demo_dataset(container, console)
         ensure_search_index(container, console)
+        ensure_similar_words(container, console)
         workers.start()
         url = f"http://{settings.api.host}:{settings.api.port}"
         console.print(f"[bold]AIAnimals at {url}[/bold] — API docs at {url}/v0/docs")
@@ -50,3 +51,19 @@ def index_everything(container: Container, console: Console) -> int:
             container.cache,
             lambda done, total: report("indexing animals", done, total),
         )
+
+
+def ensure_similar_words(container: Container, console: Console) -> None:
+    """Train the query-expansion dictionary once, when none exists yet (with its metrics)."""
+    import logging
+
+    from aianimals.ml.text.training import TrainOptions, train_similar_words
+
+    path = container.settings.search.similar_words_path
+    if path.exists():
+        return
+    logging.getLogger("gensim").setLevel(logging.WARNING)
+    console.print("training the similar-word dictionary for query expansion")
+    with step_progress(console) as report:
+        trained = train_similar_words(container, path, TrainOptions(), report)
+    console.print(f"similar words for {trained.phrases} phrases → {path}")

@@ -11,6 +11,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from aianimals.api.container import Container, build_container
 from aianimals.ports.queue.consumer import Consumer
@@ -49,7 +50,7 @@ class Workers:
         relay = OutboxRelay(self.container.database, create_queue(self.container.settings.queue))
         self._spawn("outbox-relay", lambda: _relay_loop(relay, self.stop))
         for consumer in workers:
-            self._spawn(f"consumer-{consumer.name}", lambda c=consumer: c.run(self.stop))
+            self._spawn(f"consumer-{consumer.name}", partial(consumer.run, self.stop))
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Ask every thread to finish its batch, and wait for them."""
