@@ -15,7 +15,7 @@ from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.base import SearchIndex
 from aianimals.ports.sql.database import Database
-from aianimals.search.expansion import SimilarWords
+from aianimals.search.expansion import SimilarWordsFile
 from aianimals.settings import AuthSettings, Settings
 
 
@@ -67,9 +67,9 @@ class Container:
         return index
 
     @cached_property
-    def similar_words(self) -> SimilarWords | None:
-        """The similar-word dictionary for query expansion, when one has been trained."""
-        return SimilarWords.load(self.settings.search.similar_words_path)
+    def similar_words(self) -> SimilarWordsFile:
+        """The similar-word dictionary for query expansion (reloaded when retrained)."""
+        return SimilarWordsFile(self.settings.search.similar_words_path)
 
     def close_ports(self) -> None:
         """Release the lazily built ports (cache, queue, search index)."""

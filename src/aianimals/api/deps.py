@@ -174,7 +174,7 @@ def get_search_service(container: ContainerDep, session: SessionDep) -> SearchSe
         index=container.search_index,
         cache=container.cache,
         settings=container.settings.search,
-        similar_words=container.similar_words,
+        similar_words=container.similar_words.current(),
         cache_ttl=container.settings.cache.ttl_seconds,
     )
 
