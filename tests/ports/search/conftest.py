@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,13 @@ def make_embedded(
 
 
 @pytest.fixture(params=["embedded", "opensearch"])
-def search_index(request: pytest.FixtureRequest, tmp_path: Path, analyzer: Analyzer) -> SearchIndex:
-    """A fresh, empty index of each backend."""
+def search_index(
+    request: pytest.FixtureRequest, tmp_path: Path, analyzer: Analyzer
+) -> Iterator[SearchIndex]:
+    """A fresh, empty index of each backend (the OpenSearch one is dropped afterwards)."""
     if request.param == "embedded":
-        return make_embedded(tmp_path / "search", analyzer)
+        yield make_embedded(tmp_path / "search", analyzer)
+        return
     if not TEST_SEARCH_URL:
         pytest.skip("not run: set AIANIMALS_TEST_SEARCH_URL to an OpenSearch URL to run it")
     from aianimals.ports.search.opensearch import OpenSearchIndex
@@ -47,4 +51,9 @@ def search_index(request: pytest.FixtureRequest, tmp_path: Path, analyzer: Analy
     settings = SearchSettings(
         kind="opensearch", url=TEST_SEARCH_URL, index=f"aianimals-test-{uuid.uuid4().hex}"
     )
-    return OpenSearchIndex(settings, analyzer)  # type: ignore[no-any-return]
+    index = OpenSearchIndex(settings, analyzer)
+    try:
+        yield index
+    finally:
+        index.drop()
+        index.close()
