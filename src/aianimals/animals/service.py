@@ -138,36 +138,43 @@ def _conditions(viewer: User, where: AnimalFilter) -> list[Any]:
     return conditions
 
 
-def _response_query(
-    ids: Select[str], page: CTE | None
-) -> Select[Animal, str, str, str, str, str, Any]:
-    """Animals with names, handle and a like count grouped over just these animals."""
-    likes = (
-        select(Like.animal_id, func.count(Like.id).label("like"))
-        .where(Like.animal_id.in_(ids))
-        .group_by(Like.animal_id)
-        .subquery("like_counts")
+AnimalRow = Select[Animal, str, str, str, str, str, Any]
+
+
+def animal_rows(likes_for: Select[str] | Sequence[str] | None = None) -> AnimalRow:
+    """Animals with category and breed names, owner handle and live like count.
+
+    `likes_for` limits the like counting to those animal ids (every animal when None).
+    """
+    like_counts = select(Like.animal_id, func.count(Like.id).label("like"))
+    if likes_for is not None:
+        like_counts = like_counts.where(Like.animal_id.in_(likes_for))
+    likes = like_counts.group_by(Like.animal_id).subquery("like_counts")
+    return (
+        select(
+            Animal,
+            AnimalCategory.name_en,
+            AnimalCategory.name_ja,
+            AnimalSubcategory.name_en,
+            AnimalSubcategory.name_ja,
+            User.handle_name,
+            func.coalesce(likes.c.like, 0),
+        )
+        .join(AnimalCategory, AnimalCategory.id == Animal.category_id)
+        .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
+        .join(User, User.id == Animal.user_id)
+        .outerjoin(likes, likes.c.animal_id == Animal.id)
     )
-    query = select(
-        Animal,
-        AnimalCategory.name_en,
-        AnimalCategory.name_ja,
-        AnimalSubcategory.name_en,
-        AnimalSubcategory.name_ja,
-        User.handle_name,
-        func.coalesce(likes.c.like, 0),
-    )
+
+
+def _response_query(ids: Select[str], page: CTE | None) -> AnimalRow:
+    """These animals (or this page of them), newest first, likes counted over just them."""
+    query = animal_rows(ids)
     if page is not None:
         query = query.join(page, page.c.id == Animal.id)
     else:
         query = query.where(Animal.id.in_(ids))
-    return (
-        query.join(AnimalCategory, AnimalCategory.id == Animal.category_id)
-        .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
-        .join(User, User.id == Animal.user_id)
-        .outerjoin(likes, likes.c.animal_id == Animal.id)
-        .order_by(Animal.created_at.desc(), Animal.id)
-    )
+    return query.order_by(Animal.created_at.desc(), Animal.id)
 
 
 def _response(row: Any) -> AnimalResponse:

@@ -5,38 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
-from aianimals.categories.models import AnimalCategory, AnimalSubcategory
+from aianimals.animals.service import AnimalRow, animal_rows
 from aianimals.likes.models import Like
 from aianimals.ports.search.base import AnimalDocument
-from aianimals.users.models import User
 
 
-def _documents_query() -> Select[Animal, str, str, str, str, str, Any]:
-    likes = (
-        select(Like.animal_id, func.count(Like.id).label("likes"))
-        .group_by(Like.animal_id)
-        .subquery("like_counts")
-    )
-    return (
-        select(
-            Animal,
-            AnimalCategory.name_en,
-            AnimalCategory.name_ja,
-            AnimalSubcategory.name_en,
-            AnimalSubcategory.name_ja,
-            User.handle_name,
-            func.coalesce(likes.c.likes, 0),
-        )
-        .join(AnimalCategory, AnimalCategory.id == Animal.category_id)
-        .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
-        .join(User, User.id == Animal.user_id)
-        .outerjoin(likes, likes.c.animal_id == Animal.id)
-        .where(Animal.deactivated.is_(False))
-    )
+def _documents_query(animal_ids: Sequence[str] | None = None) -> AnimalRow:
+    return animal_rows(animal_ids).where(Animal.deactivated.is_(False))
 
 
 def _document(row: tuple[Animal, str, str, str, str, str, Any]) -> AnimalDocument:
@@ -59,7 +38,7 @@ def _document(row: tuple[Animal, str, str, str, str, str, Any]) -> AnimalDocumen
 
 def visible_documents(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalDocument]:
     """The documents of those animals that exist and are visible."""
-    query = _documents_query().where(Animal.id.in_(list(animal_ids)))
+    query = _documents_query(animal_ids).where(Animal.id.in_(list(animal_ids)))
     return {doc.id: doc for doc in map(_document, session.execute(query))}
 
 
