@@ -18,21 +18,20 @@ def _documents_query(animal_ids: Sequence[str] | None = None) -> AnimalRow:
     return animal_rows(animal_ids).where(Animal.deactivated.is_(False))
 
 
-def _document(row: tuple[Animal, str, str, str, str, str, Any]) -> AnimalDocument:
-    animal, category_en, category_ja, breed_en, breed_ja, handle, likes = row
+def _document(row: Any) -> AnimalDocument:
     return AnimalDocument(
-        id=animal.id,
-        category_id=animal.category_id,
-        subcategory_id=animal.subcategory_id,
-        category_name_en=category_en,
-        category_name_ja=category_ja,
-        subcategory_name_en=breed_en,
-        subcategory_name_ja=breed_ja,
-        name=animal.name,
-        description=animal.description,
-        user_handle_name=handle,
-        likes=int(likes),
-        created_at=animal.created_at,
+        id=row.id,
+        category_id=row.category_id,
+        subcategory_id=row.subcategory_id,
+        category_name_en=row.category_name_en,
+        category_name_ja=row.category_name_ja,
+        subcategory_name_en=row.subcategory_name_en,
+        subcategory_name_ja=row.subcategory_name_ja,
+        name=row.name,
+        description=row.description,
+        user_handle_name=row.user_handle_name,
+        likes=int(row.like),
+        created_at=row.created_at,
     )
 
 

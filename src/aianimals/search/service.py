@@ -56,7 +56,8 @@ class SearchService:
         page = self._page(query)
         animals = AnimalService(self.session).view_many([hit.animal_id for hit in page.results])
         results = [
-            AnimalSearchResult(**animals[hit.animal_id].model_dump(), score=hit.score)
+            # Validated once already, as AnimalResponse: only the score is added.
+            AnimalSearchResult.model_construct(**vars(animals[hit.animal_id]), score=hit.score)
             for hit in page.results
             if hit.animal_id in animals
         ]

@@ -67,7 +67,15 @@ def import_directory(
             report.error = error.message
             error.report = report
             raise
+    if report.new:
+        _refresh_statistics(container.database)
     return report
+
+
+def _refresh_statistics(database: Database) -> None:
+    """After a bulk load, let the query planner see the new table sizes (ANALYZE)."""
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
 
 
 def _import_file(database: Database, spec: FileSpec, context: ImportContext) -> FileReport:
