@@ -20,12 +20,11 @@ what-if: the planner then hydrates results by primary key). Post → searchable:
 `aianimals up --no-demo` on the demo store, 30 posts with a unique word, the search route
 polled every 20 ms (search-page cache at its default).
 
-Wall time on the 2-core machine shared with other jobs (load 2-4): the default run
-(sizes 7349,100000, 200 requests, 4 clients, 10 s budget, with post → searchable) took
-834 s. The 1M size costs about 4.5 min of bulk insert and 3 min of index rebuild, and
-then, while hydration scans the store (about 6 s a search), 10+ min of measurement even
-with `--requests 5 --warm-up 1 --budget 1 --clients 0` (1,263 s in all), so it is not a
-default size. `--sizes 7349,100000 --analyze --skip-post --requests 100 --budget 5`: 323 s.
+Wall time on the 2-core machine shared with other jobs: the default run (sizes
+7349,100000, 100 requests, 4 clients, 5 s budget, with post → searchable) took about 300 s.
+The 1M size costs about 4.5 min of bulk insert and 1.5 min of index rebuild (peak RSS about
+1.2 GiB), then measurement: `--sizes 1000000 --requests 20 --warm-up 2 --budget 3
+--clients 0 --skip-post` took 396 s in all, so it is not a default size.
 """
 
 from __future__ import annotations
