@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from aianimals.animals.photos import PhotoLimits, PhotoStore, photo_key, prepare_photo
+from aianimals.animals.thumbnails import THUMBNAIL_SIDE, thumbnail_key
 from aianimals.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from aianimals.ports.blobs.store import LocalBlobStore
 from tests.animals.images import image_bytes, png_with_huge_header
@@ -99,8 +100,11 @@ def test_transparent_png_is_flattened_on_white() -> None:
     assert min(red, green, blue) > 240
 
 
-def test_photo_store_saves_under_the_animal_key(tmp_path: Path) -> None:
+def test_photo_store_saves_photo_and_thumbnail_under_the_animal_key(tmp_path: Path) -> None:
     store = PhotoStore(LocalBlobStore(tmp_path, "/media"), LIMITS)
-    url = store.save("a" * 32, image_bytes("PNG"))
-    assert url == f"/media/animals/{'a' * 32}.jpg"
+    stored = store.save("a" * 32, image_bytes("PNG", size=(900, 600)))
+    assert stored.photo_url == f"/media/animals/{'a' * 32}.jpg"
+    assert stored.thumbnail_url == f"/media/thumbnails/{'a' * 32}.jpg"
     assert _decoded((tmp_path / photo_key("a" * 32)).read_bytes()).format == "JPEG"
+    thumbnail = _decoded((tmp_path / thumbnail_key("a" * 32)).read_bytes())
+    assert (thumbnail.format, thumbnail.size) == ("JPEG", (THUMBNAIL_SIDE, 213))

@@ -21,4 +21,5 @@ class Animal(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     photo_url: Mapped[str] = mapped_column(String(1024))
+    thumbnail_url: Mapped[str | None] = mapped_column(String(1024), default=None)
     deactivated: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from aianimals.animals.thumbnails import make_thumbnail, thumbnail_key
 from aianimals.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from aianimals.ports.blobs.store import BlobStore
 from aianimals.settings import UploadSettings
@@ -109,12 +110,22 @@ def photo_key(animal_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class StoredPhoto:
+    """The public URLs of a stored photo and of its thumbnail."""
+
+    photo_url: str
+    thumbnail_url: str
+
+
+@dataclass(frozen=True)
 class PhotoStore:
     """Validates, normalises and stores animal photos through the blob-store port."""
 
     blobs: BlobStore
     limits: PhotoLimits
 
-    def save(self, animal_id: str, data: bytes) -> str:
-        """Store the normalised photo of `animal_id`; returns its public URL."""
-        return self.blobs.put(photo_key(animal_id), prepare_photo(data, self.limits))
+    def save(self, animal_id: str, data: bytes) -> StoredPhoto:
+        """Store the normalised photo of `animal_id` and its thumbnail."""
+        photo = prepare_photo(data, self.limits)
+        thumbnail_url = self.blobs.put(thumbnail_key(animal_id), make_thumbnail(photo))
+        return StoredPhoto(self.blobs.put(photo_key(animal_id), photo), thumbnail_url)

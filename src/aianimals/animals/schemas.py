@@ -52,6 +52,9 @@ class AnimalResponse(BaseModel):
     name: str
     description: str
     photo_url: str
+    thumbnail_url: str = Field(
+        description="a small copy (longer side 320 px) for grids; the photo itself when none"
+    )
     like: int
     deactivated: bool
     created_at: UtcDatetime

@@ -83,7 +83,7 @@ class AnimalService:
             raise Forbidden(msg)
         self._check_categories(request.animal_category_id, request.animal_subcategory_id)
         animal_id = new_id()
-        photo_url = photos.save(animal_id, photo)
+        stored = photos.save(animal_id, photo)
         self.session.add(
             Animal(
                 id=animal_id,
@@ -92,7 +92,8 @@ class AnimalService:
                 user_id=user.id,
                 name=request.name,
                 description=request.description,
-                photo_url=photo_url,
+                photo_url=stored.photo_url,
+                thumbnail_url=stored.thumbnail_url,
             )
         )
         record_event(self.session, animal_created(animal_id))
@@ -195,6 +196,7 @@ def _response(row: Any) -> AnimalResponse:
         name=row.name,
         description=row.description,
         photo_url=row.photo_url,
+        thumbnail_url=row.thumbnail_url or row.photo_url,
         like=int(row.like),
         deactivated=row.deactivated,
         created_at=row.created_at,

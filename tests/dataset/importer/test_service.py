@@ -69,7 +69,9 @@ def test_passwords_are_hashed_with_argon2id(container: Container, tmp_path: Path
     assert all(container.hasher.verify(value, "password") for value in hashes)
 
 
-def test_photos_land_in_the_blob_store(container: Container, tmp_path: Path) -> None:
+def test_photos_and_their_thumbnails_land_in_the_blob_store(
+    container: Container, tmp_path: Path
+) -> None:
     seed = tiny_seed()
     import_directory(container, seed.write(tmp_path / "seed"))
 
@@ -79,6 +81,9 @@ def test_photos_land_in_the_blob_store(container: Container, tmp_path: Path) -> 
         key = f"animals/{animal.id}.jpg"
         assert animal.photo_url == container.blobs.url_for(key)
         assert container.blobs.get(key) == seed.photos[f"images/{animal.id}.jpg"]
+        thumbnail = f"thumbnails/{animal.id}.jpg"
+        assert animal.thumbnail_url == container.blobs.url_for(thumbnail)
+        assert container.blobs.get(thumbnail).startswith(b"\xff\xd8")  # a JPEG
 
 
 def test_http_photo_urls_are_kept_as_given(container: Container, tmp_path: Path) -> None:
@@ -89,7 +94,9 @@ def test_http_photo_urls_are_kept_as_given(container: Container, tmp_path: Path)
     import_directory(container, seed.write(tmp_path / "seed"))
 
     with container.database.session() as session:
-        assert session.get(Animal, animal_id).photo_url == url  # type: ignore[union-attr]
+        animal = session.get(Animal, animal_id)
+    assert animal is not None
+    assert (animal.photo_url, animal.thumbnail_url) == (url, None)
     assert not container.blobs.exists(f"animals/{animal_id}.jpg")
 
 

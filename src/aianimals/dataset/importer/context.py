@@ -22,7 +22,8 @@ class ImportContext:
     directory: Path
     blobs: BlobStore
     hasher: PasswordHasher
-    password_workers: int
+    workers: int
+    """Processes for the CPU-bound steps: password hashing and thumbnails."""
     hashing: HashingReport
     photos: PhotoReport
     progress: Progress | None = None

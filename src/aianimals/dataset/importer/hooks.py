@@ -23,7 +23,7 @@ def hash_passwords(rows: list[Row], context: ImportContext) -> str | None:
     started = perf_counter()
     passwords = [str(row.pop("password")) for row in rows]
     advance = context.bar("hashing passwords", len(passwords))
-    hashed = context.hasher.hash_many(passwords, context.password_workers, advance)
+    hashed = context.hasher.hash_many(passwords, context.workers, advance)
     for row, password_hash in zip(rows, hashed, strict=True):
         row["password_hash"] = password_hash
     context.hashing.passwords += len(rows)
@@ -34,7 +34,8 @@ def hash_passwords(rows: list[Row], context: ImportContext) -> str | None:
 def import_photos(rows: list[Row], context: ImportContext) -> str | None:
     """Copy new animals' photo files into the blob store and point them at the stored URL."""
     started = perf_counter()
-    stored = store_photos(context.directory, rows, context.blobs, context.bar("photos", len(rows)))
+    advance = context.bar("photos and thumbnails", len(rows))
+    stored = store_photos(context.directory, rows, context.blobs, context.workers, advance)
     context.photos.photos += stored
     context.photos.seconds += perf_counter() - started
     return f"{stored:,} photos stored" if stored else None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
+from aianimals.animals.thumbnails import make_thumbnail, thumbnail_key
 from aianimals.ports.blobs.store import BlobStore
 
 _REMOTE_PREFIXES = ("http://", "https://")
+_PARALLEL_FROM = 64
+"""Fewer photos than this are not worth starting processes for."""
 
 
 def is_remote(photo_url: str) -> bool:
@@ -41,20 +45,35 @@ def store_photos(
     directory: Path,
     rows: list[dict[str, object]],
     blobs: BlobStore,
+    workers: int = 1,
     on_done: Callable[[int], None] | None = None,
 ) -> int:
-    """Put each relative photo's bytes in the store and point the row at the store's URL.
+    """Put each relative photo's bytes and its thumbnail in the store; point the row at them.
 
-    Returns how many photos were stored; rows with http(s) URLs are left alone.
+    Thumbnails are made in `workers` processes. Returns how many photos were stored; rows
+    with http(s) URLs are left alone (their photo stands in for the thumbnail).
     """
-    stored = 0
-    for row in rows:
-        url = str(row["photo_url"])
-        if is_remote(url):
-            continue
-        data = photo_path(directory, url).read_bytes()
-        row["photo_url"] = blobs.put(blob_key(str(row["id"])), data)
-        stored += 1
+    local = [row for row in rows if not is_remote(str(row["photo_url"]))]
+    paths = [photo_path(directory, str(row["photo_url"])) for row in local]
+    for row, (photo, thumbnail) in zip(local, _read_all(paths, workers), strict=True):
+        animal_id = str(row["id"])
+        row["photo_url"] = blobs.put(blob_key(animal_id), photo)
+        row["thumbnail_url"] = blobs.put(thumbnail_key(animal_id), thumbnail)
         if on_done:
             on_done(1)
-    return stored
+    return len(local)
+
+
+def _read_all(paths: list[Path], workers: int) -> Iterator[tuple[bytes, bytes]]:
+    if workers <= 1 or len(paths) < _PARALLEL_FROM:
+        yield from map(_read_one, paths)
+        return
+    chunk = max(1, len(paths) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_read_one, paths, chunksize=chunk)
+
+
+def _read_one(path: Path) -> tuple[bytes, bytes]:
+    """A photo file's bytes and its thumbnail (runs in a worker process)."""
+    photo = path.read_bytes()
+    return photo, make_thumbnail(photo)

@@ -146,6 +146,7 @@ def parse_animals(data: Any, ctx: ParseContext) -> list[Record]:
             "name": f.text("name", 200),
             "description": f.text("description"),
             "photo_url": photo_url,
+            "thumbnail_url": None,  # set when the photo is stored
             "deactivated": False,
             "created_at": created_at,
             "updated_at": created_at,

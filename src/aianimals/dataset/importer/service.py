@@ -47,7 +47,7 @@ def import_directory(
         directory=directory,
         blobs=container.blobs,
         hasher=container.hasher,
-        password_workers=workers,
+        workers=workers,
         hashing=HashingReport(container.hasher.policy.describe(), workers),
         photos=PhotoReport(),
         progress=progress,
