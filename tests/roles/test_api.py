@@ -11,10 +11,14 @@ def test_swagger_and_schema_are_served_under_v0(client: TestClient) -> None:
     assert "/v0/animal" in schema["paths"]
 
 
-def test_home_sends_people_to_the_api_docs(client: TestClient) -> None:
-    response = client.get("/", follow_redirects=False)
-    assert response.status_code == 307
-    assert response.headers["location"] == "/v0/docs"
+def test_home_is_the_web_app_with_a_strict_content_security_policy(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<script type="module" src="/app/js/main.js">' in response.text
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "connect-src 'self'" in policy
 
 
 def test_unknown_route_is_a_json_404(client: TestClient) -> None:

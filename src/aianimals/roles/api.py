@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
 
 from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
@@ -21,6 +20,7 @@ from aianimals.moderation.router import router as violation_router
 from aianimals.search.router import router as search_router
 from aianimals.settings import Settings
 from aianimals.users.router import router as user_router
+from aianimals.web.router import install_web_app
 
 API_PREFIX = "/v0"
 
@@ -67,13 +67,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     install_error_documentation(app)
     app.include_router(_v0_router())
     app.include_router(media_router(settings.blobs.public_prefix))
-    app.add_api_route("/", _home, include_in_schema=False)
+    install_web_app(app)
     return app
-
-
-def _home() -> RedirectResponse:
-    """Until the web app lands at `/`, send people to the interactive API docs."""
-    return RedirectResponse(f"{API_PREFIX}/docs")
 
 
 def serve(settings: Settings, container: Container | None = None) -> None:

@@ -1,0 +1,72 @@
+// The public /v0 API, the only server interface the app uses.
+import { clearSession, currentSession } from "./session.js";
+
+export class ApiError extends Error {
+  constructor(status, detail, errors = []) {
+    super(detail || `HTTP ${status}`);
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+let onUnauthorized = () => {};
+
+/** What to do when the API answers 401 (the token expired or was revoked). */
+export function whenUnauthorized(handler) {
+  onUnauthorized = handler;
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params || {})) {
+    if (value !== null && value !== undefined && value !== "") search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+async function call(method, path, { params, json, form, auth = true } = {}) {
+  const headers = { Accept: "application/json" };
+  const session = currentSession();
+  if (auth && session) headers.Authorization = `Bearer ${session.token}`;
+  let body;
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    body = form;
+  }
+  let response;
+  try {
+    response = await fetch(`/v0${path}${query(params)}`, { method, headers, body });
+  } catch {
+    throw new ApiError(0, "network");
+  }
+  if (response.status === 204) return null;
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    if (response.status === 401 && auth) {
+      clearSession();
+      onUnauthorized();
+    }
+    throw new ApiError(response.status, payload?.detail, payload?.errors || []);
+  }
+  return payload;
+}
+
+export const api = {
+  login: (body) => call("POST", "/user/login", { json: body, auth: false }),
+  signUp: (body) => call("POST", "/user", { json: body, auth: false }),
+  logout: () => call("POST", "/user/logout"),
+  me: () => call("GET", "/user/me"),
+  metadata: () => call("GET", "/metadata"),
+  search: (body, limit, offset) => call("POST", "/animal/search", { json: body, params: { limit, offset } }),
+  similar: (id) => call("POST", "/animal/search/similar", { json: { id } }),
+  animals: (params) => call("GET", "/animal", { params }),
+  likedBy: (animalId) => call("GET", "/animal/liked_by", { params: { animal_id: animalId, limit: 50 } }),
+  likes: (params) => call("GET", "/like", { params }),
+  like: (animalId) => call("POST", "/like", { json: { animal_id: animalId } }),
+  unlike: (animalId) => call("DELETE", "/like", { params: { animal_id: animalId } }),
+  post: (form) => call("POST", "/animal", { form }),
+  accessLog: (body) => call("POST", "/access_log", { json: body }),
+};

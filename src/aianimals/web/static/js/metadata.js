@@ -1,0 +1,45 @@
+// Categories, breeds and sort keys from GET /v0/metadata, loaded once per session.
+import { api } from "./api.js";
+import { h } from "./dom.js";
+import { localName, t } from "./i18n.js";
+
+let loaded = null;
+
+export function metadata() {
+  loaded ??= api.metadata().catch((error) => {
+    loaded = null;
+    throw error;
+  });
+  return loaded;
+}
+
+export function forgetMetadata() {
+  loaded = null;
+}
+
+/** <option>s of every category, after an optional first one. */
+export function categoryOptions(meta, first, selected) {
+  return [
+    first && h("option", { value: "" }, first),
+    ...meta.animal_category.map((c) =>
+      h("option", { value: c.name_en, selected: c.name_en === selected }, localName(c)),
+    ),
+  ];
+}
+
+/** <option>s of the breeds of the category named `categoryEn` (every breed when empty). */
+export function breedOptions(meta, categoryEn, first, selected) {
+  const breeds = meta.animal_subcategory.filter(
+    (b) => !categoryEn || b.animal_category_name_en === categoryEn,
+  );
+  return [
+    first && h("option", { value: "" }, first),
+    ...breeds.map((b) => h("option", { value: b.name_en, selected: b.name_en === selected }, localName(b))),
+  ];
+}
+
+export function sortOptions(meta, selected) {
+  return meta.animal_search_sort_key.map((key) =>
+    h("option", { value: key, selected: key === selected }, t(`sort.${key}`)),
+  );
+}

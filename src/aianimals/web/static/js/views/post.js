@@ -1,0 +1,98 @@
+// Post a photo: pick it (with a preview), category, breed, name, description.
+import { api, ApiError } from "../api.js";
+import { h, replace } from "../dom.js";
+import { localName, t } from "../i18n.js";
+import { breedOptions, metadata } from "../metadata.js";
+import { message } from "./tiles.js";
+
+const ACCEPT = "image/jpeg,image/png,image/webp";
+
+function describe(error) {
+  if (error instanceof ApiError && error.status === 0) return t("error.network");
+  const fields = (error.errors || []).map((e) => `${(e.loc || []).slice(-1)[0] ?? ""}: ${e.msg}`);
+  return [error.message, ...fields].join(" / ");
+}
+
+export async function renderPost(main) {
+  let meta;
+  try {
+    meta = await metadata();
+  } catch (error) {
+    main.append(message(describe(error), "error"));
+    return;
+  }
+  const preview = h("img", { class: "preview", alt: t("post.preview"), hidden: true });
+  const file = h("input", { id: "photo", name: "photo", type: "file", accept: ACCEPT, required: true });
+  const category = h("select", { id: "post-category", name: "category", required: true },
+    h("option", { value: "" }, t("post.choose")),
+    meta.animal_category.map((c) => h("option", { value: String(c.id), dataset: { nameEn: c.name_en } }, localName(c))));
+  const breed = h("select", { id: "post-breed", name: "breed", required: true }, h("option", { value: "" }, t("post.choose")));
+  const name = h("input", { id: "post-name", name: "name", required: true, maxlength: 200 });
+  const description = h("textarea", { id: "post-description", name: "description", rows: 4, maxlength: 4000 });
+  const failure = h("p", { class: "form-error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", class: "primary" }, t("post.submit"));
+  const form = h("form", { class: "card post-form", novalidate: true },
+    h("h1", {}, t("post.title")),
+    h("div", { class: "field" }, h("label", { for: "photo" }, t("post.photo")), file),
+    preview,
+    h("div", { class: "field" }, h("label", { for: "post-category" }, t("post.category")), category),
+    h("div", { class: "field" }, h("label", { for: "post-breed" }, t("post.breed")), breed),
+    h("div", { class: "field" }, h("label", { for: "post-name" }, t("post.name")), name),
+    h("div", { class: "field" }, h("label", { for: "post-description" }, t("post.description")), description),
+    failure,
+    submit,
+  );
+  let previewUrl = null;
+  file.addEventListener("change", () => {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    const chosen = file.files[0];
+    previewUrl = chosen ? URL.createObjectURL(chosen) : null;
+    preview.hidden = !chosen;
+    if (previewUrl) preview.src = previewUrl;
+  });
+  category.addEventListener("change", () => {
+    const nameEn = category.selectedOptions[0]?.dataset.nameEn ?? "";
+    const options = nameEn ? breedOptions(meta, nameEn, t("post.choose"), "") : [h("option", { value: "" }, t("post.choose"))];
+    replace(breed, options);
+    // breedOptions' values are English names: post needs the ids.
+    for (const option of breed.options) {
+      const found = meta.animal_subcategory.find((b) => b.name_en === option.value && b.animal_category_name_en === nameEn);
+      option.value = found ? String(found.id) : "";
+    }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    failure.hidden = true;
+    const required = [file, category, breed, name];
+    const missing = required.filter((input) => !input.value.trim());
+    if (missing.length) {
+      for (const input of required) input.setAttribute("aria-invalid", String(!input.value.trim()));
+      missing[0].focus();
+      failure.textContent = missing.map((input) => form.querySelector(`label[for=${input.id}]`).textContent).join(", ");
+      failure.hidden = false;
+      return;
+    }
+    const body = new FormData();
+    body.append("request", JSON.stringify({
+      animal_category_id: Number(category.value),
+      animal_subcategory_id: Number(breed.value),
+      name: name.value.trim(),
+      description: description.value.trim(),
+    }));
+    body.append("file", file.files[0]);
+    submit.disabled = true;
+    submit.textContent = t("post.sending");
+    try {
+      const animal = await api.post(body);
+      location.hash = `#/animal/${animal.id}?posted=1`;
+    } catch (error) {
+      failure.textContent = describe(error);
+      failure.hidden = false;
+    } finally {
+      submit.disabled = false;
+      submit.textContent = t("post.submit");
+    }
+  });
+  main.append(form);
+  return () => previewUrl && URL.revokeObjectURL(previewUrl);
+}

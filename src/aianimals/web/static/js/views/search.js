@@ -1,0 +1,147 @@
+// The search grid: free text, category / breed / sort pickers, infinite scroll.
+import { api, ApiError } from "../api.js";
+import { h, replace } from "../dom.js";
+import { t } from "../i18n.js";
+import { breedOptions, categoryOptions, metadata, sortOptions } from "../metadata.js";
+import { rememberOrigin } from "../telemetry.js";
+import { grid, message, tile } from "./tiles.js";
+
+const PAGE_SIZE = 24;
+
+/** Phrases as the reference split them: on ASCII and ideographic spaces. */
+export function phrasesOf(text) {
+  return text.split(/[\s\u3000]+/).filter(Boolean);
+}
+
+function requestOf(state, meta) {
+  const body = { phrases: phrasesOf(state.q), sort_by: state.sort };
+  if (state.category) body.animal_category_name_en = state.category;
+  if (state.breed) body.animal_subcategory_name_en = state.breed;
+  const category = meta.animal_category.find((c) => c.name_en === state.category);
+  const breed = meta.animal_subcategory.find((b) => b.name_en === state.breed);
+  return { body, categoryId: category?.id ?? null, breedId: breed?.id ?? null };
+}
+
+function stateFrom(params) {
+  return {
+    q: params.get("q") || "",
+    category: params.get("category") || "",
+    breed: params.get("breed") || "",
+    sort: params.get("sort") || "score",
+  };
+}
+
+function hashOf(state) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(state)) if (value) params.set(name, value);
+  return `#/search?${params}`;
+}
+
+function errorText(error) {
+  return error instanceof ApiError && error.status === 0 ? t("error.network") : `${t("error.load")} ${error.message}`;
+}
+
+export async function renderSearch(main, { params }) {
+  const state = stateFrom(params);
+  let meta;
+  try {
+    meta = await metadata();
+  } catch (error) {
+    main.append(message(errorText(error), "error"));
+    return;
+  }
+  if (!meta.animal_search_sort_key.includes(state.sort)) state.sort = "score";
+
+  const form = h("form", { class: "search-form", role: "search" });
+  const queryInput = h("input", {
+    id: "q", type: "search", name: "q", value: state.q, placeholder: t("search.placeholder"), enterkeyhint: "search",
+  });
+  const category = h("select", { id: "category", name: "category" }, categoryOptions(meta, t("search.any"), state.category));
+  const breed = h("select", { id: "breed", name: "breed" }, breedOptions(meta, state.category, t("search.any"), state.breed));
+  const sort = h("select", { id: "sort", name: "sort" }, sortOptions(meta, state.sort));
+  form.append(
+    h("h1", { class: "visually-hidden" }, t("search.title")),
+    h("div", { class: "query-row" },
+      h("label", { for: "q", class: "visually-hidden" }, t("search.query")),
+      queryInput,
+      h("button", { type: "submit", class: "primary" }, t("search.submit")),
+    ),
+    h("div", { class: "filters" },
+      h("div", { class: "field" }, h("label", { for: "category" }, t("search.category")), category),
+      h("div", { class: "field" }, h("label", { for: "breed" }, t("search.breed")), breed),
+      h("div", { class: "field" }, h("label", { for: "sort" }, t("search.sort")), sort),
+    ),
+  );
+  const status = h("p", { class: "hits", role: "status", "aria-live": "polite" });
+  const results = grid(t("search.title"));
+  const footer = h("div", { class: "grid-footer" });
+  main.append(form, status, results, footer);
+
+  const submit = () => {
+    location.hash = hashOf({ q: queryInput.value.trim(), category: category.value, breed: breed.value, sort: sort.value });
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  category.addEventListener("change", () => {
+    replace(breed, breedOptions(meta, category.value, t("search.any"), ""));
+    submit();
+  });
+  breed.addEventListener("change", submit);
+  sort.addEventListener("change", submit);
+
+  const { body, categoryId, breedId } = requestOf(state, meta);
+  let offset = 0;
+  let total = null;
+  let loading = false;
+  let gone = false;
+
+  async function loadMore() {
+    if (loading || gone || (total !== null && offset >= total)) return;
+    loading = true;
+    main.setAttribute("aria-busy", "true");
+    replace(footer, h("span", { class: "spinner", role: "presentation" }));
+    try {
+      const page = await api.search(body, PAGE_SIZE, offset);
+      if (gone) return;
+      const origin = {
+        search_id: page.search_id,
+        phrases: body.phrases,
+        animal_category_id: categoryId,
+        animal_subcategory_id: breedId,
+        sort_by: page.sort_by,
+        model_name: page.model_name,
+      };
+      results.append(...page.results.map((animal) => tile(animal, { onOpen: () => rememberOrigin(animal.id, origin) })));
+      total = page.hits;
+      offset += PAGE_SIZE;
+      results.dataset.searchId = page.search_id;
+      status.textContent = t("search.hits", { count: total.toLocaleString() });
+      if (total === 0) replace(footer, message(t("search.empty")));
+      else if (offset >= total) replace(footer, h("span", { class: "end" }, t("search.end")));
+      else replace(footer);
+    } catch (error) {
+      if (gone) return;
+      replace(footer, message(errorText(error), "error"),
+        h("button", { type: "button", onclick: () => loadMore() }, t("error.retry")));
+    } finally {
+      loading = false;
+      main.removeAttribute("aria-busy");
+    }
+    // Keep filling while the bottom of the grid is still in view.
+    if (!gone && total !== null && offset < total && footer.getBoundingClientRect().top < window.innerHeight + 400) {
+      loadMore();
+    }
+  }
+
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) loadMore();
+  }, { rootMargin: "400px 0px" });
+  observer.observe(footer);
+  await loadMore();
+  return () => {
+    gone = true;
+    observer.disconnect();
+  };
+}

@@ -1,0 +1,203 @@
+"""A live AIAnimals (`aianimals up`) over a small generated dataset, and real headless Chromium.
+
+The site runs as a separate process, exactly as `make run` starts it, on its own store:
+a SQLite file, or a scratch schema of the PostgreSQL server when the suite runs against one.
+Chromium is Debian's (`/usr/bin/chromium`, or AIANIMALS_TEST_CHROMIUM), driven by Playwright;
+without it these tests are skipped, except under CI, where they fail.
+Screenshots go to AIANIMALS_TEST_SCREENSHOTS (default `var/screenshots`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from aianimals.ports.sql.scratch import scratch_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("AIANIMALS_TEST_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(os.environ.get("AIANIMALS_TEST_SCREENSHOTS", ROOT / "var" / "screenshots"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DATASET_ANIMALS = 300
+DEMO_USER = ("dog_leigh", "password")
+PHONE = {"width": 393, "height": 851}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+@dataclass(frozen=True)
+class LiveSite:
+    """The running site: its URL, its environment (for the CLI) and its database URL."""
+
+    url: str
+    env: dict[str, str]
+    database_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+AIANIMALS = str(Path(sys.executable).with_name("aianimals"))
+
+
+def _cli(env: dict[str, str], *args: str) -> None:
+    command = [AIANIMALS, *args]
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    if done.returncode:
+        pytest.fail(f"aianimals {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"aianimals up exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/v0/health-check/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"aianimals up did not become ready:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium; a skip outside CI when it is missing, a failure under CI."""
+    if shutil.which(CHROMIUM) is None:
+        message = f"not run: no Chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must provide it", pytrace=False)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[LiveSite]:
+    """`aianimals up --no-demo` over a generated dataset of a few hundred animals."""
+    root = tmp_path_factory.mktemp("site")
+    with ExitStack() as stack:
+        database_url = f"sqlite:///{root / 'aianimals.db'}"
+        if test_url := os.environ.get("AIANIMALS_TEST_DATABASE_URL"):
+            database_url = stack.enter_context(scratch_schema(test_url, "web"))
+        port = _free_port()
+        env = {
+            **os.environ,
+            "AIANIMALS_ENVIRONMENT": "test",
+            "AIANIMALS_VAR_DIR": str(root),
+            "AIANIMALS_DATABASE__URL": database_url,
+            "AIANIMALS_BLOBS__ROOT": str(root / "blobs"),
+            "AIANIMALS_AUTH__ARGON2_MEMORY_KIB": "64",
+            "AIANIMALS_AUTH__ARGON2_TIME_COST": "1",
+            "AIANIMALS_AUTH__ALLOW_WEAK_HASHING": "true",
+            "AIANIMALS_QUEUE__KIND": "sqlite",
+            "AIANIMALS_QUEUE__PATH": str(root / "queue.db"),
+            "AIANIMALS_CACHE__KIND": "memory",
+            "AIANIMALS_SEARCH__KIND": "embedded",
+            "AIANIMALS_SEARCH__PATH": str(root / "search"),
+            "AIANIMALS_SEARCH__SIMILAR_WORDS_PATH": str(root / "similar_words.json"),
+            "AIANIMALS_API__PORT": str(port),
+        }
+        dataset = root / "dataset"
+        _cli(env, "dataset", "generate", str(dataset), "--animals", str(DATASET_ANIMALS))
+        _cli(env, "migrate")
+        _cli(env, "import", str(dataset))
+        log = root / "up.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [AIANIMALS, "up", "--no-demo"],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_ready(url, process, log)
+            yield LiveSite(url=url, env=env, database_url=database_url)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Browser]:
+    """One headless Chromium for the run."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Browser, viewport: dict[str, int], errors: list[str]) -> Page:
+    """A page in a fresh context (no stored token) that collects script errors."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=2, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def viewport_name(request: pytest.FixtureRequest) -> str:
+    """Each user-facing test runs at a phone size (393x851) and a desktop size."""
+    return str(request.param)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Remember each phase's outcome on the test item, for the page fixture's teardown."""
+    report = yield
+    setattr(item, f"report_{call.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser: Browser, viewport_name: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser page at the test's viewport; fails the test on any script error.
+
+    When the test fails, what the page showed is saved as SCREENSHOTS/failed-<test>.png.
+    """
+    errors: list[str] = []
+    opened = open_page(browser, PHONE if viewport_name == "phone" else DESKTOP, errors)
+    yield opened
+    outcome = getattr(request.node, "report_call", None)
+    if outcome is not None and outcome.failed:
+        screenshot(opened, "failed-" + request.node.name.replace("/", "_"))
+    opened.context.close()
+    assert not errors, f"script errors on the page: {errors}"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save what the user sees now as SCREENSHOTS/<name>.png (the whole page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
