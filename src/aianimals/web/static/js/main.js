@@ -68,6 +68,7 @@ function boot() {
     route();
   });
   whenUnauthorized(() => {
+    if (parseHash(location.hash).name === "login") return; // several calls failed at once
     const next = encodeURIComponent(location.hash || "#/search");
     location.replace(`#/login?next=${next}`);
   });

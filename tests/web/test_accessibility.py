@@ -1,0 +1,95 @@
+"""axe-core (the copy shipped inside the axe-playwright-python package) on every screen, in
+the same Chromium, at both sizes: no serious or critical violation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import DEMO_USER, LiveSite
+from tests.web.steps import log_in, submit_search, wait_for_images
+
+BLOCKING = {"serious", "critical"}
+
+
+def _violations(page: Page) -> list[str]:
+    results: dict[str, Any] = Axe().run(page).response
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+def _login_screen(page: Page, site: LiveSite) -> None:
+    page.goto(f"{site.url}/")
+    expect(page.locator("#identifier")).to_be_visible()
+
+
+def _sign_up_screen(page: Page, site: LiveSite) -> None:
+    page.goto(f"{site.url}/#/signup")
+    expect(page.locator("#handle_name")).to_be_visible()
+
+
+def _search_screen(page: Page, site: LiveSite) -> None:
+    log_in(page, site, *DEMO_USER)
+    submit_search(page, "ねこ")
+    wait_for_images(page)
+
+
+def _detail_screen(page: Page, site: LiveSite) -> None:
+    _search_screen(page, site)
+    page.locator(".grid .tile").first.click()
+    expect(page.locator(".like-button")).to_be_visible()
+    expect(page.locator(".liked-by li").first).to_be_visible()
+
+
+def _post_screen(page: Page, site: LiveSite) -> None:
+    log_in(page, site, *DEMO_USER)
+    page.goto(f"{site.url}/#/post")
+    expect(page.locator("#photo")).to_be_visible()
+
+
+def _my_page(page: Page, site: LiveSite) -> None:
+    log_in(page, site, *DEMO_USER)
+    page.goto(f"{site.url}/#/me")
+    expect(page.locator(".my-likes h2")).to_be_visible()
+    expect(page.locator(".handle")).to_have_text("@dog_leigh")
+
+
+SCREENS = {
+    "login": _login_screen,
+    "sign-up": _sign_up_screen,
+    "search": _search_screen,
+    "detail": _detail_screen,
+    "post": _post_screen,
+    "my-page": _my_page,
+}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_has_no_serious_accessibility_violation(
+    page: Page, live_site: LiveSite, screen: str
+) -> None:
+    SCREENS[screen](page, live_site)
+    assert _violations(page) == []
+
+
+def test_the_check_finds_violations_when_there_are_some(page: Page, live_site: LiveSite) -> None:
+    _login_screen(page, live_site)
+    page.evaluate(
+        """() => {
+            const input = document.createElement('input');
+            document.querySelector('main').append(input);
+            const image = document.createElement('img');
+            image.src = '/app/icon.svg';
+            document.querySelector('main').append(image);
+        }"""
+    )
+    found = _violations(page)
+    assert any(line.startswith("label") for line in found), found
+    assert any(line.startswith("image-alt") for line in found), found

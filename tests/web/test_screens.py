@@ -1,0 +1,180 @@
+"""Each screen's other paths: failures, languages, empty and error states, paging, my page."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+from playwright.sync_api import Page, Route, expect
+
+from tests.web.conftest import DEMO_USER, LiveSite, screenshot
+from tests.web.steps import (
+    PHOTOS,
+    api_token,
+    execute,
+    log_in,
+    submit_search,
+    tile_ids,
+    wait_for_new_results,
+)
+
+
+def test_a_wrong_password_is_said_plainly_and_keeps_the_login_screen(
+    page: Page, live_site: LiveSite
+) -> None:
+    page.goto(f"{live_site.url}/")
+    page.get_by_label("ユーザー名またはメールアドレス").fill("dog_leigh")
+    page.get_by_label("パスワード").fill("not-the-password")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_role("alert")).to_have_text("ユーザー名かパスワードが違います。")
+    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+
+
+def test_sign_up_logs_the_new_user_in(page: Page, live_site: LiveSite) -> None:
+    handle = f"web_{uuid.uuid4().hex[:8]}"
+    page.goto(f"{live_site.url}/#/signup")
+    page.get_by_label("ユーザー名（英数字と _ . -、3文字以上）").fill(handle)
+    page.get_by_label("メールアドレス").fill(f"{handle}@example.com")
+    page.get_by_label("パスワード（8文字以上）").fill("short")
+    page.get_by_role("button", name="登録してログイン").click()
+    expect(page.get_by_role("alert")).to_contain_text("password")
+
+    page.get_by_label("パスワード（8文字以上）").fill("a long enough password")
+    page.get_by_role("button", name="登録してログイン").click()
+    expect(page.locator(".grid .tile").first).to_be_visible()
+    page.get_by_role("link", name="マイページ").click()
+    expect(page.locator(".handle")).to_have_text(f"@{handle}")
+
+
+def test_the_ui_switches_to_english_and_remembers_it(page: Page, live_site: LiveSite) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("link", name="Search")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Kind").locator("option", has_text="cat")).to_have_count(1)
+    page.reload()
+    expect(page.get_by_role("button", name="Search")).to_be_visible()
+    screenshot(page, f"english-search-{page.viewport_size['width']}")  # type: ignore[index]
+    page.get_by_role("button", name="日本語").click()
+    expect(page.get_by_role("link", name="さがす")).to_be_visible()
+
+
+def test_an_expired_or_revoked_token_returns_to_login_then_back(
+    page: Page, live_site: LiveSite
+) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    token = page.evaluate("JSON.parse(localStorage['aianimals.session']).token")
+    revoked = httpx.post(f"{live_site.url}/v0/user/logout", headers={"token": token})
+    assert revoked.status_code == 204
+    page.get_by_role("link", name="マイページ").click()
+    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+    assert "next=" in page.url
+    log_in_again(page)
+    expect(page.get_by_role("heading", name="マイページ")).to_be_visible()
+
+
+def log_in_again(page: Page) -> None:
+    page.get_by_label("ユーザー名またはメールアドレス").fill(DEMO_USER[0])
+    page.get_by_label("パスワード").fill(DEMO_USER[1])
+    page.get_by_role("button", name="ログイン").click()
+
+
+def test_no_match_shows_the_empty_state(page: Page, live_site: LiveSite) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    submit_search(page, "zzzqqxx")
+    expect(page.locator(".state")).to_contain_text("見つかりませんでした")
+    expect(page.locator(".hits")).to_have_text("0件")
+
+
+def test_a_failing_search_shows_an_error_and_a_retry_that_works(
+    page: Page, live_site: LiveSite
+) -> None:
+    log_in(page, live_site, *DEMO_USER)
+
+    def unavailable(route: Route) -> None:
+        route.fulfill(status=503, json={"code": "unavailable", "detail": "try later"})
+
+    page.route("**/v0/animal/search*", unavailable)
+    page.locator("#q").fill("いぬ")
+    page.locator("#q").press("Enter")
+    expect(page.locator(".state.error")).to_contain_text("読み込めませんでした")
+    page.unroute("**/v0/animal/search*")
+    page.get_by_role("button", name="もう一度").click()
+    expect(page.locator(".grid .tile").first).to_be_visible()
+
+
+def test_scrolling_to_the_end_loads_the_next_pages(page: Page, live_site: LiveSite) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    page.goto(f"{live_site.url}/#/search?sort=created_at")
+    first_page = wait_for_new_results(page, "")
+    assert len(tile_ids(page)) >= 24
+    for _ in range(3):
+        page.mouse.wheel(0, 20_000)
+        page.wait_for_timeout(300)
+    page.wait_for_function("document.querySelectorAll('.grid > li').length >= 72")
+    ids = tile_ids(page)
+    assert len(ids) == len(set(ids)), "a tile appears twice"
+    assert page.locator(".grid").get_attribute("data-search-id") != first_page
+
+
+def test_my_page_lists_my_posts_with_review_state_and_my_likes_then_logs_out(
+    page: Page, live_site: LiveSite
+) -> None:
+    handle = f"mine_{uuid.uuid4().hex[:8]}"
+    password = "a long enough password"
+    created = httpx.post(
+        f"{live_site.url}/v0/user",
+        json={
+            "handle_name": handle,
+            "email_address": f"{handle}@example.com",
+            "password": password,
+        },
+    )
+    assert created.status_code == 200
+    token = api_token(live_site, handle, password)
+    posted = [_post(live_site, token, f"うちの子 {n}") for n in range(2)]
+    execute(live_site, "UPDATE animals SET deactivated = true WHERE id = :id", id=posted[1])
+    liked = _liked_animal(live_site, token)
+
+    log_in(page, live_site, handle, password)
+    page.get_by_role("link", name="マイページ").click()
+    posts = page.locator(".my-posts .grid > li")
+    expect(posts).to_have_count(2)
+    hidden = page.locator(f'.my-posts li[data-animal-id="{posted[1]}"]')
+    expect(hidden.locator(".badge")).to_have_text("審査中")
+    expect(page.locator(f'.my-likes li[data-animal-id="{liked}"]')).to_be_visible()
+    screenshot(page, f"my-page-{page.viewport_size['width']}")  # type: ignore[index]
+
+    hidden.locator("a").click()
+    expect(page.locator(".notice.review")).to_contain_text("審査中")
+    page.get_by_role("link", name="マイページ").click()
+    page_token = page.evaluate("JSON.parse(localStorage['aianimals.session']).token")
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+    assert page.evaluate("localStorage['aianimals.session'] ?? null") is None
+    me = f"{live_site.url}/v0/user/me"
+    assert httpx.get(me, headers={"token": page_token}).status_code == 401  # revoked
+    assert httpx.get(me, headers={"token": token}).status_code == 200  # another session
+
+
+def _post(site: LiveSite, token: str, name: str) -> str:
+    request = {"animal_category_id": 1, "animal_subcategory_id": 1, "name": name}
+    response = httpx.post(
+        f"{site.url}/v0/animal",
+        headers={"token": token},
+        data={"request": json.dumps(request)},
+        files={"file": ("cat.jpg", (PHOTOS / "cat" / "kitten_yarn.jpg").read_bytes())},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["id"])
+
+
+def _liked_animal(site: LiveSite, token: str) -> str:
+    some = httpx.get(f"{site.url}/v0/animal", params={"limit": 1}, headers={"token": token})
+    animal_id = str(some.json()[0]["id"])
+    liked = httpx.post(
+        f"{site.url}/v0/like", json={"animal_id": animal_id}, headers={"token": token}
+    )
+    assert liked.status_code == 200
+    return animal_id
