@@ -15,7 +15,7 @@ def test_home_is_the_web_app_with_a_strict_content_security_policy(client: TestC
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert '<script type="module" src="/app/js/main.js">' in response.text
+    assert '<script type="module" src="/app/' in response.text
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy
     assert "connect-src 'self'" in policy
@@ -25,3 +25,11 @@ def test_unknown_route_is_a_json_404(client: TestClient) -> None:
     response = client.get("/v0/nothing-here")
     assert response.status_code == 404
     assert response.json()["code"] == "http_error"
+
+
+def test_large_json_is_compressed_for_clients_that_accept_it(client: TestClient) -> None:
+    schema = client.get("/v0/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert schema.headers["content-encoding"] == "gzip"
+    plain = client.get("/v0/openapi.json", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.json() == schema.json()

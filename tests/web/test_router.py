@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from aianimals.web.router import static_directory
+from aianimals.web.router import IMMUTABLE, assets_prefix, static_directory
 
 EXTERNAL = re.compile(r"""(?:src|href)=["']?(?:https?:)?//|@import\s+url\(|from\s+["']https?:""")
 
@@ -17,9 +18,27 @@ def test_every_static_file_is_served_with_its_type(client: TestClient) -> None:
     assert len(files) >= 10
     for path in files:
         relative = path.relative_to(static_directory()).as_posix()
-        response = client.get(f"/app/{relative}")
+        response = client.get(f"{assets_prefix()}/{relative}")
         assert response.status_code == 200, relative
         assert types[path.suffix] in response.headers["content-type"], relative
+        assert response.headers["cache-control"] == IMMUTABLE
+
+
+def test_the_page_points_at_this_build_and_preloads_every_module(client: TestClient) -> None:
+    page = client.get("/").text
+    prefix = assets_prefix()
+    assert f'<script type="module" src="{prefix}/js/main.js">' in page
+    assert '"/app/js/' not in page
+    for module in static_directory().rglob("*.js"):
+        relative = module.relative_to(static_directory()).as_posix()
+        assert f'<link rel="modulepreload" href="{prefix}/{relative}">' in page
+
+
+def test_the_build_id_changes_with_any_file(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("export const a = 1;")
+    before = assets_prefix(tmp_path)
+    (tmp_path / "a.js").write_text("export const a = 2;")
+    assert assets_prefix(tmp_path) != before
 
 
 def test_no_file_loads_anything_from_another_origin() -> None:
@@ -36,4 +55,5 @@ def test_javascript_modules_import_only_files_that_exist() -> None:
 
 
 def test_a_missing_app_file_is_a_404(client: TestClient) -> None:
-    assert client.get("/app/js/nothing.js").status_code == 404
+    assert client.get(f"{assets_prefix()}/js/nothing.js").status_code == 404
+    assert client.get("/app/js/main.js").status_code == 404  # only this build's URLs

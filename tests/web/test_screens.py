@@ -112,7 +112,7 @@ def test_scrolling_to_the_end_loads_the_next_pages(page: Page, live_site: LiveSi
     for _ in range(3):
         page.mouse.wheel(0, 20_000)
         page.wait_for_timeout(300)
-    page.wait_for_function("document.querySelectorAll('.grid > li').length >= 72")
+    page.wait_for_function("(n) => document.querySelectorAll('.grid > li').length >= n", arg=72)
     ids = tile_ids(page)
     assert len(ids) == len(set(ids)), "a tile appears twice"
     assert page.locator(".grid").get_attribute("data-search-id") != first_page

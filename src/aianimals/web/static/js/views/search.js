@@ -13,13 +13,18 @@ export function phrasesOf(text) {
   return text.split(/[\s\u3000]+/).filter(Boolean);
 }
 
-function requestOf(state, meta) {
+function requestOf(state) {
   const body = { phrases: phrasesOf(state.q), sort_by: state.sort };
   if (state.category) body.animal_category_name_en = state.category;
   if (state.breed) body.animal_subcategory_name_en = state.breed;
+  return body;
+}
+
+/** The category and breed ids of the filters, as access logs record them. */
+function filterIds(state, meta) {
   const category = meta.animal_category.find((c) => c.name_en === state.category);
   const breed = meta.animal_subcategory.find((b) => b.name_en === state.breed);
-  return { body, categoryId: category?.id ?? null, breedId: breed?.id ?? null };
+  return { categoryId: category?.id ?? null, breedId: breed?.id ?? null };
 }
 
 function stateFrom(params) {
@@ -43,6 +48,10 @@ function errorText(error) {
 
 export async function renderSearch(main, { params }) {
   const state = stateFrom(params);
+  const body = requestOf(state);
+  // The first page and the metadata load side by side: neither needs the other.
+  let prefetched = api.search(body, PAGE_SIZE, 0);
+  prefetched.catch(() => null);
   let meta;
   try {
     meta = await metadata();
@@ -50,7 +59,6 @@ export async function renderSearch(main, { params }) {
     main.append(message(errorText(error), "error"));
     return;
   }
-  if (!meta.animal_search_sort_key.includes(state.sort)) state.sort = "score";
 
   const form = h("form", { class: "search-form", role: "search" });
   const queryInput = h("input", {
@@ -91,7 +99,7 @@ export async function renderSearch(main, { params }) {
   breed.addEventListener("change", submit);
   sort.addEventListener("change", submit);
 
-  const { body, categoryId, breedId } = requestOf(state, meta);
+  const { categoryId, breedId } = filterIds(state, meta);
   let offset = 0;
   let total = null;
   let loading = false;
@@ -103,7 +111,9 @@ export async function renderSearch(main, { params }) {
     main.setAttribute("aria-busy", "true");
     replace(footer, h("span", { class: "spinner", role: "presentation" }));
     try {
-      const page = await api.search(body, PAGE_SIZE, offset);
+      const pending = offset === 0 && prefetched ? prefetched : api.search(body, PAGE_SIZE, offset);
+      prefetched = null; // a retry asks again
+      const page = await pending;
       if (gone) return;
       const origin = {
         search_id: page.search_id,
