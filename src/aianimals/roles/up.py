@@ -27,7 +27,10 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         ensure_similar_words(container, console)
         workers.start()
         url = f"http://{settings.api.host}:{settings.api.port}"
-        console.print(f"[bold]AIAnimals at {url}[/bold] — API docs at {url}/v0/docs")
+        console.print(
+            f"[bold]AIAnimals web app at {url}/[/bold] (demo login dog_leigh / password)"
+            f" — API docs at {url}/v0/docs"
+        )
         serve(settings, container)
     finally:
         workers.shutdown()
