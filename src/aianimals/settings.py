@@ -115,6 +115,27 @@ class SearchSettings(BaseModel):
     """The dictionary `aianimals train similar-words` writes; search expands phrases with it."""
 
 
+class RegistrySettings(BaseModel):
+    """Experiment tracking and the model registry (MLflow): an embedded store by default.
+
+    An empty `tracking_uri` means the embedded store, `sqlite:///<var_dir>/mlflow/mlflow.db`
+    with artifacts under `<var_dir>/mlflow/artifacts` (or `artifact_root`); set it to an
+    MLflow server's URL (`http://mlflow:5000`) for scale.
+    """
+
+    tracking_uri: str = ""
+    artifact_root: Path | None = None
+    """Where the embedded store keeps artifacts; a server keeps its own."""
+
+
+class ScheduleSettings(BaseModel):
+    """The scheduled pipelines (`aianimals schedule …`): cron overrides by schedule name."""
+
+    crons: dict[str, str] = Field(default_factory=dict)
+    """Five-field cron expressions replacing the defaults, e.g. `{"ltr": "0 3 * * 1"}`."""
+    enabled: bool = True
+
+
 class Settings(BaseSettings):
     """Every setting of every role, read from `AIANIMALS_*` variables (nested with `__`)."""
 
@@ -135,3 +156,5 @@ class Settings(BaseSettings):
     queue: QueueSettings = QueueSettings()
     cache: CacheSettings = CacheSettings()
     search: SearchSettings = SearchSettings()
+    registry: RegistrySettings = RegistrySettings()
+    schedules: ScheduleSettings = ScheduleSettings()

@@ -28,3 +28,12 @@ def parse_timestamp(value: str) -> datetime:
             continue
     msg = f"not a timestamp: {value!r}"
     raise ValueError(msg)
+
+
+def as_naive_utc(value: object) -> datetime:
+    """A stored timestamp (a datetime, or its text from SQLite) as a naive UTC datetime."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None)
+    return as_naive_utc(datetime.fromisoformat(str(value)))

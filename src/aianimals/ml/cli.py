@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -103,3 +103,68 @@ def similar_words(
     )
     if report.comparison is not None:
         console.print(f"metrics → {report.metrics_path}")
+
+
+@app.command("ltr")
+def ltr(
+    ctx: typer.Context,
+    *,
+    candidates: Annotated[
+        int, typer.Option(min=10, max=1000, help="Index candidates the ranker re-orders.")
+    ] = 100,
+    test_share: Annotated[
+        float, typer.Option(min=0.05, max=0.5, help="Newest share of searches held out.")
+    ] = 0.2,
+    rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 300,
+) -> None:
+    """Learn-to-rank: train lambdarank and regression, compare with baselines, promote."""
+    from aianimals.api.container import build_container
+    from aianimals.logs import configure_logging
+    from aianimals.ml.ltr.models import TrainOptions
+    from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
+    from aianimals.ports.registry.factory import create_registry
+
+    configure_logging()
+    console = Console()
+    settings = _settings(ctx)
+    container = build_container(settings)
+    registry = create_registry(settings)
+    try:
+        sources = LtrSources(
+            database=container.database,
+            index=container.search_index,
+            analyze=container.analyzer.analyze,
+            candidates=candidates,
+            test_share=test_share,
+            options=TrainOptions(rounds=rounds),
+        )
+        with registry.run(EXPERIMENT, "ltr") as log:
+            result = LTR_PIPELINE.run(LtrRun(sources, registry, log), console=console)
+    finally:
+        registry.close()
+        container.close()
+    run: LtrRun = result.output
+    assert run.comparison is not None
+    console.print(_comparison_table(run))
+    for verdict in run.promoted.values():
+        console.print(f"[green]{verdict}[/green]")
+
+
+def _comparison_table(run: Any) -> Table:
+    """Methods × held-out metrics, with the lift over the best baseline."""
+    comparison = run.comparison
+    best, _ = comparison.best_baseline()
+    names = list(next(iter(comparison.metrics.values())))
+    table = Table(
+        title=f"held-out: {comparison.searches:,} newest searches, "
+        f"{comparison.candidates:,} candidates"
+    )
+    table.add_column("method")
+    for name in names:
+        table.add_column(name, justify="right")
+    table.add_column("× best baseline", justify="right")
+    for method, values in comparison.metrics.items():
+        label = f"{method} (best baseline)" if method == best else method
+        cells = [f"{values[name]:.4f}" for name in names]
+        table.add_row(label, *cells, f"{comparison.lift(method):.3f}")
+    return table

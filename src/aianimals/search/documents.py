@@ -18,7 +18,8 @@ def _documents_query(animal_ids: Sequence[str] | None = None) -> AnimalRow:
     return animal_rows(animal_ids).where(Animal.deactivated.is_(False))
 
 
-def _document(row: Any) -> AnimalDocument:
+def document_of_row(row: Any) -> AnimalDocument:
+    """An `animal_rows` row as an index document."""
     return AnimalDocument(
         id=row.id,
         category_id=row.category_id,
@@ -38,14 +39,14 @@ def _document(row: Any) -> AnimalDocument:
 def visible_documents(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalDocument]:
     """The documents of those animals that exist and are visible."""
     query = _documents_query(animal_ids).where(Animal.id.in_(list(animal_ids)))
-    return {doc.id: doc for doc in map(_document, session.execute(query))}
+    return {doc.id: doc for doc in map(document_of_row, session.execute(query))}
 
 
 def all_documents(session: Session, batch_size: int = 2_000) -> Iterator[AnimalDocument]:
     """Every visible animal, streamed in id order (for rebuilds)."""
     query = _documents_query().order_by(Animal.id).execution_options(yield_per=batch_size)
     for row in session.execute(query):
-        yield _document(row)
+        yield document_of_row(row)
 
 
 def visible_count(session: Session) -> int:
@@ -57,7 +58,7 @@ def visible_count(session: Session) -> int:
 def like_counts(session: Session, animal_ids: Sequence[str]) -> dict[str, int]:
     """Live like counts of these animals (0 for none)."""
     query = (
-        select(Like.animal_id, func.count(Like.id))
+        select(Like.animal_id, func.count())
         .where(Like.animal_id.in_(list(animal_ids)))
         .group_by(Like.animal_id)
     )

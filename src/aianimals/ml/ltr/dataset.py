@@ -1,0 +1,93 @@
+"""Feature matrices of judged searches, built with the same functions the API ranks with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aianimals.ml.ltr.features import (
+    FEATURE_NAMES,
+    AnimalText,
+    IndexPlace,
+    QueryContext,
+    feature_vector,
+    query_terms,
+)
+from aianimals.ml.ltr.history import Replay
+from aianimals.ml.ltr.judgements import JudgedSearch
+
+IndexOrder = Callable[[JudgedSearch], Mapping[str, IndexPlace]]
+"""The text index's order for a search's phrases and filters: animal id → score and rank."""
+
+
+@dataclass(frozen=True)
+class LtrDataset:
+    """Rows of candidates grouped by search, in search order; `groups` are the group sizes."""
+
+    features: NDArray[np.float64]
+    grades: NDArray[np.int64]
+    groups: NDArray[np.int64]
+    search_ids: list[str]
+
+    @property
+    def group_ids(self) -> NDArray[np.int64]:
+        """The group index of every row."""
+        return np.repeat(np.arange(len(self.groups)), self.groups)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+
+def build_dataset(
+    searches: Sequence[JudgedSearch],
+    *,
+    texts: Mapping[str, AnimalText],
+    replay: Replay,
+    index_order: IndexOrder,
+    analyze: Callable[[str], Iterable[str]],
+    candidates: int,
+    on_search: Callable[[int], None] | None = None,
+) -> LtrDataset:
+    """Features of every graded candidate of every search, as known when it happened.
+
+    `searches` must be in time order (the replay only moves forward). Animals gone from
+    the store (no text) are left out; a search left without a candidate is skipped.
+    """
+    rows: list[list[float]] = []
+    grades: list[int] = []
+    groups: list[int] = []
+    kept: list[str] = []
+    beyond = IndexPlace(score=0.0, rank=candidates)  # not among the index's top candidates
+    for search in searches:
+        replay.advance_to(search.at)
+        query = QueryContext(
+            terms=query_terms(analyze, search.phrases),
+            phrases=search.phrases,
+            filtered=search.category_id is not None or search.subcategory_id is not None,
+            at=search.at,
+        )
+        places = index_order(search)
+        user = replay.profile(search.user_id)
+        size = 0
+        for animal_id, grade in search.grades.items():
+            text = texts.get(animal_id)
+            if text is None:
+                continue
+            place = places.get(animal_id, beyond)
+            rows.append(feature_vector(query, text, replay.counters(animal_id), user, place))
+            grades.append(grade)
+            size += 1
+        if size:
+            groups.append(size)
+            kept.append(search.search_id)
+        if on_search:
+            on_search(1)
+    return LtrDataset(
+        features=np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES)),
+        grades=np.asarray(grades, dtype=np.int64),
+        groups=np.asarray(groups, dtype=np.int64),
+        search_ids=kept,
+    )

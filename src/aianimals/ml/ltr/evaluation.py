@@ -1,0 +1,142 @@
+"""The held-out comparison of rankers and baselines: a table, two plots and a model card."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aianimals.ml.ltr.dataset import LtrDataset
+from aianimals.ml.ltr.features import FEATURE_NAMES, FEATURE_VERSION
+from aianimals.ml.ltr.metrics import CUTOFFS, ranking_metrics
+from aianimals.ml.ltr.models import BASELINES
+
+Scorer = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+HEADLINE = "ndcg@10"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Metrics of every method on the same held-out searches, by method then metric."""
+
+    metrics: dict[str, dict[str, float]]
+    searches: int
+    candidates: int
+
+    def best_baseline(self, metric: str = HEADLINE) -> tuple[str, float]:
+        """The strongest baseline on `metric`."""
+        name = max(BASELINES, key=lambda baseline: self.metrics[baseline][metric])
+        return name, self.metrics[name][metric]
+
+    def lift(self, method: str, metric: str = HEADLINE) -> float:
+        """`method`'s `metric` over the best baseline's (1.1 = 10 % better)."""
+        _, best = self.best_baseline(metric)
+        return self.metrics[method][metric] / best if best else float("inf")
+
+
+def compare(models: Mapping[str, Scorer], test: LtrDataset) -> Comparison:
+    """Every model and every baseline scored on `test`."""
+    methods: dict[str, Scorer] = {**models, **BASELINES}
+    metrics = {
+        name: ranking_metrics(score(test.features), test.grades, test.groups)
+        for name, score in methods.items()
+    }
+    return Comparison(metrics, searches=len(test), candidates=int(test.groups.sum()))
+
+
+def markdown_table(comparison: Comparison) -> str:
+    """Methods × metrics, best baseline marked."""
+    names = list(next(iter(comparison.metrics.values())))
+    best, _ = comparison.best_baseline()
+    lines = [
+        "| method | " + " | ".join(names) + f" | × best baseline ({HEADLINE}) |",
+        "|---" * (len(names) + 2) + "|",
+    ]
+    for method, values in comparison.metrics.items():
+        label = f"{method} (best baseline)" if method == best else method
+        cells = " | ".join(f"{values[name]:.4f}" for name in names)
+        lines.append(f"| {label} | {cells} | {comparison.lift(method):.3f} |")
+    return "\n".join(lines)
+
+
+def ndcg_by_cutoff_png(comparison: Comparison) -> bytes:
+    """A line per method: NDCG at each cut-off."""
+    figure, axes = _figure()
+    for method, values in comparison.metrics.items():
+        axes.plot(CUTOFFS, [values[f"ndcg@{k}"] for k in CUTOFFS], marker="o", label=method)
+    axes.set_xlabel("cut-off k")
+    axes.set_ylabel("NDCG@k")
+    axes.set_xticks(CUTOFFS)
+    axes.legend()
+    return _png(figure)
+
+
+def headline_bars_png(comparison: Comparison) -> bytes:
+    """A bar per method: the headline metric."""
+    figure, axes = _figure()
+    methods = list(comparison.metrics)
+    axes.bar(methods, [comparison.metrics[m][HEADLINE] for m in methods])
+    axes.set_ylabel(HEADLINE)
+    axes.tick_params(axis="x", rotation=30)
+    return _png(figure)
+
+
+def model_card(
+    *,
+    name: str,
+    version: int,
+    kind: str,
+    comparison: Comparison,
+    train_searches: int,
+    params: Mapping[str, object],
+    champion: str,
+) -> str:
+    """The registered version's card: data, features, the comparison, the promotion."""
+    features = "\n".join(f"- `{feature}`" for feature in FEATURE_NAMES)
+    settings = "\n".join(f"- {key}: {value}" for key, value in sorted(params.items()))
+    return f"""# {name} version {version} ({kind})
+
+Learn-to-rank model for `sort_by=learn_to_rank`: it re-orders the text index's top
+candidates of a search.
+
+## Data
+- Labels from access logs and impressions: like = 4, see_long = 3, select = 1, shown but not
+  chosen = 0; one group per search.
+- Split by time: {train_searches:,} older searches train; the {comparison.searches:,} newest
+  ({comparison.candidates:,} candidates) are held out. No search is split.
+- Features ({FEATURE_VERSION}), computed as of each search's time:
+{features}
+
+## Held-out comparison
+{markdown_table(comparison)}
+
+## Training parameters
+{settings}
+
+## Promotion
+{champion}
+"""
+
+
+def _figure() -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(7, 4), dpi=100)
+    return figure, axes
+
+
+def _png(figure: Any) -> bytes:
+    from matplotlib import pyplot
+
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png")
+    pyplot.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,127 @@
+"""The ranker's inputs as they are now, read from the SQL store (the serving side of history.py).
+
+The same `AnimalCounters` and `UserProfile` the trainer replays, counted from the same
+tables, so a feature means the same thing in both paths. Texts are analysed once per
+animal version and kept in a bounded cache.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from aianimals.access_logs.models import AccessLog, Impression
+from aianimals.animals.models import Animal
+from aianimals.likes.models import Like
+from aianimals.ml.ltr.features import AnimalCounters, AnimalText, UserProfile
+from aianimals.ml.ltr.judgements import GRADES
+from aianimals.ml.ltr.sources import text_of
+from aianimals.ports.search.base import AnimalDocument
+
+
+class TextCache:
+    """Analysed texts by animal, recomputed when the animal's texts change (LRU-bounded)."""
+
+    def __init__(self, analyze: Callable[[str], Iterable[str]], size: int = 50_000) -> None:
+        self._analyze = analyze
+        self._size = size
+        self._items: OrderedDict[str, tuple[AnimalDocument, AnimalText]] = OrderedDict()
+        self._lock = Lock()
+
+    def text(self, document: AnimalDocument) -> AnimalText:
+        """The document's analysed text (from the cache when its texts did not change)."""
+        with self._lock:
+            cached = self._items.get(document.id)
+            if cached is not None and _same_text(cached[0], document):
+                self._items.move_to_end(document.id)
+                return cached[1]
+        analysed = text_of(document, self._analyze)
+        with self._lock:
+            self._items[document.id] = (document, analysed)
+            self._items.move_to_end(document.id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return analysed
+
+
+def _same_text(old: AnimalDocument, new: AnimalDocument) -> bool:
+    return (old.name, old.description, old.subcategory_id, old.category_id) == (
+        new.name,
+        new.description,
+        new.subcategory_id,
+        new.category_id,
+    )
+
+
+def live_counters(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalCounters]:
+    """Likes, showings and actions of each animal so far (zeros for a new animal)."""
+    ids = list(animal_ids)
+    likes = _counts(
+        session,
+        select(Like.animal_id, func.count())
+        .where(Like.animal_id.in_(ids))
+        .group_by(Like.animal_id),
+    )
+    shown = _counts(
+        session,
+        select(Impression.animal_id, func.count())
+        .where(Impression.animal_id.in_(ids))
+        .group_by(Impression.animal_id),
+    )
+    acted = _counts(
+        session,
+        select(AccessLog.animal_id, func.count())
+        .where(AccessLog.animal_id.in_(ids), AccessLog.action.in_(list(GRADES)))
+        .group_by(AccessLog.animal_id),
+    )
+    return {
+        animal_id: AnimalCounters(
+            likes=likes.get(animal_id, 0),
+            impressions=shown.get(animal_id, 0),
+            actions=acted.get(animal_id, 0),
+        )
+        for animal_id in ids
+    }
+
+
+def live_profile(session: Session, user_id: str) -> UserProfile:
+    """The user's actions and likes so far, by breed and category."""
+    actions = session.execute(
+        select(Animal.category_id, Animal.subcategory_id, func.count())
+        .select_from(AccessLog)
+        .join(Animal, Animal.id == AccessLog.animal_id)
+        .where(AccessLog.user_id == user_id, AccessLog.action.in_(list(GRADES)))
+        .group_by(Animal.category_id, Animal.subcategory_id)
+    ).all()
+    by_breed: dict[int, int] = {}
+    by_category: dict[int, int] = {}
+    total = 0
+    for category, breed, count in actions:
+        by_breed[breed] = by_breed.get(breed, 0) + count
+        by_category[category] = by_category.get(category, 0) + count
+        total += count
+    likes_by_breed = _counts(
+        session,
+        select(Animal.subcategory_id, func.count())
+        .select_from(Like)
+        .join(Animal, Animal.id == Like.animal_id)
+        .where(Like.user_id == user_id)
+        .group_by(Animal.subcategory_id),
+    )
+    return UserProfile(
+        actions=total,
+        actions_by_breed=by_breed,
+        actions_by_category=by_category,
+        likes=sum(likes_by_breed.values()),
+        likes_by_breed=likes_by_breed,
+    )
+
+
+def _counts(session: Session, statement: Select[tuple[Any, int]]) -> dict[Any, int]:
+    """`(key, count)` rows as a dict."""
+    return {key: int(count) for key, count in session.execute(statement)}

@@ -1,0 +1,58 @@
+"""Ranking metrics over grouped candidates: NDCG@k (exponential gain) and MRR."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+CUTOFFS = (5, 10, 20)
+
+
+def _groups(sizes: NDArray[np.int64]) -> list[slice]:
+    ends = np.cumsum(sizes)
+    return [slice(int(end - size), int(end)) for size, end in zip(sizes, ends, strict=True)]
+
+
+def _order(scores: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Best first; ties keep the given order (so baselines are deterministic)."""
+    return np.argsort(-scores, kind="stable")
+
+
+def _dcg(grades: NDArray[np.int64], k: int) -> float:
+    top = grades[:k].astype(np.float64)
+    discounts = np.log2(np.arange(2, top.size + 2))
+    return float(((2.0**top - 1.0) / discounts).sum())
+
+
+def ndcg(
+    scores: NDArray[np.float64], grades: NDArray[np.int64], sizes: NDArray[np.int64], k: int
+) -> float:
+    """Mean NDCG@k over the groups that have at least one positive grade."""
+    values = []
+    for group in _groups(sizes):
+        group_grades = grades[group]
+        if group_grades.max(initial=0) <= 0:
+            continue
+        ideal = _dcg(np.sort(group_grades)[::-1], k)
+        values.append(_dcg(group_grades[_order(scores[group])], k) / ideal)
+    return float(np.mean(values)) if values else 0.0
+
+
+def mrr(scores: NDArray[np.float64], grades: NDArray[np.int64], sizes: NDArray[np.int64]) -> float:
+    """Mean reciprocal rank of the first candidate with a positive grade."""
+    values = []
+    for group in _groups(sizes):
+        ranked = grades[group][_order(scores[group])]
+        hits = np.flatnonzero(ranked > 0)
+        if hits.size:
+            values.append(1.0 / (hits[0] + 1))
+    return float(np.mean(values)) if values else 0.0
+
+
+def ranking_metrics(
+    scores: NDArray[np.float64], grades: NDArray[np.int64], sizes: NDArray[np.int64]
+) -> dict[str, float]:
+    """NDCG at every cut-off and MRR, by name (`ndcg@10`, `mrr`)."""
+    found = {f"ndcg@{k}": ndcg(scores, grades, sizes, k) for k in CUTOFFS}
+    found["mrr"] = mrr(scores, grades, sizes)
+    return found

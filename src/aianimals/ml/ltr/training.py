@@ -1,0 +1,244 @@
+"""`aianimals train ltr`: load → features → train → evaluate → register → promote.
+
+Each step is a function of the run so far (`LtrRun`), chained by the pipeline runner, so
+the CLI, the scheduler and an Argo CronWorkflow all run the same chain.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aianimals.core.pipeline import Pipeline, Step
+from aianimals.ml.ltr.dataset import LtrDataset, build_dataset
+from aianimals.ml.ltr.evaluation import (
+    HEADLINE,
+    Comparison,
+    compare,
+    headline_bars_png,
+    model_card,
+    ndcg_by_cutoff_png,
+)
+from aianimals.ml.ltr.features import FEATURE_NAMES, FEATURE_VERSION, AnimalText
+from aianimals.ml.ltr.history import Replay
+from aianimals.ml.ltr.judgements import JudgedSearch, load_judged_searches, time_split
+from aianimals.ml.ltr.metrics import ranking_metrics
+from aianimals.ml.ltr.models import Ranker, RankerKind, TrainOptions, train_ranker
+from aianimals.ml.ltr.sources import animal_kinds, every_animal, index_order, text_of
+from aianimals.ports.registry.base import ModelRegistry, ModelVersion, RunLog
+from aianimals.ports.search.base import SearchIndex
+from aianimals.ports.sql.database import Database
+
+EXPERIMENT = "learn-to-rank"
+CHAMPION = "champion"
+
+
+def model_name(kind: RankerKind) -> str:
+    """The registered model of each kind: `ltr-lambdarank`, `ltr-regression`."""
+    return f"ltr-{kind.value}"
+
+
+@dataclass(frozen=True)
+class LtrSources:
+    """What the chain reads: the SQL store, the text index and its analyzer."""
+
+    database: Database
+    index: SearchIndex
+    analyze: Callable[[str], Iterable[str]]
+    candidates: int = 100
+    test_share: float = 0.2
+    options: TrainOptions = field(default_factory=TrainOptions)
+
+
+@dataclass
+class LtrRun:
+    """The run so far; each step fills in its part."""
+
+    sources: LtrSources
+    registry: ModelRegistry
+    log: RunLog
+    searches: list[JudgedSearch] = field(default_factory=list)
+    texts: dict[str, AnimalText] = field(default_factory=dict)
+    replay: Replay | None = None
+    train: LtrDataset | None = None
+    test: LtrDataset | None = None
+    rankers: dict[RankerKind, Ranker] = field(default_factory=dict)
+    comparison: Comparison | None = None
+    registered: dict[RankerKind, ModelVersion] = field(default_factory=dict)
+    promoted: dict[RankerKind, str] = field(default_factory=dict)
+
+
+def load(run: LtrRun) -> LtrRun:
+    """Judged searches, every animal's analysed text, and the replayable history."""
+    sources = run.sources
+    with sources.database.session() as session:
+        documents = every_animal(session)
+        connection = session.connection()
+        run.searches = load_judged_searches(connection)
+        run.replay = Replay.from_store(connection, animal_kinds(documents))
+    run.texts = {doc.id: text_of(doc, sources.analyze) for doc in documents}
+    if len(run.searches) < 10:
+        msg = f"only {len(run.searches)} searches with actions in the logs: too few to train on"
+        raise ValueError(msg)
+    return run
+
+
+def features(run: LtrRun) -> LtrRun:
+    """Features of every candidate as of its search; older searches train, newer test."""
+    assert run.replay is not None
+    older, newer = time_split(run.searches, run.sources.test_share)
+    order = index_order(run.sources.index, run.sources.candidates)
+    build = {
+        "texts": run.texts,
+        "replay": run.replay,
+        "index_order": order,
+        "analyze": run.sources.analyze,
+        "candidates": run.sources.candidates,
+    }
+    run.train = build_dataset(older, **build)  # type: ignore[arg-type]
+    run.test = build_dataset(newer, **build)  # type: ignore[arg-type]
+    run.log.log_params(
+        {
+            "feature_version": FEATURE_VERSION,
+            "features": len(FEATURE_NAMES),
+            "train_searches": len(run.train),
+            "test_searches": len(run.test),
+            "candidates": run.sources.candidates,
+            "test_share": run.sources.test_share,
+        }
+    )
+    run.log.log_text(json.dumps(list(FEATURE_NAMES), indent=2), "features.json")
+    return run
+
+
+def train(run: LtrRun) -> LtrRun:
+    """A lambdarank and a pointwise regression model on the older searches."""
+    assert run.train is not None
+    for kind in RankerKind:
+        run.rankers[kind] = train_ranker(kind, run.train, run.sources.options)
+    run.log.log_params({f"lgbm_{k}": v for k, v in vars(run.sources.options).items()})
+    return run
+
+
+def evaluate(run: LtrRun) -> LtrRun:
+    """Both models and every baseline on the newer searches; table and plots to the run."""
+    assert run.test is not None
+    scorers = {kind.value: ranker.predict for kind, ranker in run.rankers.items()}
+    run.comparison = compare(scorers, run.test)
+    for method, values in run.comparison.metrics.items():
+        prefix = method.replace(" ", "_")
+        run.log.log_metrics({_key(f"{prefix}.{name}"): value for name, value in values.items()})
+    run.log.log_figure_png(ndcg_by_cutoff_png(run.comparison), "plots/ndcg_by_cutoff.png")
+    run.log.log_figure_png(headline_bars_png(run.comparison), "plots/ndcg10_by_method.png")
+    return run
+
+
+def register(run: LtrRun) -> LtrRun:
+    """Both models as new versions of their registered models."""
+    with tempfile.TemporaryDirectory(prefix="aianimals-ltr-") as scratch:
+        for kind, ranker in run.rankers.items():
+            directory = ranker.save(Path(scratch) / kind.value)
+            run.registered[kind] = run.registry.register(
+                model_name(kind), run.log.run_id, directory
+            )
+    return run
+
+
+def promote(run: LtrRun) -> LtrRun:
+    """Move each model's `champion` alias only if the new version beats it on the same data."""
+    assert run.test is not None
+    assert run.comparison is not None
+    for kind, version in run.registered.items():
+        new_score = run.comparison.metrics[kind.value][HEADLINE]
+        champion = run.registry.alias(version.name, CHAMPION)
+        champion_score = _score_of(run, champion) if champion else None
+        if champion_score is None or new_score > champion_score:
+            run.registry.set_alias(version.name, CHAMPION, version.version)
+            held = f"v{champion.version} {champion_score:.4f}" if champion else "none"
+            verdict = f"promoted v{version.version} ({HEADLINE} {new_score:.4f} > champion {held})"
+        else:
+            verdict = (
+                f"kept champion v{champion.version} ({HEADLINE} {champion_score:.4f} ≥ "  # type: ignore[union-attr]
+                f"{new_score:.4f} of v{version.version})"
+            )
+        run.promoted[kind] = verdict
+        run.log.set_tags({f"promotion.{kind.value}": verdict})
+        if champion_score is not None:
+            run.log.log_metrics({_key(f"{kind.value}.champion_{HEADLINE}"): champion_score})
+        run.log.log_text(_card(run, kind, version, verdict), f"model_card_{kind.value}.md")
+    return run
+
+
+def _key(metric: str) -> str:
+    """A metric name as MLflow accepts it: `ndcg@10` → `ndcg_at_10`."""
+    return metric.replace("@", "_at_")
+
+
+def _score_of(run: LtrRun, champion: ModelVersion) -> float | None:
+    """The champion's headline metric on this run's held-out searches (None: unusable)."""
+    assert run.test is not None
+    with tempfile.TemporaryDirectory(prefix="aianimals-champion-") as scratch:
+        directory = run.registry.download(champion.name, champion.version, Path(scratch))
+        try:
+            ranker = Ranker.load(directory)
+        except ValueError:
+            return None  # trained on other features: any model on the current ones beats it
+        scores = ranker.predict(run.test.features)
+    return ranking_metrics(scores, run.test.grades, run.test.groups)[HEADLINE]
+
+
+def _card(run: LtrRun, kind: RankerKind, version: ModelVersion, verdict: str) -> str:
+    assert run.comparison is not None
+    assert run.train is not None
+    return model_card(
+        name=version.name,
+        version=version.version,
+        kind=kind.value,
+        comparison=run.comparison,
+        train_searches=len(run.train),
+        params=run.rankers[kind].params,
+        champion=verdict,
+    )
+
+
+def _describe_comparison(run: LtrRun) -> str:
+    assert run.comparison is not None
+    best, score = run.comparison.best_baseline()
+    own = run.comparison.metrics[RankerKind.LAMBDARANK.value][HEADLINE]
+    return f"lambdarank {HEADLINE} {own:.4f} vs {best} {score:.4f}"
+
+
+LTR_PIPELINE = Pipeline(
+    "learn-to-rank",
+    [
+        Step(
+            "load",
+            load,
+            "judged searches, animals, history",
+            lambda r: f"{len(r.searches):,} searches",
+        ),
+        Step(
+            "features",
+            features,
+            "features as of each search; time split",
+            lambda r: f"{len(r.train):,} train / {len(r.test):,} test searches",
+        ),
+        Step("train", train, "LightGBM lambdarank and regression", lambda r: "2 models"),
+        Step("evaluate", evaluate, "held-out NDCG and MRR against baselines", _describe_comparison),
+        Step(
+            "register",
+            register,
+            "new versions in the registry",
+            lambda r: ", ".join(f"{v.name} v{v.version}" for v in r.registered.values()),
+        ),
+        Step(
+            "promote",
+            promote,
+            "champion alias only on a better score",
+            lambda r: "; ".join(r.promoted.values()),
+        ),
+    ],
+)

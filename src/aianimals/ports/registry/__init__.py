@@ -1,0 +1,1 @@
+"""The model registry port: experiment runs, registered model versions and their aliases."""

@@ -1,0 +1,45 @@
+"""A small generated dataset (simulated users' searches, actions and likes), imported once
+into its own store and indexed: learn-to-rank reads it, never writes it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from aianimals.api.container import Container, build_container
+from aianimals.dataset.generator import GenerationOptions, generate_dataset
+from aianimals.dataset.importer.service import import_directory
+from aianimals.ports.sql import migrate
+from aianimals.ports.sql.scratch import scratch_schema
+from aianimals.search.rebuild import rebuild_index
+from tests.conftest import make_settings
+
+ANIMALS = 600
+
+
+@pytest.fixture(scope="session")
+def simulated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
+    """A store holding a generated dataset of 600 animals and its simulated logs."""
+    root = tmp_path_factory.mktemp("ltr")
+    with ExitStack() as stack:
+        url = f"sqlite:///{root / 'ltr.db'}"
+        if server := os.environ.get("AIANIMALS_TEST_DATABASE_URL"):
+            url = stack.enter_context(scratch_schema(server, "ltr"))
+        container = build_container(make_settings(url, root))
+        stack.callback(container.close)
+        dataset = root / "dataset"
+        generate_dataset(dataset, GenerationOptions(animals=ANIMALS, workers=1))
+        migrate.upgrade(container.database)
+        import_directory(container, dataset)
+        rebuild_index(container.database, container.search_index, container.cache)
+        yield container
+
+
+@pytest.fixture
+def registry_settings(simulated: Container, tmp_path: Path) -> object:
+    """Settings whose embedded model registry lives in this test's folder."""
+    return simulated.settings.model_copy(update={"var_dir": tmp_path})

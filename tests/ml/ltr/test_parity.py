@@ -1,0 +1,55 @@
+"""Serving computes the same features as training: same inputs, same vector."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aianimals.api.container import Container
+from aianimals.ml.ltr.features import IndexPlace, QueryContext, feature_vector, query_terms
+from aianimals.ml.ltr.history import Replay
+from aianimals.ml.ltr.live import TextCache, live_counters, live_profile
+from aianimals.ml.ltr.sources import animal_kinds, every_animal, text_of
+
+
+def test_live_counters_profile_and_texts_equal_the_replay_after_the_last_event(
+    simulated: Container,
+) -> None:
+    analyze = simulated.analyzer.analyze
+    with simulated.database.session() as session:
+        documents = every_animal(session)
+        connection = session.connection()
+        replay = Replay.from_store(connection, animal_kinds(documents))
+        last = connection.exec_driver_sql("SELECT max(created_at) FROM access_logs").scalar_one()
+        users = [
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT user_id FROM access_logs GROUP BY user_id ORDER BY count(*) DESC LIMIT 5"
+            )
+        ]
+        sample = documents[:: max(1, len(documents) // 40)]
+        counters = live_counters(session, [d.id for d in sample])
+        profiles = {user: live_profile(session, user) for user in users}
+    from aianimals.core.clock import as_naive_utc
+
+    moment = as_naive_utc(last) + timedelta(days=365)
+    replay.advance_to(moment)
+    cache = TextCache(analyze)
+    query = QueryContext(query_terms(analyze, ("子猫",)), ("子猫",), False, moment)
+    place = IndexPlace(3.0, 1)
+    for user in users:
+        assert profiles[user] == replay.profile(user)
+        for document in sample:
+            assert counters[document.id] == replay.counters(document.id)
+            served = feature_vector(
+                query, cache.text(document), counters[document.id], profiles[user], place
+            )
+            trained = feature_vector(
+                query,
+                text_of(document, analyze),
+                replay.counters(document.id),
+                replay.profile(user),
+                place,
+            )
+            assert served == trained
+    assert any(profile.actions for profile in profiles.values())
+    assert any(counters[d.id].impressions for d in sample)
