@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session
 
 from aianimals.access_logs.models import AccessLog, Impression
@@ -122,6 +122,6 @@ def live_profile(session: Session, user_id: str) -> UserProfile:
     )
 
 
-def _counts(session: Session, statement: Select[tuple[Any, int]]) -> dict[Any, int]:
+def _counts(session: Session, statement: Executable) -> dict[Any, int]:
     """`(key, count)` rows as a dict."""
     return {key: int(count) for key, count in session.execute(statement)}

@@ -130,20 +130,24 @@ class Reranker:
         query: QueryContext,
         user: UserProfile,
         candidates: Sequence[Candidate],
-    ) -> list[int] | None:
-        """Indexes of `candidates`, best first; None past the budget or on an error."""
+        budget_seconds: float | None = None,
+    ) -> list[int] | str:
+        """Indexes of `candidates`, best first; or why not ("timeout", "error")."""
         if not candidates:
             return []
+        budget = self.budget_seconds if budget_seconds is None else budget_seconds
+        if budget <= 0:
+            return "timeout"
         future = self._pool.submit(_score, ranker, query, user, candidates)
         try:
-            scores = future.result(timeout=self.budget_seconds)
+            scores = future.result(timeout=budget)
         except FutureTimeout:
             future.cancel()
             logger.warning("learn_to_rank over its %.0f ms budget", self.budget_seconds * 1000)
-            return None
+            return "timeout"
         except Exception:
             logger.exception("learn_to_rank failed; the index order is served")
-            return None
+            return "error"
         ranked = np.argsort(-scores, kind="stable")
         return [int(i) for i in ranked]
 
