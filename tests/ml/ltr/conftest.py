@@ -43,3 +43,26 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
 def registry_settings(simulated: Container, tmp_path: Path) -> object:
     """Settings whose embedded model registry lives in this test's folder."""
     return simulated.settings.model_copy(update={"var_dir": tmp_path})
+
+
+@pytest.fixture(scope="session")
+def trained(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Settings of a registry where one training run made both champions (v1)."""
+    from aianimals.ml.ltr.models import TrainOptions
+    from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
+    from aianimals.ports.registry.factory import create_registry
+
+    settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("reg")})
+    registry = create_registry(settings)
+    sources = LtrSources(
+        database=simulated.database,
+        index=simulated.search_index,
+        analyze=simulated.analyzer.analyze,
+        options=TrainOptions(rounds=40),
+    )
+    try:
+        with registry.run(EXPERIMENT, "fixture") as log:
+            LTR_PIPELINE.run(LtrRun(sources, registry, log))
+    finally:
+        registry.close()
+    return settings
