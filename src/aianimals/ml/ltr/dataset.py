@@ -40,6 +40,17 @@ class LtrDataset:
     def __len__(self) -> int:
         return len(self.groups)
 
+    def with_choices(self, at_least: int = 2) -> LtrDataset:
+        """Only the searches with `at_least` candidates: one alone has no order to judge."""
+        keep = self.groups >= at_least
+        rows = np.repeat(keep, self.groups)
+        return LtrDataset(
+            features=self.features[rows],
+            grades=self.grades[rows],
+            groups=self.groups[keep],
+            search_ids=[s for s, kept in zip(self.search_ids, keep, strict=True) if kept],
+        )
+
 
 def build_dataset(
     searches: Sequence[JudgedSearch],

@@ -106,8 +106,9 @@ candidates of a search.
 ## Data
 - Labels from access logs and impressions: like = 4, see_long = 3, select = 1, shown but not
   chosen = 0; one group per search.
-- Split by time: {train_searches:,} older searches train; the {comparison.searches:,} newest
-  ({comparison.candidates:,} candidates) are held out. No search is split.
+- Split by time: {train_searches:,} older searches train; the newest are held out, and of
+  them the {comparison.searches:,} with at least two candidates ({comparison.candidates:,}
+  candidates) are scored (one candidate alone has no order to judge). No search is split.
 - Features ({FEATURE_VERSION}), computed as of each search's time:
 {features}
 

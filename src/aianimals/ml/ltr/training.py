@@ -99,7 +99,8 @@ def features(run: LtrRun) -> LtrRun:
         "candidates": run.sources.candidates,
     }
     run.train = build_dataset(older, **build)  # type: ignore[arg-type]
-    run.test = build_dataset(newer, **build)  # type: ignore[arg-type]
+    # A search with one candidate has no order to judge: every ranker scores 1 on it.
+    run.test = build_dataset(newer, **build).with_choices(2)  # type: ignore[arg-type]
     run.log.log_params(
         {
             "feature_version": FEATURE_VERSION,
