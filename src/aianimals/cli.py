@@ -10,6 +10,7 @@ from rich.console import Console
 from aianimals.dataset.cli import app as dataset_app
 from aianimals.dataset.importer.command import import_command
 from aianimals.logs import configure_logging
+from aianimals.ml.ab.cli import ab_app, simulate_command
 from aianimals.ml.cli import app as train_app
 from aianimals.ml.schedule_cli import app as schedule_app
 from aianimals.settings import Settings
@@ -26,6 +27,8 @@ index_app = typer.Typer(help="The search index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(train_app, name="train", help="Train models (similar words, …).")
 app.add_typer(schedule_app, name="schedule", help="Scheduled pipelines: list, run, render.")
+app.add_typer(ab_app, name="ab", help="A/B tests: per-arm engagement from the logs.")
+app.command("simulate")(simulate_command)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int | None, typer.Option(help="Port to listen on.")]
