@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from aianimals.access_logs.models import Impression
 from aianimals.animals.models import Animal
 from aianimals.api.container import Container
+from aianimals.roles.api import create_app
 from tests.animals.images import image_bytes
-from tests.factories import Factory
+from tests.factories import PASSWORD, Factory
 
 SEARCH = "/v0/animal/search"
 
@@ -221,6 +222,7 @@ def test_impressions_record_what_was_shown_and_where(
     response = client.post(
         SEARCH, json={"sort_by": "created_at"}, params={"limit": 2, "offset": 1}, headers=headers
     ).json()
+    container.impressions.flush()  # stored in batches, off the request path
     with container.database.session() as session:
         rows = session.execute(
             select(Impression.position, Impression.animal_id)
@@ -230,3 +232,23 @@ def test_impressions_record_what_was_shown_and_where(
         total = session.scalar(select(func.count()).select_from(Impression))
     assert [(p, a) for p, a in rows] == [(1, _ids(response)[0]), (2, _ids(response)[1])]
     assert total == 2
+
+
+def test_impressions_are_all_stored_when_the_app_shuts_down(
+    factory: Factory, animals: dict[str, Animal], container: Container
+) -> None:
+    factory.user("shutdown")
+    login = {"handle_name": "shutdown", "password": PASSWORD}
+    # The app builds (and on shutdown closes) a container of its own, as `aianimals api` does.
+    with TestClient(create_app(container.settings)) as own:
+        token = {"token": own.post("/v0/user/login", json=login).json()["token"]}
+        own.app.state.container.impressions.flush_seconds = 60  # nothing written before
+        search_ids = [
+            own.post(SEARCH, json={"sort_by": "created_at"}, headers=token).json()["search_id"]
+            for _ in range(3)
+        ]
+    with container.database.session() as session:
+        stored = session.scalars(
+            select(Impression.search_id).where(Impression.search_id.in_(search_ids))
+        ).all()
+    assert len(stored) == 3 * len(animals)

@@ -1,19 +1,15 @@
-"""Access-log use cases. The only place that commits access-log rows."""
+"""Access-log use cases. The only place that commits access-log rows (impressions are
+stored by `aianimals.access_logs.impressions`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aianimals.access_logs.events import access_log_written
-from aianimals.access_logs.models import AccessLog, Impression
+from aianimals.access_logs.models import AccessLog
 from aianimals.access_logs.schemas import AccessLogCreate
 from aianimals.animals.service import AnimalService
-from aianimals.core.clock import utcnow
 from aianimals.core.errors import Conflict, Forbidden
 from aianimals.core.ids import new_id
 from aianimals.likes.service import count_for_animal
@@ -79,42 +75,3 @@ def _same_event(stored: AccessLog, user: User, request: AccessLogCreate) -> Acce
     if not same:
         raise Conflict(f"access log id {stored.id} is already used by another event")
     return stored
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One search result as shown: the animal at an absolute position of a search."""
-
-    search_id: str
-    position: int
-    animal_id: str
-    sort_by: str
-    model_name: str | None
-
-
-class ImpressionService:
-    """Records what searches showed, at which positions: learn-to-rank's negatives."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def record(self, user_id: str, shown: Sequence[Shown]) -> int:
-        """Store the impressions of one page of a search (one row per position)."""
-        if not shown:
-            return 0
-        now = utcnow()
-        rows = [
-            {
-                "search_id": item.search_id,
-                "position": item.position,
-                "user_id": user_id,
-                "animal_id": item.animal_id,
-                "sort_by": item.sort_by,
-                "model_name": item.model_name,
-                "created_at": now,
-            }
-            for item in shown
-        ]
-        self.session.execute(insert(Impression), rows)
-        self.session.commit()
-        return len(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import CTE, Select, func, select
+from sqlalchemy import CTE, Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
 from aianimals.categories.service import CategoryService
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
+from aianimals.core.wire import as_utc
 from aianimals.likes.models import Like
 from aianimals.ports.sql.outbox import record_event
 from aianimals.users.models import User
@@ -73,6 +74,24 @@ class AnimalService:
         # visible animal instead of looking the ids up.
         rows = self.session.execute(animal_rows(ids).where(Animal.id.in_(ids)))
         return {row.id: _response(row) for row in rows if not row.deactivated}
+
+    def wire_many(self, animal_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """`view_many` for hot paths: JSON-ready dicts with `AnimalResponse`'s fields, in
+        its order, from one lean query (no ORM objects, no model validation)."""
+        if not animal_ids:
+            return {}
+        ids = list(animal_ids)
+        # Core on the session's connection: no ORM execution layer, plain tuples.
+        rows = self.session.connection().execute(_WIRE_QUERY, {"ids": ids}).all()
+        found = {}
+        for row in rows:
+            wire = dict(zip(_WIRE_KEYS, row, strict=True))
+            if wire["deactivated"]:  # dropped here, not in SQL: see view_many
+                continue
+            wire["created_at"] = as_utc(wire["created_at"])
+            wire["updated_at"] = as_utc(wire["updated_at"])
+            found[row[0]] = wire
+        return found
 
     def post(
         self, user: User, request: AnimalCreate, photo: bytes, photos: PhotoStore
@@ -151,7 +170,8 @@ def animal_rows(likes_for: Select[str] | Sequence[str] | None = None) -> AnimalR
 
     `likes_for` limits the like counting to those animal ids (every animal when None).
     """
-    like_counts = select(Like.animal_id, func.count(Like.id).label("like"))
+    # count(*), not count(id): the (animal_id) index alone answers it, without table reads.
+    like_counts = select(Like.animal_id, func.count().label("like"))
     if likes_for is not None:
         like_counts = like_counts.where(Like.animal_id.in_(likes_for))
     likes = like_counts.group_by(Like.animal_id).subquery("like_counts")
@@ -170,6 +190,40 @@ def animal_rows(likes_for: Select[str] | Sequence[str] | None = None) -> AnimalR
         .join(User, User.id == Animal.user_id)
         .outerjoin(likes, likes.c.animal_id == Animal.id)
     )
+
+
+_WIRE_QUERY = (
+    select(
+        Animal.id,
+        Animal.category_id.label("animal_category_id"),
+        AnimalCategory.name_en.label("animal_category_name_en"),
+        AnimalCategory.name_ja.label("animal_category_name_ja"),
+        Animal.subcategory_id.label("animal_subcategory_id"),
+        AnimalSubcategory.name_en.label("animal_subcategory_name_en"),
+        AnimalSubcategory.name_ja.label("animal_subcategory_name_ja"),
+        Animal.user_id,
+        User.handle_name.label("user_handle_name"),
+        Animal.name,
+        Animal.description,
+        Animal.photo_url,
+        func.coalesce(Animal.thumbnail_url, Animal.photo_url).label("thumbnail_url"),
+        select(func.count())
+        .where(Like.animal_id == Animal.id)
+        .correlate(Animal)
+        .scalar_subquery()
+        .label("like"),
+        Animal.deactivated,
+        Animal.created_at,
+        Animal.updated_at,
+    )
+    .join(AnimalCategory, AnimalCategory.id == Animal.category_id)
+    .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
+    .join(User, User.id == Animal.user_id)
+    .where(Animal.id.in_(bindparam("ids", expanding=True)))
+)
+"""`AnimalResponse`'s fields as labelled columns of the animals `ids`, likes counted per row
+on the (animal_id) index; built once, so a request only binds the ids."""
+_WIRE_KEYS = tuple(str(column.key) for column in _WIRE_QUERY.selected_columns)
 
 
 def _response_query(ids: Select[str], page: CTE | None) -> AnimalRow:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from aianimals.access_logs.impressions import ImpressionWriter
 from aianimals.core.passwords import PasswordHasher, PasswordPolicy
 from aianimals.ports.blobs.store import BlobStore, create_blob_store
 from aianimals.ports.cache.base import Cache
@@ -67,12 +68,20 @@ class Container:
         return index
 
     @cached_property
+    def impressions(self) -> ImpressionWriter:
+        """Stores search impressions in batches off the request path; drained on close."""
+        writer = ImpressionWriter(self.database)
+        self._closers.append(writer)
+        return writer
+
+    @cached_property
     def similar_words(self) -> SimilarWordsFile:
         """The similar-word dictionary for query expansion (reloaded when retrained)."""
         return SimilarWordsFile(self.settings.search.similar_words_path)
 
     def close_ports(self) -> None:
-        """Release the lazily built ports (cache, queue, search index)."""
+        """Release the lazily built ports (cache, queue, search index, impression writer:
+        it stores what it holds first)."""
         for port in reversed(self._closers):
             close = getattr(port, "close", None)
             if callable(close):

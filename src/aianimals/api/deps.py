@@ -1,4 +1,8 @@
-"""Request dependencies as `Annotated` aliases, so route signatures read like declarations."""
+"""Request dependencies as `Annotated` aliases, so route signatures read like declarations.
+
+Those that neither block nor touch a lazily built port are `async def`: FastAPI runs them on
+the event loop, sparing each a thread-pool hop (about 0.15 ms apiece per request).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ _token_header = APIKeyHeader(name="token", auto_error=False, description="access
 _bearer = HTTPBearer(auto_error=False, description="access token as a bearer credential")
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     """The process's container, put on the app by its lifespan."""
     container: Container = request.app.state.container
     return container
@@ -46,7 +50,7 @@ def get_session(container: ContainerDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_user_service(container: ContainerDep, session: SessionDep) -> UserService:
+async def get_user_service(container: ContainerDep, session: SessionDep) -> UserService:
     """Accounts and tokens."""
     ttl = timedelta(seconds=container.settings.auth.token_ttl_seconds)
     return UserService(session, container.hasher, ttl)
@@ -55,7 +59,7 @@ def get_user_service(container: ContainerDep, session: SessionDep) -> UserServic
 UserServiceDep = Annotated[UserService, Depends(get_user_service)]
 
 
-def get_token(
+async def get_token(
     token: Annotated[str | None, Depends(_token_header)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
@@ -123,7 +127,7 @@ class Page:
     offset: int
 
 
-def get_page(
+async def get_page(
     container: ContainerDep,
     limit: Annotated[
         int | None,

@@ -119,5 +119,5 @@ class LikeService:
 
 def count_for_animal(session: Session, animal_id: str) -> int:
     """How many users like an animal right now."""
-    count = session.scalar(select(func.count(Like.id)).where(Like.animal_id == animal_id))
+    count = session.scalar(select(func.count()).where(Like.animal_id == animal_id))
     return int(count or 0)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import cache
 
 from pydantic import TypeAdapter
+from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
-from aianimals.access_logs.service import Shown
+from aianimals.access_logs.impressions import Shown
 from aianimals.animals.service import AnimalService
 from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
 from aianimals.categories.service import CategoryService
@@ -20,12 +21,21 @@ from aianimals.core.ids import new_id
 from aianimals.ports.cache.json_cache import JsonCache
 from aianimals.ports.search.base import SearchIndex, SearchPage, SearchQuery
 from aianimals.search.expansion import SimilarWords
-from aianimals.search.schemas import AnimalSearchRequest, AnimalSearchResponse, AnimalSearchResult
+from aianimals.search.schemas import AnimalSearchRequest
 from aianimals.settings import SearchSettings
 
 SEARCH_NAMESPACE = "search"
 """Cache namespace of index pages; the indexer invalidates it on every change."""
 BM25_MODEL = "bm25"
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """A response body, JSON-encoded once in `AnimalSearchResponse`'s shape, and the
+    impressions to record for it."""
+
+    body: bytes
+    shown: list[Shown]
 
 
 class SearchService:
@@ -48,22 +58,18 @@ class SearchService:
         self.similar_words = similar_words
         self.cache_ttl = cache_ttl
 
-    def search(
-        self, request: AnimalSearchRequest, *, limit: int, offset: int
-    ) -> tuple[AnimalSearchResponse, list[Shown]]:
-        """A page of visible animals and the impressions to record for it."""
+    def search(self, request: AnimalSearchRequest, *, limit: int, offset: int) -> SearchAnswer:
+        """A page of visible animals, encoded as JSON, and the impressions to record for it."""
         query = self._query(request, limit=limit, offset=offset)
         page = self._page(query)
-        animals = AnimalService(self.session).view_many([hit.animal_id for hit in page.results])
-        results = [
-            # Validated once already, as AnimalResponse: only the score is added.
-            AnimalSearchResult.model_construct(**vars(animals[hit.animal_id]), score=hit.score)
-            for hit in page.results
-            if hit.animal_id in animals
-        ]
+        # Read from the store on every request (never cached): a hidden animal vanishes at
+        # once and like counts are live, whatever the cached index page says.
+        animals = AnimalService(self.session).wire_many([hit.animal_id for hit in page.results])
+        visible = [hit for hit in page.results if hit.animal_id in animals]
+        results = [to_json({**animals[hit.animal_id], "score": hit.score}) for hit in visible]
         model_name = self._model_name(query)
         search_id = new_id()
-        response = AnimalSearchResponse(
+        body = encode_response(
             hits=page.hits,
             max_score=page.max_score,
             results=results,
@@ -73,10 +79,10 @@ class SearchService:
             model_name=model_name,
         )
         shown = [
-            Shown(search_id, offset + position, result.id, query.sort_by, model_name)
-            for position, result in enumerate(results)
+            Shown(search_id, offset + position, hit.animal_id, query.sort_by, model_name)
+            for position, hit in enumerate(visible)
         ]
-        return response, shown
+        return SearchAnswer(body, shown)
 
     def _query(self, request: AnimalSearchRequest, *, limit: int, offset: int) -> SearchQuery:
         phrases = tuple(phrase for phrase in request.phrases if phrase)
@@ -134,6 +140,33 @@ class SearchService:
         if not breeds:
             raise InvalidInput(f"unknown animal subcategory {en or ja!r}")
         return breeds[0].id
+
+
+def encode_response(
+    *,
+    hits: int,
+    max_score: float,
+    results: list[bytes],
+    offset: int,
+    search_id: str,
+    sort_by: str,
+    model_name: str | None,
+) -> bytes:
+    """`AnimalSearchResponse`'s JSON from already-encoded results, fields in its order.
+
+    The bytes are those `AnimalSearchResponse.model_dump_json()` gives (a test holds this
+    to the model), without building and validating 100 models per request.
+    """
+    fields = (
+        (b"hits", to_json(hits)),
+        (b"max_score", to_json(max_score)),
+        (b"results", b"[" + b",".join(results) + b"]"),
+        (b"offset", to_json(offset)),
+        (b"search_id", to_json(search_id)),
+        (b"sort_by", to_json(sort_by)),
+        (b"model_name", to_json(model_name)),
+    )
+    return b"{" + b",".join(b'"' + name + b'":' + value for name, value in fields) + b"}"
 
 
 @cache

@@ -60,29 +60,36 @@ def all_terms_scores(state: IndexState, terms: Sequence[str]) -> tuple[BoolArray
     return match, np.where(match, total, np.float32(0))
 
 
+PhraseScorer = Callable[[IndexState, tuple[str, ...]], tuple[BoolArray, ScoreArray]]
+
+
 def match_query(
-    state: IndexState, query: SearchQuery, terms: Terms
+    state: IndexState,
+    query: SearchQuery,
+    terms: Terms,
+    phrase_scores: PhraseScorer = all_terms_scores,
 ) -> tuple[BoolArray, ScoreArray | None]:
     """(matching docs, their scores) — scores None when the query has no usable phrase.
 
     A doc matches a phrase when it has all the phrase's terms, or all the terms of one of
     the phrase's expansions (whose score counts `weight` times); every phrase must match.
     A phrase with no terms at all (only particles, symbols or stop words) matches nothing,
-    as OpenSearch's match query does.
+    as OpenSearch's match query does. `phrase_scores` may answer from a cache: its arrays
+    are never changed in place.
     """
     match = state.alive[: state.n].copy()
     total: ScoreArray | None = None
     for phrase in query.phrases:
-        phrase_match, phrase_score = all_terms_scores(state, terms(phrase))
+        phrase_match, phrase_score = phrase_scores(state, terms(phrase))
         for expansion in query.expansions:
             if expansion.phrase != phrase:
                 continue
             word_terms = terms(expansion.word)
             if not word_terms:
                 continue
-            word_match, word_score = all_terms_scores(state, word_terms)
-            phrase_match |= word_match
-            phrase_score += np.float32(expansion.weight) * word_score
+            word_match, word_score = phrase_scores(state, word_terms)
+            phrase_match = phrase_match | word_match
+            phrase_score = phrase_score + np.float32(expansion.weight) * word_score
         match &= phrase_match
         total = phrase_score if total is None else total + phrase_score
     if query.category_id is not None:

@@ -21,6 +21,7 @@ from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.base import AnimalDocument, Progress, SearchHit, SearchPage, SearchQuery
 from aianimals.ports.search.bm25 import match_query
 from aianimals.ports.search.documents import AnalyzedDoc, DocumentAnalyzer
+from aianimals.ports.search.phrase_cache import PhraseScores
 from aianimals.ports.search.ranking import sort_keys, top
 from aianimals.ports.search.snapshot import SnapshotBuilder, compact
 from aianimals.ports.search.state import IndexState, Transaction
@@ -64,6 +65,7 @@ class EmbeddedSearchIndex:
         self.compact_min = compact_min
         self._store = Store(path, fsync=fsync)
         self._documents = DocumentAnalyzer(analyzer)
+        self._phrases = PhraseScores()
         self._lock = threading.RLock()
         self._state: IndexState
         self._version = ""
@@ -92,7 +94,7 @@ class EmbeddedSearchIndex:
     def search(self, query: SearchQuery) -> SearchPage:
         self._maybe_refresh()
         state = self._state
-        match, scores = match_query(state, query, self.analyzer.query_terms)
+        match, scores = match_query(state, query, self.analyzer.query_terms, self._phrases)
         docs = np.flatnonzero(match)
         max_score = float(scores[docs].max()) if scores is not None and len(docs) else 0.0
         keys = sort_keys(state, docs, scores, query.sort_by, query.seed)
