@@ -136,6 +136,37 @@ class ScheduleSettings(BaseModel):
     enabled: bool = True
 
 
+class ArmSettings(BaseModel):
+    """One arm of the learn-to-rank experiment: a registered model (none = index order)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    model: str | None = None
+    weight: float = Field(default=1.0, ge=0)
+
+
+def _default_arms() -> list[ArmSettings]:
+    return [
+        ArmSettings(name="lambdarank", model="ltr-lambdarank", weight=0.5),
+        ArmSettings(name="regression", model="ltr-regression", weight=0.25),
+        ArmSettings(name="control", model=None, weight=0.25),
+    ]
+
+
+class RankingSettings(BaseModel):
+    """`sort_by=learn_to_rank`: candidates re-ranked, time budget, the A/B experiment.
+
+    Users are assigned to arms sticky by hash(salt, experiment, user id); each arm serves
+    the `champion` alias of its registered model, reloaded when the alias moves.
+    """
+
+    candidates: int = Field(default=100, ge=10, le=1000)
+    budget_ms: float = Field(default=50.0, gt=0)
+    reload_seconds: float = Field(default=30.0, gt=0)
+    experiment: str = Field(default="ltr-1", pattern=r"^[A-Za-z0-9_.-]+$")
+    salt: str = "aianimals"
+    arms: list[ArmSettings] = Field(default_factory=_default_arms, min_length=1)
+
+
 class Settings(BaseSettings):
     """Every setting of every role, read from `AIANIMALS_*` variables (nested with `__`)."""
 
@@ -158,3 +189,4 @@ class Settings(BaseSettings):
     search: SearchSettings = SearchSettings()
     registry: RegistrySettings = RegistrySettings()
     schedules: ScheduleSettings = ScheduleSettings()
+    ranking: RankingSettings = RankingSettings()

@@ -25,6 +25,7 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
             ensure_demo_dataset(container, console)
         ensure_search_index(container, console)
         ensure_similar_words(container, console)
+        ensure_rankers(container, console)
         workers.start()
         url = f"http://{settings.api.host}:{settings.api.port}"
         console.print(
@@ -70,3 +71,40 @@ def ensure_similar_words(container: Container, console: Console) -> None:
     with step_progress(console) as report:
         trained = train_similar_words(container, path, TrainOptions(), report)
     console.print(f"similar words for {trained.phrases} phrases → {path}")
+
+
+def ensure_rankers(container: Container, console: Console) -> None:
+    """Train the learn-to-rank models once, when the registry has no champion yet."""
+    from aianimals.ml.ltr.models import RankerKind
+    from aianimals.ml.ltr.training import (
+        CHAMPION,
+        EXPERIMENT,
+        LTR_PIPELINE,
+        LtrRun,
+        LtrSources,
+        model_name,
+    )
+    from aianimals.ports.registry.factory import create_registry
+
+    registry = create_registry(container.settings)
+    try:
+        if all(registry.alias(model_name(kind), CHAMPION) for kind in RankerKind):
+            return
+        with container.database.session() as session:
+            logged = session.connection().exec_driver_sql("SELECT count(*) FROM access_logs")
+            if (logged.scalar_one() or 0) < 1_000:
+                console.print(
+                    "learn-to-rank: too few access logs to train yet (index order served)"
+                )
+                return
+        console.print("training the learn-to-rank models (lambdarank, regression)")
+        sources = LtrSources(
+            database=container.database,
+            index=container.search_index,
+            analyze=container.analyzer.analyze,
+            candidates=container.settings.ranking.candidates,
+        )
+        with registry.run(EXPERIMENT, "first start") as log:
+            LTR_PIPELINE.run(LtrRun(sources, registry, log), console=console)
+    finally:
+        registry.close()

@@ -86,7 +86,10 @@ export async function renderSearch(main, { params }) {
   main.append(form, status, results, footer);
 
   const submit = () => {
-    location.hash = hashOf({ q: queryInput.value.trim(), category: category.value, breed: breed.value, sort: sort.value });
+    const next = hashOf({ q: queryInput.value.trim(), category: category.value, breed: breed.value, sort: sort.value });
+    // The same search again is a refresh: run it anew (new results may have arrived).
+    if (location.hash === next) window.dispatchEvent(new HashChangeEvent("hashchange"));
+    else location.hash = next;
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
