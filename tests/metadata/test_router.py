@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from aianimals.ports.search.base import SORT_KEYS
 from tests.factories import PASSWORD, Factory
 
 
@@ -25,8 +24,13 @@ def test_metadata_lists_categories_breeds_and_sort_keys(
     assert [row["name_en"] for row in body["animal_category"]] == ["other", "cat", "dog"]
     assert [row["id"] for row in body["animal_subcategory"]] == [0, 1, 14, 16]
     assert body["animal_subcategory"][2]["animal_category_name_en"] == "dog"
-    assert body["animal_search_sort_key"] == ["score", "like", "created_at", "random"]
-    assert body["animal_search_sort_key"] == list(SORT_KEYS)
+    assert body["animal_search_sort_key"] == [
+        "score",
+        "like",
+        "created_at",
+        "random",
+        "learn_to_rank",
+    ]
 
 
 def test_metadata_with_no_categories_is_empty_lists(client: TestClient, factory: Factory) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from aianimals.access_logs.impressions import ImpressionWriter
 from aianimals.core.passwords import PasswordHasher, PasswordPolicy
@@ -18,6 +19,9 @@ from aianimals.ports.search.base import SearchIndex
 from aianimals.ports.sql.database import Database
 from aianimals.search.expansion import SimilarWordsFile
 from aianimals.settings import AuthSettings, Settings
+
+if TYPE_CHECKING:
+    from aianimals.search.learned import LearnedRanking
 
 
 @dataclass
@@ -78,6 +82,15 @@ class Container:
     def similar_words(self) -> SimilarWordsFile:
         """The similar-word dictionary for query expansion (reloaded when retrained)."""
         return SimilarWordsFile(self.settings.search.similar_words_path)
+
+    @cached_property
+    def learned_ranking(self) -> LearnedRanking:
+        """`sort_by=learn_to_rank`: the experiment's arms and their champions (polled)."""
+        from aianimals.search.learned import build_learned_ranking
+
+        ranking = build_learned_ranking(self.settings, self.analyzer.analyze)
+        self._closers.append(ranking)
+        return ranking
 
     def close_ports(self) -> None:
         """Release the lazily built ports (cache, queue, search index, impression writer:

@@ -180,6 +180,7 @@ def get_search_service(container: ContainerDep, session: SessionDep) -> SearchSe
         settings=container.settings.search,
         similar_words=container.similar_words.current(),
         cache_ttl=container.settings.cache.ttl_seconds,
+        learned=lambda: container.learned_ranking,
     )
 
 

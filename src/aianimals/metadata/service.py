@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 from aianimals.categories.service import CategoryService
 from aianimals.metadata.schemas import MetadataResponse
 from aianimals.ports.cache.json_cache import JsonCache
-from aianimals.ports.search.base import SORT_KEYS
+from aianimals.search.schemas import SearchSort
 
 METADATA_NAMESPACE = "metadata"
 """Cache namespace of the metadata answer; imports of categories invalidate it."""
@@ -22,7 +22,7 @@ class MetadataService:
         self,
         categories: CategoryService,
         cache: JsonCache,
-        sort_keys: tuple[str, ...] = SORT_KEYS,
+        sort_keys: tuple[str, ...] = tuple(SearchSort),
     ) -> None:
         self.categories = categories
         self.cache = cache

@@ -43,13 +43,20 @@ def _v0_router() -> APIRouter:
     return router
 
 
-def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
-    """The ASGI app; `container` lets a caller (tests, `up`) share ports it built."""
+def create_app(
+    settings: Settings, container: Container | None = None, *, warm: bool = False
+) -> FastAPI:
+    """The ASGI app; `container` lets a caller (tests, `up`) share ports it built.
+
+    `warm` loads the learn-to-rank champions before the first request instead of on it.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
         app.state.container = container or build_container(settings)
+        if warm:
+            _ = app.state.container.learned_ranking
         try:
             yield
         finally:
@@ -78,5 +85,5 @@ def serve(settings: Settings, container: Container | None = None) -> None:
     """Run the API with uvicorn until interrupted."""
     import uvicorn
 
-    app = create_app(settings, container)
+    app = create_app(settings, container, warm=True)
     uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="info")

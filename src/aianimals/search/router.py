@@ -35,7 +35,9 @@ def search_animals(
     Log what the user does with the results via `POST /v0/access_log` with this response's
     `search_id`, `sort_by` and `model_name`; what was shown is recorded here.
     """
-    answer = search.search(request or AnimalSearchRequest(), limit=page.limit, offset=page.offset)
+    answer = search.search(
+        request or AnimalSearchRequest(), limit=page.limit, offset=page.offset, user_id=user.id
+    )
     container.impressions.submit(user.id, answer.shown)  # stored in batches, off this path
     # Encoded once by the service in the documented shape: not re-validated here.
     return Response(answer.body, media_type="application/json")

@@ -24,6 +24,7 @@ class SearchSort(StrEnum):
     like = "like"
     created_at = "created_at"
     random = "random"
+    learn_to_rank = "learn_to_rank"
 
 
 class AnimalSearchRequest(BaseModel):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 from pydantic_core import to_json
@@ -19,10 +21,13 @@ from aianimals.categories.service import CategoryService
 from aianimals.core.errors import InvalidInput
 from aianimals.core.ids import new_id
 from aianimals.ports.cache.json_cache import JsonCache
-from aianimals.ports.search.base import SearchIndex, SearchPage, SearchQuery
+from aianimals.ports.search.base import SearchIndex, SearchPage, SearchQuery, SortKey
 from aianimals.search.expansion import SimilarWords
-from aianimals.search.schemas import AnimalSearchRequest
+from aianimals.search.schemas import AnimalSearchRequest, SearchSort
 from aianimals.settings import SearchSettings
+
+if TYPE_CHECKING:
+    from aianimals.search.learned import LearnedRanking
 
 SEARCH_NAMESPACE = "search"
 """Cache namespace of index pages; the indexer invalidates it on every change."""
@@ -50,6 +55,7 @@ class SearchService:
         settings: SearchSettings,
         similar_words: SimilarWords | None,
         cache_ttl: float,
+        learned: Callable[[], LearnedRanking] | None = None,
     ) -> None:
         self.session = session
         self.index = index
@@ -57,17 +63,28 @@ class SearchService:
         self.settings = settings
         self.similar_words = similar_words
         self.cache_ttl = cache_ttl
+        self.learned = learned
 
-    def search(self, request: AnimalSearchRequest, *, limit: int, offset: int) -> SearchAnswer:
+    def search(
+        self, request: AnimalSearchRequest, *, limit: int, offset: int, user_id: str = ""
+    ) -> SearchAnswer:
         """A page of visible animals, encoded as JSON, and the impressions to record for it."""
         query = self._query(request, limit=limit, offset=offset)
-        page = self._page(query)
+        sort_by: str = query.sort_by
+        model_name: str | None
+        if request.sort_by == SearchSort.learn_to_rank and self.learned is not None:
+            learned = self.learned()
+            ranked = learned.rank(
+                self.session, user_id, query, self._page(learned.candidate_query(query))
+            )
+            page, model_name, sort_by = ranked.page, ranked.model_name, request.sort_by.value
+        else:
+            page, model_name = self._page(query), self._model_name(query)
         # Read from the store on every request (never cached): a hidden animal vanishes at
         # once and like counts are live, whatever the cached index page says.
         animals = AnimalService(self.session).wire_many([hit.animal_id for hit in page.results])
         visible = [hit for hit in page.results if hit.animal_id in animals]
         results = [to_json({**animals[hit.animal_id], "score": hit.score}) for hit in visible]
-        model_name = self._model_name(query)
         search_id = new_id()
         body = encode_response(
             hits=page.hits,
@@ -75,11 +92,11 @@ class SearchService:
             results=results,
             offset=offset,
             search_id=search_id,
-            sort_by=query.sort_by,
+            sort_by=sort_by,
             model_name=model_name,
         )
         shown = [
-            Shown(search_id, offset + position, hit.animal_id, query.sort_by, model_name)
+            Shown(search_id, offset + position, hit.animal_id, sort_by, model_name)
             for position, hit in enumerate(visible)
         ]
         return SearchAnswer(body, shown)
@@ -98,7 +115,8 @@ class SearchService:
             expansions=expansions,
             category_id=self._category_id(request),
             subcategory_id=self._subcategory_id(request),
-            sort_by=request.sort_by.value,
+            # learn_to_rank re-orders the index's own (score) order
+            sort_by=_index_sort(request.sort_by),
             limit=limit,
             offset=offset,
             seed=secrets.randbits(31) if request.sort_by == "random" else 0,
@@ -140,6 +158,18 @@ class SearchService:
         if not breeds:
             raise InvalidInput(f"unknown animal subcategory {en or ja!r}")
         return breeds[0].id
+
+
+def _index_sort(sort: SearchSort) -> SortKey:
+    """The index order behind a requested sort (learn_to_rank re-orders the score order)."""
+    index_sorts: dict[SearchSort, SortKey] = {
+        SearchSort.score: "score",
+        SearchSort.like: "like",
+        SearchSort.created_at: "created_at",
+        SearchSort.random: "random",
+        SearchSort.learn_to_rank: "score",
+    }
+    return index_sorts[sort]
 
 
 def encode_response(

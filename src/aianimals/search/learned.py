@@ -1,0 +1,162 @@
+"""`sort_by=learn_to_rank`: the user's experiment arm re-orders the index's top candidates.
+
+The index answers in its own (BM25) order; the arm's champion model re-scores the top
+`candidates` with the trainer's feature functions, under a time budget that covers reading
+the features and scoring. The control arm, a missing model, a timeout or an error all
+serve the index order, and `model_name` always says which: `<experiment>:<arm>:<served>`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from aianimals.core.clock import utcnow
+from aianimals.ml.ltr.experiments import CONTROL_MODEL, Arm, Experiment, arm_label
+from aianimals.ml.ltr.features import IndexPlace, QueryContext, query_terms
+from aianimals.ml.ltr.live import TextCache, live_counters, live_profile
+from aianimals.ml.ltr.models import Ranker
+from aianimals.ml.ltr.serving import Candidate, ChampionHolder, Reranker
+from aianimals.ml.ltr.training import CHAMPION
+from aianimals.ports.search.base import SearchHit, SearchPage, SearchQuery
+from aianimals.search.documents import visible_documents
+from aianimals.settings import Settings
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The page re-ordered (or not) and what served it."""
+
+    page: SearchPage
+    model_name: str
+
+
+class LearnedRanking:
+    """The API process's learned ranking: experiment, champions, budget, text cache."""
+
+    def __init__(
+        self,
+        *,
+        experiment: Experiment,
+        champions: Mapping[str, ChampionHolder],
+        reranker: Reranker,
+        analyze: Callable[[str], Iterable[str]],
+        candidates: int,
+    ) -> None:
+        self.experiment = experiment
+        self.champions = champions
+        self.reranker = reranker
+        self.analyze = analyze
+        self.candidates = candidates
+        self.texts = TextCache(analyze)
+
+    def candidate_query(self, query: SearchQuery) -> SearchQuery:
+        """The index query whose results are re-ranked: top candidates in score order."""
+        depth = max(self.candidates, query.offset + query.limit)
+        return SearchQuery(
+            phrases=query.phrases,
+            expansions=query.expansions,
+            category_id=query.category_id,
+            subcategory_id=query.subcategory_id,
+            sort_by="score",
+            limit=depth,
+            offset=0,
+        )
+
+    def rank(
+        self, session: Session, user_id: str, query: SearchQuery, index_page: SearchPage
+    ) -> Ranked:
+        """The requested slice of `index_page` (the candidate query's answer), re-ranked."""
+        started = time.perf_counter()
+        arm = self.experiment.arm_for(user_id)
+        hits = index_page.results
+        served = CONTROL_MODEL
+        if arm.model is not None:
+            holder = self.champions.get(arm.model)
+            loaded = holder.current if holder else None
+            if loaded is None:
+                served = f"{CONTROL_MODEL} (fallback: no model)"
+            else:
+                top = hits[: self.candidates]
+                order = self._order(session, user_id, query, top, loaded.ranker, started)
+                if isinstance(order, str):
+                    served = f"{CONTROL_MODEL} (fallback: {order})"
+                else:
+                    hits = [top[i] for i in order] + hits[len(top) :]
+                    served = loaded.label
+        window = hits[query.offset : query.offset + query.limit]
+        page = SearchPage(hits=index_page.hits, max_score=index_page.max_score, results=window)
+        return Ranked(page, arm_label(self.experiment, arm, served))
+
+    def _order(  # noqa: PLR0917
+        self,
+        session: Session,
+        user_id: str,
+        query: SearchQuery,
+        top: list[SearchHit],
+        ranker: Ranker,
+        started: float,
+    ) -> list[int] | str:
+        ids = [hit.animal_id for hit in top]
+        documents = visible_documents(session, ids)
+        kept = [i for i, hit in enumerate(top) if hit.animal_id in documents]
+        counters = live_counters(session, [top[i].animal_id for i in kept])
+        candidates = [
+            Candidate(
+                text=self.texts.text(documents[top[i].animal_id]),
+                counters=counters[top[i].animal_id],
+                place=IndexPlace(top[i].score, i),
+            )
+            for i in kept
+        ]
+        context = QueryContext(
+            terms=query_terms(self.analyze, query.phrases),
+            phrases=query.phrases,
+            filtered=query.category_id is not None or query.subcategory_id is not None,
+            at=utcnow(),
+        )
+        profile = live_profile(session, user_id)
+        left = self.reranker.budget_seconds - (time.perf_counter() - started)
+        order = self.reranker.order(ranker, context, profile, candidates, left)
+        if isinstance(order, str):
+            return order
+        hidden = set(range(len(top))) - set(kept)
+        return [kept[i] for i in order] + sorted(hidden)
+
+    def close(self) -> None:
+        """Stop polling the registry and the scoring threads."""
+        for holder in self.champions.values():
+            holder.stop()
+        self.reranker.close()
+
+
+def build_learned_ranking(
+    settings: Settings, analyze: Callable[[str], Iterable[str]]
+) -> LearnedRanking:
+    """The ranking `settings.ranking` describes; each arm's champion polled from the registry."""
+    from aianimals.ports.registry.factory import create_registry
+
+    ranking = settings.ranking
+    experiment = Experiment(
+        ranking.experiment,
+        tuple(Arm(arm.name, arm.model, arm.weight) for arm in ranking.arms),
+        salt=ranking.salt,
+    )
+    cache = settings.var_dir / "models" / "ltr"
+    champions = {
+        arm.model: ChampionHolder(lambda: create_registry(settings), arm.model, CHAMPION, cache)
+        for arm in experiment.arms
+        if arm.model is not None
+    }
+    for holder in champions.values():
+        holder.start(ranking.reload_seconds)
+    return LearnedRanking(
+        experiment=experiment,
+        champions=champions,
+        reranker=Reranker(ranking.budget_ms / 1000),
+        analyze=analyze,
+        candidates=ranking.candidates,
+    )
