@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from aianimals.core.clock import utcnow
 from aianimals.ml.ltr.experiments import CONTROL_MODEL, Arm, Experiment, arm_label
 from aianimals.ml.ltr.features import IndexPlace, QueryContext, query_terms
-from aianimals.ml.ltr.live import TextCache, live_counters, live_profile
+from aianimals.ml.ltr.inputs import LiveInputs
 from aianimals.ml.ltr.models import Ranker
 from aianimals.ml.ltr.serving import Candidate, ChampionHolder, Reranker
 from aianimals.ml.ltr.training import CHAMPION
 from aianimals.ports.search.base import SearchHit, SearchPage, SearchQuery
-from aianimals.search.documents import visible_documents
 from aianimals.settings import Settings
 
 
@@ -51,7 +50,7 @@ class LearnedRanking:
         self.reranker = reranker
         self.analyze = analyze
         self.candidates = candidates
-        self.texts = TextCache(analyze)
+        self.inputs = LiveInputs(analyze)
 
     def candidate_query(self, query: SearchQuery) -> SearchQuery:
         """The index query whose results are re-ranked: top candidates in score order."""
@@ -100,13 +99,12 @@ class LearnedRanking:
         ranker: Ranker,
         started: float,
     ) -> list[int] | str:
-        ids = [hit.animal_id for hit in top]
-        documents = visible_documents(session, ids)
-        kept = [i for i, hit in enumerate(top) if hit.animal_id in documents]
-        counters = live_counters(session, [top[i].animal_id for i in kept])
+        texts = self.inputs.texts(session, [hit.animal_id for hit in top])
+        kept = [i for i, hit in enumerate(top) if hit.animal_id in texts]
+        counters = self.inputs.counters(session, [top[i].animal_id for i in kept])
         candidates = [
             Candidate(
-                text=self.texts.text(documents[top[i].animal_id]),
+                text=texts[top[i].animal_id],
                 counters=counters[top[i].animal_id],
                 place=IndexPlace(top[i].score, i),
             )
@@ -118,7 +116,7 @@ class LearnedRanking:
             filtered=query.category_id is not None or query.subcategory_id is not None,
             at=utcnow(),
         )
-        profile = live_profile(session, user_id)
+        profile = self.inputs.profile(session, user_id)
         left = self.reranker.budget_seconds - (time.perf_counter() - started)
         order = self.reranker.order(ranker, context, profile, candidates, left)
         if isinstance(order, str):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aianimals.api.container import Container
+from aianimals.core.clock import as_naive_utc
 from aianimals.ml.ltr.features import IndexPlace, QueryContext, feature_vector, query_terms
 from aianimals.ml.ltr.history import Replay
-from aianimals.ml.ltr.live import TextCache, live_counters, live_profile
+from aianimals.ml.ltr.inputs import LiveInputs
 from aianimals.ml.ltr.sources import animal_kinds, every_animal, text_of
 
 
@@ -26,14 +27,15 @@ def test_live_counters_profile_and_texts_equal_the_replay_after_the_last_event(
                 "SELECT user_id FROM access_logs GROUP BY user_id ORDER BY count(*) DESC LIMIT 5"
             )
         ]
-        sample = documents[:: max(1, len(documents) // 40)]
-        counters = live_counters(session, [d.id for d in sample])
-        profiles = {user: live_profile(session, user) for user in users}
-    from aianimals.core.clock import as_naive_utc
+        every = documents[:: max(1, len(documents) // 40)]
+        served_inputs = LiveInputs(analyze)
+        texts = served_inputs.texts(session, [d.id for d in every])
+        sample = [d for d in every if d.id in texts]  # the visible ones
+        counters = served_inputs.counters(session, [d.id for d in sample])
+        profiles = {user: served_inputs.profile(session, user) for user in users}
 
     moment = as_naive_utc(last) + timedelta(days=365)
     replay.advance_to(moment)
-    cache = TextCache(analyze)
     query = QueryContext(query_terms(analyze, ("子猫",)), ("子猫",), False, moment)
     place = IndexPlace(3.0, 1)
     for user in users:
@@ -41,7 +43,7 @@ def test_live_counters_profile_and_texts_equal_the_replay_after_the_last_event(
         for document in sample:
             assert counters[document.id] == replay.counters(document.id)
             served = feature_vector(
-                query, cache.text(document), counters[document.id], profiles[user], place
+                query, texts[document.id], counters[document.id], profiles[user], place
             )
             trained = feature_vector(
                 query,

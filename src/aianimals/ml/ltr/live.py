@@ -1,15 +1,12 @@
 """The ranker's inputs as they are now, read from the SQL store (the serving side of history.py).
 
 The same `AnimalCounters` and `UserProfile` the trainer replays, counted from the same
-tables, so a feature means the same thing in both paths. Texts are analysed once per
-animal version and kept in a bounded cache.
+tables, so a feature means the same thing in both paths.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from threading import Lock
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable, func, select
@@ -18,44 +15,8 @@ from sqlalchemy.orm import Session
 from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.animals.models import Animal
 from aianimals.likes.models import Like
-from aianimals.ml.ltr.features import AnimalCounters, AnimalText, UserProfile
+from aianimals.ml.ltr.features import AnimalCounters, UserProfile
 from aianimals.ml.ltr.judgements import GRADES
-from aianimals.ml.ltr.sources import text_of
-from aianimals.ports.search.base import AnimalDocument
-
-
-class TextCache:
-    """Analysed texts by animal, recomputed when the animal's texts change (LRU-bounded)."""
-
-    def __init__(self, analyze: Callable[[str], Iterable[str]], size: int = 50_000) -> None:
-        self._analyze = analyze
-        self._size = size
-        self._items: OrderedDict[str, tuple[AnimalDocument, AnimalText]] = OrderedDict()
-        self._lock = Lock()
-
-    def text(self, document: AnimalDocument) -> AnimalText:
-        """The document's analysed text (from the cache when its texts did not change)."""
-        with self._lock:
-            cached = self._items.get(document.id)
-            if cached is not None and _same_text(cached[0], document):
-                self._items.move_to_end(document.id)
-                return cached[1]
-        analysed = text_of(document, self._analyze)
-        with self._lock:
-            self._items[document.id] = (document, analysed)
-            self._items.move_to_end(document.id)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return analysed
-
-
-def _same_text(old: AnimalDocument, new: AnimalDocument) -> bool:
-    return (old.name, old.description, old.subcategory_id, old.category_id) == (
-        new.name,
-        new.description,
-        new.subcategory_id,
-        new.category_id,
-    )
 
 
 def live_counters(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalCounters]:
