@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from pydantic import Json
 
-from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse
+from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse, AnimalUpdate
 from aianimals.api.deps import (
     AnimalServiceDep,
     CurrentUser,
     LikeServiceDep,
+    OwnerEditsDep,
     PageDep,
     PhotoStoreDep,
     get_current_user,
@@ -64,3 +65,24 @@ def post_animal(
     """Post an animal with its photo, as the logged-in user (sync: decoding runs off the loop)."""
     photo = file.file.read(photos.limits.max_bytes + 1)
     return animals.post(user, request, photo, photos)
+
+
+AnimalId = Annotated[str, Query(pattern=ENTITY_ID_PATTERN, description="the animal's id")]
+
+
+@router.patch("", response_model=AnimalResponse, responses={403: {}, 404: {}, 422: {}})
+def update_animal(
+    id: AnimalId,
+    change: AnimalUpdate,
+    user: CurrentUser,
+    owner: OwnerEditsDep,
+) -> AnimalResponse:
+    """Edit your own post's name, description, category or breed (the photo stays)."""
+    return owner.update(user, id, change)
+
+
+@router.delete("", status_code=204, responses={403: {}, 404: {}, 422: {}})
+def hide_animal(id: AnimalId, user: CurrentUser, owner: OwnerEditsDep) -> Response:
+    """Hide your own post: it leaves search at once; hiding it again changes nothing."""
+    owner.hide(user, id)
+    return Response(status_code=204)

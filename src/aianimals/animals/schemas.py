@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from aianimals.core.wire import EntityId, Line, SmallId, Text, UtcDatetime
 
@@ -59,3 +59,20 @@ class AnimalResponse(BaseModel):
     deactivated: bool
     created_at: UtcDatetime
     updated_at: UtcDatetime
+
+
+class AnimalUpdate(BaseModel):
+    """An owner's edit of their post: any of these fields; the photo stays."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    animal_category_id: SmallId | None = None
+    animal_subcategory_id: SmallId | None = None
+    name: Line | None = Field(default=None, min_length=1, max_length=200)
+    description: Text | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _something(self) -> AnimalUpdate:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to change")
+        return self

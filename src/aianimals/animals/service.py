@@ -100,7 +100,7 @@ class AnimalService:
         if request.user_id is not None and request.user_id != user.id:
             msg = "user_id must be the logged-in user's id (or be left out)"
             raise Forbidden(msg)
-        self._check_categories(request.animal_category_id, request.animal_subcategory_id)
+        self.check_categories(request.animal_category_id, request.animal_subcategory_id)
         animal_id = new_id()
         stored = photos.save(animal_id, photo)
         self.session.add(
@@ -124,7 +124,8 @@ class AnimalService:
             raise InvalidInput(msg) from error
         return self.view(animal_id)
 
-    def _check_categories(self, category_id: int, subcategory_id: int) -> None:
+    def check_categories(self, category_id: int, subcategory_id: int) -> None:
+        """422 unless the category exists and the breed belongs to it."""
         categories = CategoryService(self.session)
         if not categories.list_categories(CategoryFilter(id=category_id)):
             raise InvalidInput(f"unknown animal_category_id {category_id}")

@@ -16,6 +16,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from aianimals.access_logs.service import AccessLogService
+from aianimals.animals.owner import OwnerEdits
 from aianimals.animals.photos import PhotoLimits, PhotoStore
 from aianimals.animals.service import AnimalService
 from aianimals.api.container import Container
@@ -153,6 +154,14 @@ def get_animal_service(session: SessionDep) -> AnimalService:
 
 
 AnimalServiceDep = Annotated[AnimalService, Depends(get_animal_service)]
+
+
+def get_owner_edits(session: SessionDep) -> OwnerEdits:
+    """An owner's edits of their animals."""
+    return OwnerEdits(session)
+
+
+OwnerEditsDep = Annotated[OwnerEdits, Depends(get_owner_edits)]
 
 
 def get_photo_store(container: ContainerDep) -> PhotoStore:
