@@ -11,20 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from aianimals.ports.sql.scratch import scratch_schema
+from tests.live import LiveSite
+from tests.live import live_site as live_site_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("AIANIMALS_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -45,47 +39,6 @@ PHONE = {"width": 393, "height": 851}
 DESKTOP = {"width": 1280, "height": 860}
 
 
-@dataclass(frozen=True)
-class LiveSite:
-    """The running site: its URL, its environment (for the CLI) and its database URL."""
-
-    url: str
-    env: dict[str, str]
-    database_url: str
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-AIANIMALS = str(Path(sys.executable).with_name("aianimals"))
-
-
-def _cli(env: dict[str, str], *args: str) -> None:
-    command = [AIANIMALS, *args]
-    done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    if done.returncode:
-        pytest.fail(f"aianimals {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-
-
-def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"aianimals up exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/v0/health-check/ready", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"aianimals up did not become ready:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Debian's Chromium; a skip outside CI when it is missing, a failure under CI."""
@@ -101,50 +54,8 @@ def chromium_path() -> str:
 def live_site(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[LiveSite]:
     """`aianimals up --no-demo` over a generated dataset of a few hundred animals."""
     root = tmp_path_factory.mktemp("site")
-    with ExitStack() as stack:
-        database_url = f"sqlite:///{root / 'aianimals.db'}"
-        if test_url := os.environ.get("AIANIMALS_TEST_DATABASE_URL"):
-            database_url = stack.enter_context(scratch_schema(test_url, "web"))
-        port = _free_port()
-        env = {
-            **os.environ,
-            "AIANIMALS_ENVIRONMENT": "test",
-            "AIANIMALS_VAR_DIR": str(root),
-            "AIANIMALS_DATABASE__URL": database_url,
-            "AIANIMALS_BLOBS__ROOT": str(root / "blobs"),
-            "AIANIMALS_AUTH__ARGON2_MEMORY_KIB": "64",
-            "AIANIMALS_AUTH__ARGON2_TIME_COST": "1",
-            "AIANIMALS_AUTH__ALLOW_WEAK_HASHING": "true",
-            "AIANIMALS_QUEUE__KIND": "sqlite",
-            "AIANIMALS_QUEUE__PATH": str(root / "queue.db"),
-            "AIANIMALS_CACHE__KIND": "memory",
-            "AIANIMALS_SEARCH__KIND": "embedded",
-            "AIANIMALS_SEARCH__PATH": str(root / "search"),
-            "AIANIMALS_SEARCH__SIMILAR_WORDS_PATH": str(root / "similar_words.json"),
-            "AIANIMALS_API__PORT": str(port),
-        }
-        dataset = root / "dataset"
-        _cli(env, "dataset", "generate", str(dataset), "--animals", str(DATASET_ANIMALS))
-        _cli(env, "migrate")
-        _cli(env, "import", str(dataset))
-        log = root / "up.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [AIANIMALS, "up", "--no-demo"],
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_ready(url, process, log)
-            yield LiveSite(url=url, env=env, database_url=database_url)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with live_site_of(root, ("up", "--no-demo"), animals=DATASET_ANIMALS, name="web") as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
