@@ -178,3 +178,44 @@ def _liked_animal(site: LiveSite, token: str) -> str:
     )
     assert liked.status_code == 200
     return animal_id
+
+
+def test_an_owner_hides_a_post_from_its_page_after_confirming(
+    page: Page, live_site: LiveSite
+) -> None:
+    handle = f"hider_{uuid.uuid4().hex[:8]}"
+    password = "a long enough password"
+    created = httpx.post(
+        f"{live_site.url}/v0/user",
+        json={
+            "handle_name": handle,
+            "email_address": f"{handle}@example.com",
+            "password": password,
+        },
+    )
+    assert created.status_code == 200
+    token = api_token(live_site, handle, password)
+    animal_id = _post(live_site, token, "かくれんぼ")
+
+    log_in(page, live_site, handle, password)
+    page.goto(f"{live_site.url}/#/animal/{animal_id}")
+    hide = page.get_by_role("button", name="この投稿を非表示にする")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    hide.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("かくれんぼ")
+    page.once("dialog", lambda dialog: dialog.accept())
+    hide.click()
+    expect(page.get_by_role("heading", name="マイページ")).to_be_visible()
+    expect(page.locator(f'.my-posts li[data-animal-id="{animal_id}"] .badge')).to_have_text(
+        "審査中"
+    )
+    others = httpx.get(
+        f"{live_site.url}/v0/animal", params={"id": animal_id}, headers={"token": token}
+    )
+    mine = httpx.get(
+        f"{live_site.url}/v0/animal",
+        params={"id": animal_id, "deactivated": "true"},
+        headers={"token": token},
+    )
+    assert others.json() == []
+    assert [row["deactivated"] for row in mine.json()] == [True]

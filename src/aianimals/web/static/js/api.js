@@ -68,5 +68,6 @@ export const api = {
   like: (animalId) => call("POST", "/like", { json: { animal_id: animalId } }),
   unlike: (animalId) => call("DELETE", "/like", { params: { animal_id: animalId } }),
   post: (form) => call("POST", "/animal", { form }),
+  hide: (id) => call("DELETE", "/animal", { params: { id } }),
   accessLog: (body) => call("POST", "/access_log", { json: body }),
 };

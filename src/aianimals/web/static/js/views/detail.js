@@ -80,6 +80,22 @@ async function similarStrip(animalId, section) {
   }
 }
 
+function hideButton(animal) {
+  const button = h("button", { type: "button", class: "secondary hide-post" }, t("detail.hide"));
+  button.addEventListener("click", async () => {
+    if (!window.confirm(t("detail.hideConfirm"))) return;
+    button.disabled = true;
+    try {
+      await api.hide(animal.id);
+      location.hash = "#/me";
+    } catch (error) {
+      button.disabled = false;
+      toast(`${t("error.load")} ${error.message}`);
+    }
+  });
+  return button;
+}
+
 export async function renderDetail(main, { arg: id, params }) {
   const origin = takeOrigin(id);
   let animal;
@@ -95,6 +111,7 @@ export async function renderDetail(main, { arg: id, params }) {
     main.append(message(t("detail.notFound"), "error"));
     return;
   }
+  const ownPost = animal.user_id === currentSession()?.user_id;
   const back = h("button", { type: "button", class: "back", onclick: () => (history.length > 1 ? history.back() : (location.hash = "#/search")) },
     h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
   const likedBy = h("ul", { class: "liked-by" });
@@ -116,6 +133,7 @@ export async function renderDetail(main, { arg: id, params }) {
       ),
       h("h2", {}, t("detail.likedBy")),
       likedBy,
+      ownPost && !animal.deactivated && hideButton(animal),
     ),
   );
   article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy));
