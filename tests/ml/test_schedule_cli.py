@@ -105,3 +105,24 @@ def test_the_embedded_runner_runs_the_command_and_raises_when_it_fails(tmp_path:
     broken = Schedule("broken", "* * * * *", (sys.executable, "-c", "raise SystemExit(3)"), "")
     with pytest.raises(subprocess.CalledProcessError):
         run_command(broken)
+
+
+def test_only_pipelines_this_installation_has_are_scheduled() -> None:
+    from aianimals.ml.schedule import SCHEDULES
+    from aianimals.ml.schedule_cli import available
+
+    names = {item.name for item in available(SCHEDULES)}
+    assert names == {"learn-to-rank", "similar-words"}
+
+
+def test_a_scheduled_command_runs_this_installations_own_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aianimals.ml.schedule import SCHEDULES
+    from aianimals.ml.schedule_cli import run_command
+
+    ran: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda command, check: ran.append(command))
+    run_command(SCHEDULES[0])
+    assert ran[0][0] == str(Path(sys.executable).with_name("aianimals"))
+    assert tuple(ran[0][1:]) == SCHEDULES[0].command[1:]

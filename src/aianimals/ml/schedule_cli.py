@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -91,10 +92,30 @@ def render(
 
 
 def run_command(item: Schedule) -> None:
-    """Run a schedule's command as a child process; raises when it exits non-zero."""
-    import subprocess
+    """Run a schedule's command as a child process; raises when it exits non-zero.
 
-    subprocess.run(item.command, check=True)  # noqa: S603 - our own fixed commands
+    `aianimals` is this installation's own script (beside the running interpreter), so a
+    scheduler started from `.venv/bin/aianimals` needs no PATH.
+    """
+    import subprocess
+    import sys
+
+    command = list(item.command)
+    if command and command[0] == "aianimals":
+        command[0] = str(Path(sys.executable).with_name("aianimals"))
+    subprocess.run(command, check=True)  # noqa: S603 - our own fixed commands
+
+
+def available(schedules: Sequence[Schedule]) -> list[Schedule]:
+    """The schedules whose `aianimals train …` command this installation has."""
+    from aianimals.ml.cli import app as train_app
+
+    trainers = {command.name for command in train_app.registered_commands}
+    return [
+        item
+        for item in schedules
+        if item.command[:2] != ("aianimals", "train") or item.command[2] in trainers
+    ]
 
 
 @app.command("run")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 
 from aianimals.api.container import Container, build_container
@@ -13,11 +15,15 @@ from aianimals.roles.worker import Workers
 from aianimals.search.rebuild import rebuild_index
 from aianimals.settings import Settings
 
+if TYPE_CHECKING:
+    from aianimals.ml.schedule import EmbeddedScheduler
+
 
 def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
     """Migrate, load the demo dataset once, index it, then serve API and workers."""
     container = build_container(settings)
     workers = Workers(container)
+    scheduler: EmbeddedScheduler | None = None
     try:
         migrate.upgrade(container.database)
         console.print(f"[green]schema up to date[/green] ({settings.database.url})")
@@ -27,6 +33,7 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         ensure_similar_words(container, console)
         ensure_rankers(container, console)
         workers.start()
+        scheduler = start_scheduler(settings, console)
         url = f"http://{settings.api.host}:{settings.api.port}"
         console.print(
             f"[bold]AIAnimals web app at {url}/[/bold] (demo login dog_leigh / password)"
@@ -34,6 +41,8 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         )
         serve(settings, container)
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         workers.shutdown()
         container.close()
 
@@ -108,3 +117,18 @@ def ensure_rankers(container: Container, console: Console) -> None:
             LTR_PIPELINE.run(LtrRun(sources, registry, log), console=console)
     finally:
         registry.close()
+
+
+def start_scheduler(settings: Settings, console: Console) -> EmbeddedScheduler | None:
+    """The embedded scheduler over the pipelines this installation can run, if enabled."""
+    from aianimals.ml.schedule import EmbeddedScheduler, configured_schedules
+    from aianimals.ml.schedule_cli import available, run_command, state_path
+
+    if not settings.schedules.enabled:
+        return None
+    schedules = available(configured_schedules(settings.schedules))
+    scheduler = EmbeddedScheduler(schedules, run_command, state_path(settings))
+    scheduler.start()
+    names = ", ".join(f"{item.name} ({item.cron})" for item in schedules)
+    console.print(f"scheduled pipelines: {names}")
+    return scheduler
