@@ -12,6 +12,7 @@ from aianimals.dataset.importer.command import import_command
 from aianimals.logs import configure_logging
 from aianimals.ml.ab.cli import ab_app, simulate_command
 from aianimals.ml.cli import app as train_app
+from aianimals.ml.features_cli import app as features_app
 from aianimals.ml.schedule_cli import app as schedule_app
 from aianimals.settings import Settings
 
@@ -28,6 +29,7 @@ app.add_typer(index_app, name="index")
 app.add_typer(train_app, name="train", help="Train models (similar words, …).")
 app.add_typer(schedule_app, name="schedule", help="Scheduled pipelines: list, run, render.")
 app.add_typer(ab_app, name="ab", help="A/B tests: per-arm engagement from the logs.")
+app.add_typer(features_app, name="features", help="The online feature store of learn-to-rank.")
 app.command("simulate")(simulate_command)
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on.")]

@@ -102,6 +102,14 @@ class CacheSettings(BaseModel):
     ttl_seconds: float = Field(default=60.0, gt=0)
 
 
+class FeatureSettings(BaseModel):
+    """The online feature store of learn-to-rank: the SQL store by default, Redis for scale."""
+
+    kind: Literal["sql", "redis"] = "sql"
+    url: str = "redis://127.0.0.1:6379/0"
+    prefix: str = "aianimals:"
+
+
 class SearchSettings(BaseModel):
     """The full-text index: embedded (in-process, over local files) or OpenSearch."""
 
@@ -186,6 +194,7 @@ class Settings(BaseSettings):
     dataset: DatasetSettings = DatasetSettings()
     queue: QueueSettings = QueueSettings()
     cache: CacheSettings = CacheSettings()
+    features: FeatureSettings = FeatureSettings()
     search: SearchSettings = SearchSettings()
     registry: RegistrySettings = RegistrySettings()
     schedules: ScheduleSettings = ScheduleSettings()

@@ -12,6 +12,8 @@ from aianimals.ports.blobs.store import BlobStore, create_blob_store
 from aianimals.ports.cache.base import Cache
 from aianimals.ports.cache.factory import create_cache
 from aianimals.ports.cache.json_cache import JsonCache
+from aianimals.ports.features.base import FeatureStore
+from aianimals.ports.features.factory import create_feature_store
 from aianimals.ports.queue.base import Queue
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.search.analyzer import Analyzer
@@ -72,6 +74,13 @@ class Container:
         return index
 
     @cached_property
+    def feature_store(self) -> FeatureStore:
+        """The online feature store of learn-to-rank (SQL or Redis)."""
+        store = create_feature_store(self.settings.features, self.database)
+        self._closers.append(store)
+        return store
+
+    @cached_property
     def impressions(self) -> ImpressionWriter:
         """Stores search impressions in batches off the request path; drained on close."""
         writer = ImpressionWriter(self.database)
@@ -88,7 +97,7 @@ class Container:
         """`sort_by=learn_to_rank`: the experiment's arms and their champions (polled)."""
         from aianimals.search.learned import build_learned_ranking
 
-        ranking = build_learned_ranking(self.settings, self.analyzer.analyze)
+        ranking = build_learned_ranking(self.settings, self.analyzer.analyze, self.feature_store)
         self._closers.append(ranking)
         return ranking
 

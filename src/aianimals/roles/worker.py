@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from aianimals.api.container import Container, build_container
+from aianimals.ml.ltr.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
 from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.sql import migrate
@@ -30,8 +31,12 @@ RELAY_IDLE_SECONDS = 0.2
 def consumers(container: Container) -> list[Consumer]:
     """Every consumer of this platform, each with a queue connection of its own."""
     indexer = Indexer(container.database, container.search_index, container.cache)
+    updater = FeatureUpdater(container.database, container.feature_store)
     settings = container.settings.queue
-    return [Consumer(create_queue(settings), INDEXER_QUEUE, indexer.handlers(), settings)]
+    return [
+        Consumer(create_queue(settings), INDEXER_QUEUE, indexer.handlers(), settings),
+        Consumer(create_queue(settings), FEATURE_UPDATER_QUEUE, updater.handlers(), settings),
+    ]
 
 
 @dataclass

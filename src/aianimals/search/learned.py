@@ -21,6 +21,7 @@ from aianimals.ml.ltr.inputs import LiveInputs
 from aianimals.ml.ltr.models import Ranker
 from aianimals.ml.ltr.serving import Candidate, ChampionHolder, Reranker
 from aianimals.ml.ltr.training import CHAMPION
+from aianimals.ports.features.base import FeatureStore
 from aianimals.ports.search.base import SearchHit, SearchPage, SearchQuery
 from aianimals.settings import Settings
 
@@ -44,13 +45,14 @@ class LearnedRanking:
         reranker: Reranker,
         analyze: Callable[[str], Iterable[str]],
         candidates: int,
+        store: FeatureStore | None = None,
     ) -> None:
         self.experiment = experiment
         self.champions = champions
         self.reranker = reranker
         self.analyze = analyze
         self.candidates = candidates
-        self.inputs = LiveInputs(analyze)
+        self.inputs = LiveInputs(analyze, store=store)
 
     def candidate_query(self, query: SearchQuery) -> SearchQuery:
         """The index query whose results are re-ranked: top candidates in score order."""
@@ -69,6 +71,7 @@ class LearnedRanking:
         self, session: Session, user_id: str, query: SearchQuery, index_page: SearchPage
     ) -> Ranked:
         """The requested slice of `index_page` (the candidate query's answer), re-ranked."""
+        self.inputs.warm()
         started = time.perf_counter()
         arm = self.experiment.arm_for(user_id)
         hits = index_page.results
@@ -125,16 +128,22 @@ class LearnedRanking:
         return [kept[i] for i in order] + sorted(hidden)
 
     def close(self) -> None:
-        """Stop polling the registry and the scoring threads."""
+        """Stop polling the registry, the scoring threads and the feature write-backs."""
         for holder in self.champions.values():
             holder.stop()
         self.reranker.close()
+        self.inputs.close()
 
 
 def build_learned_ranking(
-    settings: Settings, analyze: Callable[[str], Iterable[str]]
+    settings: Settings,
+    analyze: Callable[[str], Iterable[str]],
+    store: FeatureStore | None = None,
 ) -> LearnedRanking:
-    """The ranking `settings.ranking` describes; each arm's champion polled from the registry."""
+    """The ranking `settings.ranking` describes; each arm's champion polled from the registry.
+
+    Counters and profiles are read from `store` (the online feature store) when given.
+    """
     from aianimals.ports.registry.factory import create_registry
 
     ranking = settings.ranking
@@ -157,4 +166,5 @@ def build_learned_ranking(
         reranker=Reranker(ranking.budget_ms / 1000),
         analyze=analyze,
         candidates=ranking.candidates,
+        store=store,
     )

@@ -13,6 +13,7 @@ import pytest
 from aianimals.api.container import Container, build_container
 from aianimals.dataset.generator import GenerationOptions, generate_dataset
 from aianimals.dataset.importer.service import import_directory
+from aianimals.ml.ltr.updater import rebuild_features
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.search.rebuild import rebuild_index
@@ -36,6 +37,7 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
         migrate.upgrade(container.database)
         import_directory(container, dataset)
         rebuild_index(container.database, container.search_index, container.cache)
+        rebuild_features(container.database, container.feature_store)  # as the updater would
         yield container
 
 

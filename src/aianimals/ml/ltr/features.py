@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 FEATURE_VERSION = "ltr-features-v1"
 FEATURE_NAMES: tuple[str, ...] = (
@@ -80,6 +81,19 @@ class AnimalCounters:
     impressions: int = 0
     actions: int = 0
 
+    def to_dict(self) -> dict[str, int]:
+        """A JSON object (the feature store's row)."""
+        return {"likes": self.likes, "impressions": self.impressions, "actions": self.actions}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AnimalCounters:
+        """The counters `to_dict` wrote (absent fields are 0)."""
+        return cls(
+            likes=int(data.get("likes", 0)),
+            impressions=int(data.get("impressions", 0)),
+            actions=int(data.get("actions", 0)),
+        )
+
 
 @dataclass(frozen=True)
 class UserProfile:
@@ -90,6 +104,35 @@ class UserProfile:
     actions_by_category: Mapping[int, int] = field(default_factory=dict)
     likes: int = 0
     likes_by_breed: Mapping[int, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON object (the feature store's row); JSON makes the ids' keys strings."""
+        return {
+            "actions": self.actions,
+            "actions_by_breed": _keyed(self.actions_by_breed),
+            "actions_by_category": _keyed(self.actions_by_category),
+            "likes": self.likes,
+            "likes_by_breed": _keyed(self.likes_by_breed),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UserProfile:
+        """The profile `to_dict` wrote, its ids' keys integers again."""
+        return cls(
+            actions=int(data.get("actions", 0)),
+            actions_by_breed=_unkeyed(data.get("actions_by_breed", {})),
+            actions_by_category=_unkeyed(data.get("actions_by_category", {})),
+            likes=int(data.get("likes", 0)),
+            likes_by_breed=_unkeyed(data.get("likes_by_breed", {})),
+        )
+
+
+def _keyed(counts: Mapping[int, int]) -> dict[str, int]:
+    return {str(key): int(count) for key, count in counts.items()}
+
+
+def _unkeyed(counts: Mapping[str, Any]) -> dict[int, int]:
+    return {int(key): int(count) for key, count in counts.items()}
 
 
 @dataclass(frozen=True)

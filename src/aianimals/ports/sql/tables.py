@@ -7,6 +7,7 @@ from aianimals.animals.models import Animal
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.likes.models import Like
 from aianimals.moderation.models import ModerationAudit, Violation, ViolationType
+from aianimals.ports.features.models import FeatureRow
 from aianimals.ports.sql.base import Base
 from aianimals.ports.sql.outbox_models import OutboxMessage, ProcessedEvent
 from aianimals.users.models import AuthToken, User
@@ -18,6 +19,7 @@ __all__ = [
     "AnimalSubcategory",
     "AuthToken",
     "Base",
+    "FeatureRow",
     "Impression",
     "Like",
     "ModerationAudit",
