@@ -56,7 +56,7 @@ def create_app(
         owned = container is None
         app.state.container = container or build_container(settings)
         if warm:
-            _ = app.state.container.learned_ranking
+            app.state.container.learned_ranking.preload(app.state.container.database)
         try:
             yield
         finally:

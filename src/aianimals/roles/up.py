@@ -32,6 +32,7 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         ensure_search_index(container, console)
         ensure_similar_words(container, console)
         ensure_rankers(container, console)
+        ensure_features(container, console)
         workers.start()
         scheduler = start_scheduler(settings, console)
         url = f"http://{settings.api.host}:{settings.api.port}"
@@ -132,3 +133,30 @@ def start_scheduler(settings: Settings, console: Console) -> EmbeddedScheduler |
     names = ", ".join(f"{item.name} ({item.cron})" for item in schedules)
     console.print(f"scheduled pipelines: {names}")
     return scheduler
+
+
+def ensure_features(container: Container, console: Console) -> None:
+    """Fill the online feature store once, when it holds nothing yet (imports emit no events)."""
+    from sqlalchemy import select
+
+    from aianimals.animals.models import Animal
+    from aianimals.ml.ltr.features import FEATURE_VERSION
+    from aianimals.ml.ltr.updater import entities_to_rebuild, rebuild_features
+
+    with container.database.session() as session:
+        sample = session.scalar(select(Animal.id).where(Animal.deactivated.is_(False)).limit(1))
+    store = container.feature_store
+    if sample is None or store.get_many("animal_counters", FEATURE_VERSION, [sample]):
+        return
+    total = entities_to_rebuild(container.database)
+    done = 0
+
+    with step_progress(console) as report:
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            report("filling the feature store", done, total)
+
+        animals, users = rebuild_features(container.database, store, advance)
+    console.print(f"feature store filled: {animals:,} animals, {users:,} users")

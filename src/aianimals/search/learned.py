@@ -8,12 +8,16 @@ serve the index order, and `model_name` always says which: `<experiment>:<arm>:<
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aianimals.animals.models import Animal
 from aianimals.core.clock import utcnow
 from aianimals.ml.ltr.experiments import CONTROL_MODEL, Arm, Experiment, arm_label
 from aianimals.ml.ltr.features import IndexPlace, QueryContext, query_terms
@@ -23,7 +27,10 @@ from aianimals.ml.ltr.serving import Candidate, ChampionHolder, Reranker
 from aianimals.ml.ltr.training import CHAMPION
 from aianimals.ports.features.base import FeatureStore
 from aianimals.ports.search.base import SearchHit, SearchPage, SearchQuery
+from aianimals.ports.sql.database import Database
 from aianimals.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,25 @@ class LearnedRanking:
             return order
         hidden = set(range(len(top))) - set(kept)
         return [kept[i] for i in order] + sorted(hidden)
+
+    def preload(self, database: Database, batch: int = 500) -> threading.Thread:
+        """Analyse every visible animal's texts in a background thread, so first searches
+        do not spend their time budget on it; returns the thread."""
+
+        def load() -> None:
+            try:
+                with database.session() as session:
+                    ids = list(
+                        session.scalars(select(Animal.id).where(Animal.deactivated.is_(False)))
+                    )
+                    for start in range(0, len(ids), batch):
+                        self.inputs.texts(session, ids[start : start + batch])
+            except Exception:  # a cold cache is slower, never wrong
+                logger.exception("could not preload the ranker's texts")
+
+        thread = threading.Thread(target=load, name="ltr-preload", daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         """Stop polling the registry, the scoring threads and the feature write-backs."""
