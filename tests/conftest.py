@@ -7,17 +7,20 @@ each run gets its own schema there, dropped at the end.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from aianimals.api.container import Container, build_container
+from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.sql import migrate
+from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.ports.sql.tables import Base
 from aianimals.roles.api import create_app
+from aianimals.roles.worker import consumers
 from aianimals.settings import Settings
 from tests.factories import Factory
 
@@ -94,3 +97,23 @@ def client(container: Container) -> Iterator[TestClient]:
     """An HTTP client against the API app."""
     with TestClient(create_app(container.settings, container)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def drain(container: Container) -> Callable[[], int]:
+    """Relay the outbox and run every consumer until nothing is left; returns events handled."""
+    workers: list[Consumer] = consumers(container)
+    for worker in workers:
+        worker.declare()
+    relay = OutboxRelay(container.database, container.queue)
+
+    def run() -> int:
+        handled = 0
+        while True:
+            relay.relay_all()
+            batch = sum(worker.run_once() for worker in workers)
+            handled += batch
+            if not batch and not relay.pending():
+                return handled
+
+    return run

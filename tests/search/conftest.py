@@ -8,31 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aianimals.api.container import Container
-from aianimals.ports.queue.consumer import Consumer
-from aianimals.ports.sql.outbox import OutboxRelay
-from aianimals.roles.worker import consumers
 from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory
-
-
-@pytest.fixture
-def drain(container: Container) -> Callable[[], int]:
-    """Relay the outbox and run every consumer until nothing is left; returns events handled."""
-    workers: list[Consumer] = consumers(container)
-    for worker in workers:
-        worker.declare()
-    relay = OutboxRelay(container.database, container.queue)
-
-    def run() -> int:
-        handled = 0
-        while True:
-            relay.relay_all()
-            batch = sum(worker.run_once() for worker in workers)
-            handled += batch
-            if not batch and not relay.pending():
-                return handled
-
-    return run
 
 
 @pytest.fixture

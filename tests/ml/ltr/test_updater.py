@@ -18,31 +18,8 @@ from aianimals.likes.events import like_added
 from aianimals.ml.ltr.features import FEATURE_VERSION, AnimalCounters, UserProfile
 from aianimals.ml.ltr.live import live_counters, live_profile
 from aianimals.ml.ltr.updater import ANIMAL_COUNTERS, USER_PROFILE, FeatureUpdater
-from aianimals.ports.queue.consumer import Consumer
-from aianimals.ports.sql.outbox import OutboxRelay
-from aianimals.roles.worker import consumers
 from aianimals.users.models import User
 from tests.factories import PASSWORD, Factory
-
-
-@pytest.fixture
-def drain(container: Container) -> Callable[[], int]:
-    """Relay the outbox and run every consumer until nothing is left; returns events handled."""
-    workers: list[Consumer] = consumers(container)
-    for worker in workers:
-        worker.declare()
-    relay = OutboxRelay(container.database, container.queue)
-
-    def run() -> int:
-        handled = 0
-        while True:
-            relay.relay_all()
-            batch = sum(worker.run_once() for worker in workers)
-            handled += batch
-            if not batch and not relay.pending():
-                return handled
-
-    return run
 
 
 def _auth(client: TestClient, user: User) -> dict[str, str]:
