@@ -100,6 +100,8 @@ def test_a_failing_search_shows_an_error_and_a_retry_that_works(
     page.locator("#q").press("Enter")
     expect(page.locator(".state.error")).to_contain_text("読み込めませんでした")
     page.unroute("**/v0/animal/search*")
+    page.wait_for_timeout(500)  # nothing asks again on its own after an error
+    expect(page.locator(".state.error")).to_be_visible()
     page.get_by_role("button", name="もう一度").click()
     expect(page.locator(".grid .tile").first).to_be_visible()
 

@@ -107,10 +107,12 @@ export async function renderSearch(main, { params }) {
   let total = null;
   let loading = false;
   let gone = false;
+  let failed = false; // after an error only the retry button asks again (no retry loop)
 
   async function loadMore() {
     if (loading || gone || (total !== null && offset >= total)) return;
     loading = true;
+    failed = false;
     main.setAttribute("aria-busy", "true");
     replace(footer, h("span", { class: "spinner", role: "presentation" }));
     try {
@@ -136,6 +138,7 @@ export async function renderSearch(main, { params }) {
       else replace(footer);
     } catch (error) {
       if (gone) return;
+      failed = true;
       replace(footer, message(errorText(error), "error"),
         h("button", { type: "button", onclick: () => loadMore() }, t("error.retry")));
     } finally {
@@ -143,13 +146,13 @@ export async function renderSearch(main, { params }) {
       main.removeAttribute("aria-busy");
     }
     // Keep filling while the bottom of the grid is still in view.
-    if (!gone && total !== null && offset < total && footer.getBoundingClientRect().top < window.innerHeight + 400) {
+    if (!gone && !failed && total !== null && offset < total && footer.getBoundingClientRect().top < window.innerHeight + 400) {
       loadMore();
     }
   }
 
   const observer = new IntersectionObserver((entries) => {
-    if (entries.some((entry) => entry.isIntersecting)) loadMore();
+    if (!failed && entries.some((entry) => entry.isIntersecting)) loadMore();
   }, { rootMargin: "400px 0px" });
   observer.observe(footer);
   await loadMore();
