@@ -103,7 +103,7 @@ def _upsert(session: Session) -> Insert:
             set_={"body": lite_insert.excluded.body, "updated_at": lite_insert.excluded.updated_at},
         )
     msg = f"the SQL feature store needs SQLite or PostgreSQL, not {dialect}"
-    raise NotImplementedError(msg)
+    raise ValueError(msg)
 
 
 def _chunks(items: list[T]) -> Iterator[list[T]]:
