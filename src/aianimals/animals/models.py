@@ -23,3 +23,5 @@ class Animal(Timestamped, Base):
     photo_url: Mapped[str] = mapped_column(String(1024))
     thumbnail_url: Mapped[str | None] = mapped_column(String(1024), default=None)
     deactivated: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    removed_by_owner: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """The owner hid it: a moderator's reject never shows it again."""

@@ -51,8 +51,9 @@ class OwnerEdits:
     def hide(self, user: User, animal_id: str) -> None:
         """Deactivate the owner's animal; hiding a hidden one changes nothing."""
         animal = self._own(user, animal_id)
-        if animal.deactivated:
+        if animal.removed_by_owner:
             return
+        animal.removed_by_owner = True
         animal.deactivated = True
         animal.updated_at = utcnow()
         record_event(self.session, animal_deactivated(animal.id, animal.updated_at))

@@ -19,7 +19,7 @@ from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.base import SearchIndex
 from aianimals.ports.sql.database import Database
-from aianimals.search.expansion import SimilarWordsFile
+from aianimals.search.expansion import Expand, SimilarWordsFile, expander
 from aianimals.settings import AuthSettings, Settings
 
 if TYPE_CHECKING:
@@ -91,6 +91,13 @@ class Container:
     def similar_words(self) -> SimilarWordsFile:
         """The similar-word dictionary for query expansion (reloaded when retrained)."""
         return SimilarWordsFile(self.settings.search.similar_words_path)
+
+    def search_expander(self) -> Expand:
+        """The search route's query expansion, with the dictionary as it is now."""
+        search = self.settings.search
+        return expander(
+            self.similar_words.current(), search.expansion_weight, search.expansion_words
+        )
 
     @cached_property
     def learned_ranking(self) -> LearnedRanking:

@@ -115,7 +115,7 @@ def ltr(
     test_share: Annotated[
         float, typer.Option(min=0.05, max=0.5, help="Newest share of searches held out.")
     ] = 0.2,
-    rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 300,
+    rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 200,
 ) -> None:
     """Learn-to-rank: train lambdarank and regression, compare with baselines, promote."""
     from aianimals.api.container import build_container
@@ -134,6 +134,7 @@ def ltr(
             database=container.database,
             index=container.search_index,
             analyze=container.analyzer.analyze,
+            expand=container.search_expander(),
             candidates=candidates,
             test_share=test_share,
             options=TrainOptions(rounds=rounds),

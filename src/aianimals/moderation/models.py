@@ -10,6 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from aianimals.core.clock import utcnow
 from aianimals.ports.sql.base import Base, Timestamped
 
+STATE_PENDING = "pending"
+"""Detected or reported, not yet reviewed by an administrator."""
+STATE_CONFIRMED = "confirmed"
+STATE_REJECTED = "rejected"
+STATES = (STATE_PENDING, STATE_CONFIRMED, STATE_REJECTED)
+
 
 class ViolationType(Timestamped, Base):
     """A kind of violation (no_animal_violation, human_face_violation, ...)."""
@@ -36,6 +42,9 @@ class Violation(Timestamped, Base):
     model_version: Mapped[str] = mapped_column(String(64), default="", server_default="")
     probability: Mapped[float] = mapped_column(Float)
     is_effective: Mapped[bool] = mapped_column(Boolean, index=True)
+    state: Mapped[str] = mapped_column(
+        String(16), default=STATE_PENDING, server_default=STATE_PENDING, index=True
+    )
 
 
 class ModerationAudit(Base):

@@ -112,6 +112,7 @@ def ensure_rankers(container: Container, console: Console) -> None:
             database=container.database,
             index=container.search_index,
             analyze=container.analyzer.analyze,
+            expand=container.search_expander(),
             candidates=container.settings.ranking.candidates,
         )
         with registry.run(EXPERIMENT, "first start") as log:

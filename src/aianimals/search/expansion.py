@@ -8,7 +8,7 @@ import math
 import threading
 import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,3 +89,18 @@ class SimilarWordsFile:
                 if self._words:
                     logger.info("similar-word dictionary %s loaded", self._words.version)
             return self._words
+
+
+Expand = Callable[[tuple[str, ...]], tuple[Expansion, ...]]
+"""A search's phrases → the similar words that widen them (the search route's expansion)."""
+
+
+def expander(words: SimilarWords | None, weight: float, limit: int) -> Expand:
+    """The expansion the search route applies, for code that replays logged searches."""
+
+    def expand(phrases: tuple[str, ...]) -> tuple[Expansion, ...]:
+        if words is None or not phrases:
+            return ()
+        return words.expansions(phrases, weight, limit)
+
+    return expand

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from aianimals.animals.models import Animal
 from aianimals.core.clock import utcnow
 from aianimals.ml.ltr.experiments import CONTROL_MODEL, Arm, Experiment, arm_label
-from aianimals.ml.ltr.features import IndexPlace, QueryContext, query_terms
+from aianimals.ml.ltr.features import IndexPlace, query_context
 from aianimals.ml.ltr.inputs import LiveInputs
 from aianimals.ml.ltr.models import Ranker
 from aianimals.ml.ltr.serving import Candidate, ChampionHolder, Reranker
@@ -120,9 +120,10 @@ class LearnedRanking:
             )
             for i in kept
         ]
-        context = QueryContext(
-            terms=query_terms(self.analyze, query.phrases),
+        context = query_context(
+            self.analyze,
             phrases=query.phrases,
+            expansions=query.expansions,
             filtered=query.category_id is not None or query.subcategory_id is not None,
             at=utcnow(),
         )

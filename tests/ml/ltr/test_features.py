@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -15,7 +16,9 @@ from aianimals.ml.ltr.features import (
     UserProfile,
     animal_text,
     feature_vector,
+    query_context,
 )
+from aianimals.ports.search.base import Expansion
 
 NOW = datetime(2021, 7, 1, 12)
 
@@ -108,3 +111,41 @@ def test_user_shares_count_the_candidates_breed_and_category() -> None:
     unknown = _features(user=UserProfile())
     assert unknown["user_breed_click_share"] == 0
     assert unknown["log_user_history"] == 0
+
+
+def _context(phrases: tuple[str, ...], similar: tuple[tuple[str, str, float], ...]) -> object:
+    return query_context(
+        _analyze,
+        phrases=phrases,
+        expansions=tuple(Expansion(phrase, word, weight) for phrase, word, weight in similar),
+        filtered=False,
+        at=NOW,
+    )
+
+
+def test_phrase_coverage_counts_a_direct_match_as_one_and_a_similar_word_at_its_weight() -> None:
+    direct = _context(("white",), ())
+    assert _features(query=direct)["phrase_coverage"] == 1.0
+    bridged = _context(("しろ",), (("しろ", "white", 0.4), ("しろ", "snow", 0.3)))
+    assert _features(query=bridged)["phrase_coverage"] == pytest.approx(0.4)
+    half = _context(("しろ", "くろ"), (("しろ", "white", 0.4),))
+    assert _features(query=half)["phrase_coverage"] == pytest.approx(0.2)
+
+
+def test_phrase_coverage_is_zero_without_phrases_or_matches() -> None:
+    assert _features(query=_context((), ()))["phrase_coverage"] == 0.0
+    unmatched = _context(("くろ",), (("くろ", "black", 0.4),))
+    assert _features(query=unmatched)["phrase_coverage"] == 0.0
+
+
+def test_the_users_earlier_grade_of_this_animal_is_a_feature_and_zero_for_others() -> None:
+    user = UserProfile(actions=2, graded={"a" * 32: 3, "b" * 32: 4})
+    assert _features(user=user)["user_earlier_grade"] == 3.0
+    assert _features(user=UserProfile())["user_earlier_grade"] == 0.0
+
+
+def test_a_profile_survives_the_feature_stores_json_round_trip() -> None:
+    user = UserProfile(
+        actions=2, actions_by_breed={14: 2}, actions_by_category={2: 2}, graded={"a" * 32: 4}
+    )
+    assert UserProfile.from_dict(json.loads(json.dumps(user.to_dict()))) == user

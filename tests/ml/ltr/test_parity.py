@@ -6,10 +6,16 @@ from datetime import timedelta
 
 from aianimals.api.container import Container
 from aianimals.core.clock import as_naive_utc
-from aianimals.ml.ltr.features import IndexPlace, QueryContext, feature_vector, query_terms
+from aianimals.ml.ltr.features import IndexPlace, feature_vector, query_context
 from aianimals.ml.ltr.history import Replay
 from aianimals.ml.ltr.inputs import LiveInputs
 from aianimals.ml.ltr.sources import animal_kinds, every_animal, text_of
+from aianimals.ports.search.base import Expansion
+from aianimals.search.expansion import SimilarWords, expander
+
+
+def _dictionary() -> SimilarWords:
+    return SimilarWords(version="test", words={"子猫": [("kitten", 0.8)]})
 
 
 def test_live_counters_profile_and_texts_equal_the_replay_after_the_last_event(
@@ -36,17 +42,33 @@ def test_live_counters_profile_and_texts_equal_the_replay_after_the_last_event(
 
     moment = as_naive_utc(last) + timedelta(days=365)
     replay.advance_to(moment)
-    query = QueryContext(query_terms(analyze, ("子猫",)), ("子猫",), False, moment)
+    phrases = ("子猫",)
+    served_query = query_context(
+        analyze,
+        phrases=phrases,
+        expansions=(Expansion("子猫", "kitten", 0.4),),
+        filtered=False,
+        at=moment,
+    )
+    # training expands logged phrases with the same dictionary the search route uses
+    trained_query = query_context(
+        analyze,
+        phrases=phrases,
+        expansions=expander(_dictionary(), 0.5, 3)(phrases),
+        filtered=False,
+        at=moment,
+    )
+    assert served_query == trained_query
     place = IndexPlace(3.0, 1)
     for user in users:
         assert profiles[user] == replay.profile(user)
         for document in sample:
             assert counters[document.id] == replay.counters(document.id)
             served = feature_vector(
-                query, texts[document.id], counters[document.id], profiles[user], place
+                served_query, texts[document.id], counters[document.id], profiles[user], place
             )
             trained = feature_vector(
-                query,
+                trained_query,
                 text_of(document, analyze),
                 replay.counters(document.id),
                 replay.profile(user),

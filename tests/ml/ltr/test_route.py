@@ -27,7 +27,10 @@ def _client(settings: Settings) -> Iterator[tuple[TestClient, Container]]:
 
 @pytest.fixture
 def served(trained: Settings) -> Iterator[tuple[TestClient, Container]]:
-    yield from _client(trained)
+    """The API with the trained champions; a budget no loaded test machine misses
+    (the budget itself is tested with `starved`)."""
+    ranking = trained.ranking.model_copy(update={"budget_ms": 10_000})
+    yield from _client(trained.model_copy(update={"ranking": ranking}))
 
 
 @pytest.fixture

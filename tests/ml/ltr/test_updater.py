@@ -72,7 +72,12 @@ def test_an_access_log_updates_the_actions_of_the_animal_and_of_the_user_who_act
     assert response.status_code == 200, response.text
     drain()
     assert _counters(container, animal.id) == AnimalCounters(actions=1)
-    expected = UserProfile(actions=1, actions_by_breed={14: 1}, actions_by_category={2: 1})
+    expected = UserProfile(
+        actions=1,
+        actions_by_breed={14: 1},
+        actions_by_category={2: 1},
+        graded={animal.id: 1},
+    )
     assert _profile(container, user.id) == expected
 
 

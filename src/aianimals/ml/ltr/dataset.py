@@ -12,12 +12,12 @@ from aianimals.ml.ltr.features import (
     FEATURE_NAMES,
     AnimalText,
     IndexPlace,
-    QueryContext,
     feature_vector,
-    query_terms,
+    query_context,
 )
 from aianimals.ml.ltr.history import Replay
 from aianimals.ml.ltr.judgements import JudgedSearch
+from aianimals.search.expansion import Expand
 
 IndexOrder = Callable[[JudgedSearch], Mapping[str, IndexPlace]]
 """The text index's order for a search's phrases and filters: animal id → score and rank."""
@@ -60,6 +60,7 @@ def build_dataset(
     index_order: IndexOrder,
     analyze: Callable[[str], Iterable[str]],
     candidates: int,
+    expand: Expand,
     on_search: Callable[[int], None] | None = None,
 ) -> LtrDataset:
     """Features of every graded candidate of every search, as known when it happened.
@@ -74,9 +75,10 @@ def build_dataset(
     beyond = IndexPlace(score=0.0, rank=candidates)  # not among the index's top candidates
     for search in searches:
         replay.advance_to(search.at)
-        query = QueryContext(
-            terms=query_terms(analyze, search.phrases),
+        query = query_context(
+            analyze,
             phrases=search.phrases,
+            expansions=expand(search.phrases),
             filtered=search.category_id is not None or search.subcategory_id is not None,
             at=search.at,
         )

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FEATURE_VERSION = "ltr-features-v1"
+from aianimals.ports.search.base import Expansion
+
+FEATURE_VERSION = "ltr-features-v2"
 FEATURE_NAMES: tuple[str, ...] = (
     # query-document
     "index_score",  # BM25 score of the text index for this query (0 without phrases)
@@ -27,6 +29,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "breed_overlap",  # … in the breed's names (ja and en)
     "category_overlap",  # … in the category's names
     "phrase_in_name",  # 1 when a whole phrase appears in the name
+    "phrase_coverage",  # share of phrases the animal matches, directly or by a similar word
     "query_terms",  # how many terms the query has (0: browsing)
     "category_filtered",  # 1 when the search filters by category or breed
     # document priors
@@ -41,10 +44,23 @@ FEATURE_NAMES: tuple[str, ...] = (
     "user_category_click_share",  # … on this category
     "user_breed_like_share",  # share of the user's likes on this breed
     "log_user_history",  # how many earlier actions the user has
+    "user_earlier_grade",  # the best grade this user gave this animal before (0: none)
 )
 CTR_PRIOR_ACTIONS = 0.1
 CTR_PRIOR_SHOWINGS = 1.0
 """A new animal's click-through rate is imputed as 0.1 (0.1 actions in 1 showing)."""
+
+
+@dataclass(frozen=True)
+class PhraseSense:
+    """One query phrase's analysed terms, and its similar words' terms with their weight.
+
+    The similar words come from the same dictionary the search expands queries with, so
+    「寝顔」 can meet an animal described as "sleeping".
+    """
+
+    terms: frozenset[str]
+    similar: tuple[tuple[frozenset[str], float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,7 @@ class QueryContext:
     phrases: tuple[str, ...]
     filtered: bool
     at: datetime
+    senses: tuple[PhraseSense, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +121,8 @@ class UserProfile:
     actions_by_category: Mapping[int, int] = field(default_factory=dict)
     likes: int = 0
     likes_by_breed: Mapping[int, int] = field(default_factory=dict)
+    graded: Mapping[str, int] = field(default_factory=dict)
+    """Animal id → the best grade of the user's earlier actions on it."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON object (the feature store's row); JSON makes the ids' keys strings."""
@@ -113,6 +132,7 @@ class UserProfile:
             "actions_by_category": _keyed(self.actions_by_category),
             "likes": self.likes,
             "likes_by_breed": _keyed(self.likes_by_breed),
+            "graded": dict(self.graded),
         }
 
     @classmethod
@@ -124,6 +144,7 @@ class UserProfile:
             actions_by_category=_unkeyed(data.get("actions_by_category", {})),
             likes=int(data.get("likes", 0)),
             likes_by_breed=_unkeyed(data.get("likes_by_breed", {})),
+            graded={str(key): int(grade) for key, grade in data.get("graded", {}).items()},
         )
 
 
@@ -149,6 +170,42 @@ def query_terms(analyze: Callable[[str], Iterable[str]], phrases: Iterable[str])
     for phrase in phrases:
         terms.update(analyze(phrase))
     return frozenset(terms)
+
+
+def query_context(
+    analyze: Callable[[str], Iterable[str]],
+    *,
+    phrases: tuple[str, ...],
+    expansions: Iterable[Expansion],
+    filtered: bool,
+    at: datetime,
+) -> QueryContext:
+    """The ranker's view of a search; training and serving both build it here."""
+    by_phrase: dict[str, list[tuple[frozenset[str], float]]] = {}
+    for expansion in expansions:
+        terms = frozenset(analyze(expansion.word))
+        if terms:
+            by_phrase.setdefault(expansion.phrase, []).append((terms, expansion.weight))
+    senses = tuple(
+        PhraseSense(frozenset(analyze(phrase)), tuple(by_phrase.get(phrase, ())))
+        for phrase in phrases
+    )
+    return QueryContext(query_terms(analyze, phrases), phrases, filtered, at, senses)
+
+
+def _coverage(senses: tuple[PhraseSense, ...], animal: AnimalText) -> float:
+    """Mean over phrases of 1 (a term of its own matches) or the best similar word's weight."""
+    if not senses:
+        return 0.0
+    words = animal.name_terms | animal.description_terms | animal.breed_terms
+    words = words | animal.category_terms
+    total = 0.0
+    for sense in senses:
+        if sense.terms & words:
+            total += 1.0
+        else:
+            total += max((weight for terms, weight in sense.similar if terms & words), default=0.0)
+    return total / len(senses)
 
 
 def _share(query: frozenset[str], field_terms: frozenset[str]) -> float:
@@ -178,6 +235,7 @@ def feature_vector(
         _share(terms, animal.breed_terms),
         _share(terms, animal.category_terms),
         1.0 if any(phrase and phrase in animal.name for phrase in query.phrases) else 0.0,
+        _coverage(query.senses, animal),
         float(len(terms)),
         1.0 if query.filtered else 0.0,
         float(counters.likes),
@@ -190,6 +248,7 @@ def feature_vector(
         _ratio(user.actions_by_category.get(animal.category_id, 0), user.actions),
         _ratio(user.likes_by_breed.get(animal.subcategory_id, 0), user.likes),
         math.log1p(user.actions),
+        float(user.graded.get(animal.animal_id, 0)),
     ]
 
 

@@ -26,6 +26,7 @@ class _Event:
     kind: str  # "like", "shown", "action"
     user_id: str
     animal_id: str
+    grade: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Replay:
         self._user_categories: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self._user_likes: dict[str, int] = defaultdict(int)
         self._user_like_breeds: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self._user_graded: dict[str, dict[str, int]] = defaultdict(dict)
 
     @classmethod
     def from_store(cls, connection: Connection, kinds: AnimalKinds) -> Replay:
@@ -65,8 +67,9 @@ class Replay:
             for row in connection.execute(text(query)):
                 if kind == "action" and row.action not in GRADES:
                     continue
+                grade = GRADES[row.action] if kind == "action" else 0
                 events.append(
-                    _Event(as_naive_utc(row.created_at), kind, row.user_id, row.animal_id)
+                    _Event(as_naive_utc(row.created_at), kind, row.user_id, row.animal_id, grade)
                 )
         return cls(events, kinds)
 
@@ -92,6 +95,7 @@ class Replay:
             actions_by_category=dict(self._user_categories.get(user_id, {})),
             likes=self._user_likes.get(user_id, 0),
             likes_by_breed=dict(self._user_like_breeds.get(user_id, {})),
+            graded=dict(self._user_graded.get(user_id, {})),
         )
 
     def _apply(self, event: _Event) -> None:
@@ -107,6 +111,8 @@ class Replay:
         else:
             self._acted[animal] += 1
             self._user_actions[user] += 1
+            graded = self._user_graded[user]
+            graded[animal] = max(graded.get(animal, 0), event.grade)
             if breed is not None:
                 self._user_breeds[user][breed] += 1
             category = self._kinds.category.get(animal)

@@ -74,12 +74,20 @@ def live_profile(session: Session, user_id: str) -> UserProfile:
         .where(Like.user_id == user_id)
         .group_by(Animal.subcategory_id),
     )
+    graded: dict[str, int] = {}
+    for animal_id, action in session.execute(
+        select(AccessLog.animal_id, AccessLog.action)
+        .where(AccessLog.user_id == user_id, AccessLog.action.in_(list(GRADES)))
+        .distinct()
+    ):
+        graded[animal_id] = max(graded.get(animal_id, 0), GRADES[action])
     return UserProfile(
         actions=total,
         actions_by_breed=by_breed,
         actions_by_category=by_category,
         likes=sum(likes_by_breed.values()),
         likes_by_breed=likes_by_breed,
+        graded=graded,
     )
 
 

@@ -33,9 +33,9 @@ class RankerKind(StrEnum):
 class TrainOptions:
     """LightGBM's knobs that matter here; the defaults are the trainer's defaults."""
 
-    rounds: int = 300
+    rounds: int = 200
     learning_rate: float = 0.05
-    leaves: int = 31
+    leaves: int = 15
     min_child_samples: int = 50
     seed: int = 20210521
 

@@ -13,6 +13,7 @@ from aianimals.ml.ltr.history import AnimalKinds
 from aianimals.ml.ltr.judgements import JudgedSearch
 from aianimals.ports.search.base import AnimalDocument, SearchIndex, SearchQuery
 from aianimals.search.documents import document_of_row
+from aianimals.search.expansion import Expand
 
 Analyze = Callable[[str], Iterable[str]]
 
@@ -48,9 +49,10 @@ def animal_kinds(documents: Iterable[AnimalDocument]) -> AnimalKinds:
 
 
 def index_order(
-    index: SearchIndex, candidates: int
+    index: SearchIndex, candidates: int, expand: Expand
 ) -> Callable[[JudgedSearch], Mapping[str, IndexPlace]]:
-    """The index's top `candidates` for a search's phrases and filters, cached per query."""
+    """The index's top `candidates` for a search's phrases (expanded as the search route
+    expands them) and filters, cached per query."""
 
     @lru_cache(maxsize=65_536)
     def places(
@@ -58,6 +60,7 @@ def index_order(
     ) -> Mapping[str, IndexPlace]:
         query = SearchQuery(
             phrases=phrases,
+            expansions=expand(phrases),
             category_id=category_id,
             subcategory_id=subcategory_id,
             sort_by="score",

@@ -31,6 +31,7 @@ from aianimals.ml.ltr.sources import animal_kinds, every_animal, index_order, te
 from aianimals.ports.registry.base import ModelRegistry, ModelVersion, RunLog
 from aianimals.ports.search.base import SearchIndex
 from aianimals.ports.sql.database import Database
+from aianimals.search.expansion import Expand, expander
 
 EXPERIMENT = "learn-to-rank"
 CHAMPION = "champion"
@@ -49,6 +50,7 @@ class LtrSources:
     index: SearchIndex
     analyze: Callable[[str], Iterable[str]]
     candidates: int = 100
+    expand: Expand = field(default=expander(None, 0.5, 0))
     test_share: float = 0.2
     options: TrainOptions = field(default_factory=TrainOptions)
 
@@ -90,13 +92,14 @@ def features(run: LtrRun) -> LtrRun:
     """Features of every candidate as of its search; older searches train, newer test."""
     assert run.replay is not None
     older, newer = time_split(run.searches, run.sources.test_share)
-    order = index_order(run.sources.index, run.sources.candidates)
+    order = index_order(run.sources.index, run.sources.candidates, run.sources.expand)
     build = {
         "texts": run.texts,
         "replay": run.replay,
         "index_order": order,
         "analyze": run.sources.analyze,
         "candidates": run.sources.candidates,
+        "expand": run.sources.expand,
     }
     run.train = build_dataset(older, **build)  # type: ignore[arg-type]
     # A search with one candidate has no order to judge: every ranker scores 1 on it.

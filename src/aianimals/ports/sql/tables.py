@@ -5,6 +5,7 @@ from __future__ import annotations
 from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.animals.models import Animal
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
+from aianimals.images.models import AnimalEmbedding
 from aianimals.likes.models import Like
 from aianimals.moderation.models import ModerationAudit, Violation, ViolationType
 from aianimals.ports.features.models import FeatureRow
@@ -16,6 +17,7 @@ __all__ = [
     "AccessLog",
     "Animal",
     "AnimalCategory",
+    "AnimalEmbedding",
     "AnimalSubcategory",
     "AuthToken",
     "Base",
