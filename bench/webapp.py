@@ -103,6 +103,7 @@ def _environment(work: Path) -> dict[str, str]:
         AIANIMALS_AUTH__ARGON2_TIME_COST="1",
         AIANIMALS_AUTH__ALLOW_WEAK_HASHING="true",
         AIANIMALS_API__PORT=str(port),
+        AIANIMALS_PORTAL__ENABLED="false",
     )
 
 

@@ -58,6 +58,7 @@ def _environment(root: Path, database_url: str, port: int) -> dict[str, str]:
     return {
         **os.environ,
         "AIANIMALS_ENVIRONMENT": "test",
+        "AIANIMALS_PORTAL__PORT": str(_free_port()),
         "AIANIMALS_VAR_DIR": str(root),
         "AIANIMALS_DATABASE__URL": database_url,
         "AIANIMALS_BLOBS__ROOT": str(root / "blobs"),

@@ -98,6 +98,18 @@ def index_rebuild() -> None:
 
 
 @app.command()
+def portal(host: HostOption = None, port: PortOption = None) -> None:
+    """Serve the administrators' moderation portal (Streamlit) on its own."""
+    from aianimals.roles.portal import run_portal
+
+    configure_logging()
+    settings = Settings()
+    raise typer.Exit(
+        run_portal(settings, host or settings.portal.host, port or settings.portal.port)
+    )
+
+
+@app.command()
 def up(
     host: HostOption = None,
     port: PortOption = None,

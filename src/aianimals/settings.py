@@ -61,6 +61,14 @@ class UploadSettings(BaseModel):
     max_pixels: int = Field(default=40_000_000, gt=0)
 
 
+class PortalSettings(BaseModel):
+    """The administrators' moderation portal (Streamlit)."""
+
+    enabled: bool = True  # whether `up` starts it (`aianimals portal` serves it on its own)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8501, ge=1, le=65535)
+
+
 class ApiSettings(BaseModel):
     """The HTTP role."""
 
@@ -191,6 +199,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     uploads: UploadSettings = UploadSettings()
     api: ApiSettings = ApiSettings()
+    portal: PortalSettings = PortalSettings()
     dataset: DatasetSettings = DatasetSettings()
     queue: QueueSettings = QueueSettings()
     cache: CacheSettings = CacheSettings()

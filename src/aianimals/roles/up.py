@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -10,7 +11,9 @@ from aianimals.api.container import Container, build_container
 from aianimals.dataset.demo import ensure_demo_dataset
 from aianimals.dataset.progress import step_progress
 from aianimals.ports.sql import migrate
+from aianimals.roles.admin import AdminCredentials, ensure_admin
 from aianimals.roles.api import serve
+from aianimals.roles.portal import start_portal
 from aianimals.roles.worker import Workers
 from aianimals.search.rebuild import rebuild_index
 from aianimals.settings import Settings
@@ -24,6 +27,7 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
     container = build_container(settings)
     workers = Workers(container)
     scheduler: EmbeddedScheduler | None = None
+    portal: subprocess.Popen[bytes] | None = None
     try:
         migrate.upgrade(container.database)
         console.print(f"[green]schema up to date[/green] ({settings.database.url})")
@@ -35,17 +39,42 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         ensure_features(container, console)
         workers.start()
         scheduler = start_scheduler(settings, console)
-        url = f"http://{settings.api.host}:{settings.api.port}"
-        console.print(
-            f"[bold]AIAnimals web app at {url}/[/bold] (demo login dog_leigh / password)"
-            f" — API docs at {url}/v0/docs"
-        )
+        admin = ensure_admin(container)
+        if settings.portal.enabled:
+            portal = start_portal(settings, settings.portal.host, settings.portal.port)
+        print_banner(settings, console, admin)
         serve(settings, container)
     finally:
+        if portal is not None:
+            stop_portal(portal)
         if scheduler is not None:
             scheduler.stop()
         workers.shutdown()
         container.close()
+
+
+def print_banner(settings: Settings, console: Console, admin: AdminCredentials | None) -> None:
+    """Where everything is, and how to log in."""
+    url = f"http://{settings.api.host}:{settings.api.port}"
+    portal = f"http://{settings.portal.host}:{settings.portal.port}"
+    login = f"{admin.email_address} / {admin.password}" if admin else "your administrators"
+    lines = [
+        f"[bold]AIAnimals web app at {url}/[/bold] (demo login dog_leigh / password)",
+        f"API docs at {url}/v0/docs",
+    ]
+    if settings.portal.enabled:
+        lines.append(f"moderation portal at {portal}/ (admin login {login})")
+    console.print("\n".join(lines))
+
+
+def stop_portal(portal: subprocess.Popen[bytes]) -> None:
+    """Ask the portal to stop, then insist."""
+    if portal.poll() is None:
+        portal.terminate()
+        try:
+            portal.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            portal.kill()
 
 
 def ensure_search_index(container: Container, console: Console) -> None:

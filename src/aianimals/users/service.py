@@ -14,7 +14,7 @@ from aianimals.core.errors import Conflict, NotFound, Unauthorized
 from aianimals.core.ids import new_id
 from aianimals.core.passwords import PasswordHasher
 from aianimals.core.tokens import new_token, token_digest
-from aianimals.users.models import AuthToken, User
+from aianimals.users.models import ROLE_ADMIN, AuthToken, User
 from aianimals.users.schemas import UserCreate, UserLogin
 
 LOGIN_FAILED = "wrong handle_name, email_address or password"
@@ -62,6 +62,18 @@ class UserService:
             self.session.rollback()
             raise Conflict("handle_name or email_address is already registered") from error
         return user
+
+    def sign_up_admin(self, request: UserCreate) -> User:
+        """Create an administrator account (portal access); a taken handle or e-mail is a 409."""
+        user = self.sign_up(request)
+        user.role = ROLE_ADMIN
+        self.session.commit()
+        return user
+
+    def has_admin(self) -> bool:
+        """True when at least one active administrator exists."""
+        query = select(User.id).where(User.role == ROLE_ADMIN, User.deactivated.is_(False))
+        return self.session.scalar(query.limit(1)) is not None
 
     def log_in(self, request: UserLogin) -> IssuedToken:
         """Check the password (same cost for unknown users) and issue a token."""

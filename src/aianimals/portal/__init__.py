@@ -1,0 +1,1 @@
+"""The administrators' moderation portal (Streamlit): review violations, audit, charts."""

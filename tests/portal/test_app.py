@@ -1,0 +1,144 @@
+"""The portal's screens, run in-process with Streamlit's AppTest over a prepared store."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aianimals.animals.models import Animal
+from aianimals.api.container import Container
+from aianimals.moderation.models import ModerationAudit, Violation
+from aianimals.moderation.review import ReviewService
+from aianimals.roles.portal import APP
+from tests.factories import PASSWORD, Factory
+from tests.portal.conftest import ADMIN_EMAIL, VISITOR_EMAIL, Prepared
+
+pytestmark = pytest.mark.usefixtures("portal_environment")
+
+
+def _logged_in(email: str, password: str = PASSWORD) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.text_input(key="login_email").input(email)
+    app.text_input(key="login_password").input(password)
+    next(button for button in app.button if button.label == "Log in").click()
+    return app.run()
+
+
+def _captions(app: AppTest) -> str:
+    return " ".join(str(caption.value) for caption in app.caption)
+
+
+def _type_id(container: Container, name: str) -> str:
+    with container.database.session() as session:
+        return ReviewService(session).violation_type_id(name)
+
+
+def _animal(container: Container, animal_id: str) -> Animal:
+    with container.database.session() as session:
+        found = session.get(Animal, animal_id)
+        assert found is not None
+        return found
+
+
+def _violation(container: Container, violation_id: str) -> Violation:
+    with container.database.session() as session:
+        found = session.get(Violation, violation_id)
+        assert found is not None
+        return found
+
+
+def test_a_visitor_is_refused_with_a_clear_message(prepared: Prepared) -> None:
+    app = _logged_in(VISITOR_EMAIL)
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "This account is not an administrator: only administrators may review violations"
+    ]
+    assert not app.tabs
+    wrong = _logged_in(ADMIN_EMAIL, "wrong password")
+    assert [e.value for e in wrong.error] == ["Wrong e-mail address or password"]
+
+
+def test_an_admin_sees_the_queue_with_photos(prepared: Prepared) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    assert not app.exception
+    assert not app.error
+    assert [tab.label for tab in app.tabs] == ["Violation queue", "Audit log", "Charts"]
+    text = " ".join(str(m.value) for m in app.markdown)
+    for name in prepared.violations:
+        assert f"**{name}** by @owner" in text
+    assert len(app.image) == 3
+    assert all(image.value for image in app.image)  # the bytes, served by Streamlit
+    assert "3 violation(s) match" in " ".join(str(c.value) for c in app.caption)
+
+
+def test_reject_reactivates_the_animal(container: Container, prepared: Prepared) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    violation_id = prepared.violations["Pochi"]
+    app.text_input(key="review_note").input("a dog is clearly visible")
+    app.button(key=f"reject-{violation_id}").click().run()
+    assert not app.exception
+    assert [s.value for s in app.success] == ["1 violation(s) rejected; 1 animal(s) shown again."]
+    assert _violation(container, violation_id).state == "rejected"
+    assert not _animal(container, prepared.animals["Pochi"]).deactivated
+    with container.database.session() as session:
+        audit = session.query(ModerationAudit).filter_by(violation_id=violation_id).all()
+    assert [(a.actor, a.note) for a in audit][-1] == (
+        "moderator",
+        "pending → rejected: a dog is clearly visible",
+    )
+    text = " ".join(str(m.value) for m in app.markdown)
+    assert "**Pochi**" not in text  # the queue shows pending violations by default
+
+
+def test_bulk_confirm(container: Container, prepared: Prepared) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    chosen = [prepared.violations["Tama"], prepared.violations["Rex"]]
+    for violation_id in chosen:
+        app.checkbox(key=f"select-{violation_id}").check()
+    app.button(key="bulk-confirm").click().run()
+    assert not app.exception
+    assert [s.value for s in app.success] == ["2 violation(s) confirmed."]
+    assert {_violation(container, i).state for i in chosen} == {"confirmed"}
+    assert _violation(container, prepared.violations["Pochi"]).state == "pending"
+    app.button(key="bulk-confirm").click().run()
+    assert [w.value for w in app.warning] == ["Select at least one violation first."]
+
+
+def test_audit_log_and_charts_render(prepared: Prepared) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    app.button(key=f"confirm-{prepared.violations['Rex']}").click().run()
+    assert not app.exception
+    assert len(app.dataframe) == 2  # the audit log and the precision table
+    audit = app.dataframe[0].value
+    assert list(audit["who"])[:1] == ["moderator"]
+    precision = app.dataframe[1].value
+    assert list(precision["confirmed"]) == [1]
+    assert list(precision["precision"]) == [1.0]
+
+
+def test_log_out_returns_to_the_login_form(prepared: Prepared) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    app.button(key="log-out").click().run()
+    assert not app.tabs
+    assert any(button.label == "Log in" for button in app.button)
+
+
+def test_filters_and_pages(container: Container, factory: Factory, prepared: Prepared) -> None:
+    kind = _type_id(container, "human_face_violation")
+    with container.database.session() as session:
+        service = ReviewService(session)
+        for number in range(11):
+            animal = factory.animal(name=f"Face {number}")
+            service.record_detection(
+                animal.id, kind, 0.5, model_version="face-v1", judge="faces", threshold=0.9
+            )
+    app = _logged_in(ADMIN_EMAIL)
+    assert "14 violation(s) match · showing 1–10" in _captions(app)
+    app.number_input(key="queue_page").set_value(2).run()
+    assert "showing 11–14" in _captions(app)
+    app.selectbox(key="filter_type").select(kind).run()
+    assert "11 violation(s) match · showing 1–10" in _captions(app)
+    app.slider(key="filter_probability").set_range(0.9, 1.0).run()
+    assert "0 violation(s) match" in _captions(app)
+    assert [i.value for i in app.info][:1] == ["No violations match these filters."]
