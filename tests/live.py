@@ -70,6 +70,7 @@ def _environment(root: Path, database_url: str, port: int) -> dict[str, str]:
         "AIANIMALS_CACHE__KIND": "memory",
         "AIANIMALS_SEARCH__KIND": "embedded",
         "AIANIMALS_SEARCH__PATH": str(root / "search"),
+        "AIANIMALS_VECTORS__PATH": str(root / "vectors"),
         "AIANIMALS_SEARCH__SIMILAR_WORDS_PATH": str(root / "similar_words.json"),
         "AIANIMALS_REGISTRY__TRACKING_URI": "",
         "AIANIMALS_API__PORT": str(port),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,8 +25,10 @@ app = typer.Typer(
 )
 app.add_typer(dataset_app, name="dataset", help="Generate the demo dataset.")
 app.command("import")(import_command)
-index_app = typer.Typer(help="The search index.", no_args_is_help=True)
+index_app = typer.Typer(help="The search and similar-image indexes.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+evaluate_app = typer.Typer(help="Offline model evaluation.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(train_app, name="train", help="Train models (similar words, …).")
 app.add_typer(schedule_app, name="schedule", help="Scheduled pipelines: list, run, render.")
 app.add_typer(ab_app, name="ab", help="A/B tests: per-arm engagement from the logs.")
@@ -82,19 +85,46 @@ def worker() -> None:
 
 
 @index_app.command("rebuild")
-def index_rebuild() -> None:
-    """Rebuild the search index from the SQL store and swap to it atomically."""
+def index_rebuild(
+    images: Annotated[
+        bool,
+        typer.Option(
+            "--images", help="Rebuild the similar-image index instead (embedding new photos)."
+        ),
+    ] = False,
+) -> None:
+    """Rebuild the search index (or, with --images, the similar-image index) from the SQL
+    store and swap to it atomically."""
     from aianimals.api.container import build_container
+    from aianimals.roles.images import ensure_images
     from aianimals.roles.up import index_everything
 
     configure_logging()
     console = Console()
     container = build_container(_settings())
     try:
+        if images:
+            ensure_images(container, console, rebuild=True)
+            return
         size = index_everything(container, console)
     finally:
         container.close()
     console.print(f"[green]search index rebuilt:[/green] {size:,} animals")
+
+
+@evaluate_app.command("images")
+def evaluate_images(
+    model: Annotated[
+        Path | None, typer.Option(help="An exported ONNX file (default: the bundled one).")
+    ] = None,
+    threads: Annotated[int, typer.Option(min=1, help="ONNX Runtime threads.")] = 2,
+) -> None:
+    """The image model on the labelled real photos: zero-shot no-animal detection and
+    same-label precision@5, with the set's size."""
+    from aianimals.ml.images.evaluation import run_image_evaluation
+
+    configure_logging()
+    run_image_evaluation(model, threads=threads, echo=typer.echo)
 
 
 @app.command()

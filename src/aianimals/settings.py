@@ -131,6 +131,31 @@ class SearchSettings(BaseModel):
     """The dictionary `aianimals train similar-words` writes; search expands phrases with it."""
 
 
+class ImageSettings(BaseModel):
+    """The image model (embeddings and the zero-shot no-animal score) and the detector."""
+
+    enabled: bool = True
+    model_path: Path | None = None
+    """An exported ONNX file with its `.sha256` beside it; empty: the bundled EfficientNet-Lite0."""
+    threads: int = Field(default=2, ge=1, le=64)
+    batch_size: int = Field(default=16, ge=1, le=256)
+    pending: int = Field(default=8, ge=1)
+    """Predictions queued in the API's bounded inference pool before it answers 503."""
+    thresholds: dict[str, float] = Field(default_factory=lambda: {"no_animal_violation": 0.9})
+    """Per violation type: a detection at or above it hides the animal (reference: 0.9)."""
+
+
+class VectorSettings(BaseModel):
+    """The similar-image ANN index: embedded FAISS files, or k-NN in OpenSearch."""
+
+    kind: Literal["embedded", "opensearch"] = "embedded"
+    path: Path = Path("var/vectors")
+    url: str = "http://127.0.0.1:9200"
+    index: str = "aianimals-images"
+    similar_limit: int = Field(default=12, ge=1, le=100)
+    """Results of `POST /v0/animal/search/similar`."""
+
+
 class RegistrySettings(BaseModel):
     """Experiment tracking and the model registry (MLflow): an embedded store by default.
 
@@ -205,6 +230,8 @@ class Settings(BaseSettings):
     cache: CacheSettings = CacheSettings()
     features: FeatureSettings = FeatureSettings()
     search: SearchSettings = SearchSettings()
+    images: ImageSettings = ImageSettings()
+    vectors: VectorSettings = VectorSettings()
     registry: RegistrySettings = RegistrySettings()
     schedules: ScheduleSettings = ScheduleSettings()
     ranking: RankingSettings = RankingSettings()

@@ -14,9 +14,11 @@ from tests.web.steps import (
     api_token,
     execute,
     log_in,
+    sql,
     submit_search,
     tile_ids,
     wait_for_new_results,
+    wait_until,
 )
 
 
@@ -215,3 +217,27 @@ def _new_user(site: LiveSite, prefix: str) -> tuple[str, str, str]:
     )
     assert created.status_code == 200
     return handle, password, api_token(site, handle, password)
+
+
+def test_the_detail_page_shows_similar_animals_and_a_tap_is_logged_as_image_search(
+    page: Page, live_site: LiveSite
+) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    page.locator(".grid .tile a").first.click()
+    strip = page.locator("section.similar .strip .tile")
+    expect(strip.first).to_be_visible()
+    opened = page.url
+    first_similar = strip.first.locator("a")
+    first_similar.click()
+    expect(page).not_to_have_url(opened)
+    animal_id = page.url.rsplit("/", 1)[-1].split("?")[0]
+    rows = wait_until(
+        lambda: sql(
+            live_site,
+            "SELECT sort_by, phrases FROM access_logs WHERE animal_id = :a AND action = 'select'",
+            a=animal_id,
+        )
+    )
+    assert rows[0][0] == "image_similarity"
+    assert "image_search" in str(rows[0][1])
+    screenshot(page, f"similar-{page.viewport_size['width']}")  # type: ignore[index]

@@ -23,6 +23,9 @@ from aianimals.search.expansion import Expand, SimilarWordsFile, expander
 from aianimals.settings import AuthSettings, Settings
 
 if TYPE_CHECKING:
+    from aianimals.images.detector import Detector
+    from aianimals.ml.images.model import ImageModel
+    from aianimals.ports.vectors.base import VectorIndex
     from aianimals.search.learned import LearnedRanking
 
 
@@ -72,6 +75,37 @@ class Container:
         index = create_search_index(self.settings.search, self.analyzer)
         self._closers.append(index)
         return index
+
+    @cached_property
+    def vector_index(self) -> VectorIndex:
+        """The similar-image ANN index (embedded FAISS files or OpenSearch k-NN)."""
+        from aianimals.ports.vectors.factory import create_vector_index
+
+        vectors = self.settings.vectors
+        index = create_vector_index(
+            vectors.kind, path=vectors.path, url=vectors.url, index=vectors.index
+        )
+        self._closers.append(index)
+        return index
+
+    @cached_property
+    def image_model(self) -> ImageModel:
+        """The image model (ONNX Runtime), loaded and checksum-verified on first use."""
+        from aianimals.ml.images.model import load_model
+        from aianimals.ml.images.runtime import RuntimeOptions
+
+        images = self.settings.images
+        return load_model(
+            images.model_path,
+            options=RuntimeOptions(intra_op_threads=images.threads),
+            batch_size=images.batch_size,
+        )
+
+    def detectors(self) -> list[Detector]:
+        """The violation detectors in service (the zero-shot no-animal one)."""
+        from aianimals.images.detector import ZeroShotNoAnimal
+
+        return [ZeroShotNoAnimal(self.image_model.version)]
 
     @cached_property
     def feature_store(self) -> FeatureStore:

@@ -16,6 +16,7 @@ ANIMAL_DEACTIVATED = "animal.deactivated"
 LIKE_ADDED = "like.added"
 LIKE_REMOVED = "like.removed"
 ACCESS_LOG_WRITTEN = "access_log.written"
+VIOLATION_DETECTED = "violation.detected"
 
 EVENT_TYPES = (
     ANIMAL_CREATED,
@@ -24,6 +25,7 @@ EVENT_TYPES = (
     LIKE_ADDED,
     LIKE_REMOVED,
     ACCESS_LOG_WRITTEN,
+    VIOLATION_DETECTED,
 )
 
 

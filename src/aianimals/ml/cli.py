@@ -169,3 +169,21 @@ def _comparison_table(run: Any) -> Table:
         cells = [f"{values[name]:.4f}" for name in names]
         table.add_row(label, *cells, f"{comparison.lift(method):.3f}")
     return table
+
+
+@app.command("similar-images")
+def similar_images(ctx: typer.Context) -> None:
+    """Embed new photos, rebuild the similar-image index, measure its recall@10 (hourly)."""
+    from aianimals.api.container import build_container
+    from aianimals.images.index_pipeline import IMAGE_INDEX_PIPELINE, ImageIndexRun
+    from aianimals.logs import configure_logging
+    from aianimals.roles.images import image_tasks
+
+    configure_logging()
+    console = Console()
+    container = build_container(_settings(ctx))
+    try:
+        run = ImageIndexRun(image_tasks(container), container.image_model.version)
+        IMAGE_INDEX_PIPELINE.run(run, console=console)
+    finally:
+        container.close()

@@ -15,6 +15,7 @@ from aianimals.api.errors import install_error_documentation, install_error_hand
 from aianimals.api.media import media_router
 from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
+from aianimals.images.router import router as similar_router
 from aianimals.likes.router import router as like_router
 from aianimals.metadata.router import router as metadata_router
 from aianimals.moderation.router import router as violation_router
@@ -36,6 +37,7 @@ def _v0_router() -> APIRouter:
         access_log_router,
         metadata_router,
         search_router,
+        similar_router,
         animal_router,
         like_router,
     ):

@@ -13,6 +13,7 @@ from aianimals.dataset.progress import step_progress
 from aianimals.ports.sql import migrate
 from aianimals.roles.admin import AdminCredentials, ensure_admin
 from aianimals.roles.api import serve
+from aianimals.roles.images import ensure_images
 from aianimals.roles.portal import start_portal
 from aianimals.roles.worker import Workers
 from aianimals.search.rebuild import rebuild_index
@@ -34,6 +35,8 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         if demo:
             ensure_demo_dataset(container, console)
         ensure_search_index(container, console)
+        if settings.images.enabled:
+            ensure_images(container, console)
         ensure_similar_words(container, console)
         ensure_rankers(container, console)
         ensure_features(container, console)

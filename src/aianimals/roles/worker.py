@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from aianimals.api.container import Container, build_container
+from aianimals.images.tasks import IMAGE_QUEUE
 from aianimals.ml.ltr.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
+from aianimals.moderation.registry import REGISTRY_QUEUE, ViolationRegistry
 from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.outbox import OutboxRelay
+from aianimals.roles.images import image_tasks
 from aianimals.search.tasks import INDEXER_QUEUE, Indexer
 from aianimals.settings import Settings
 
@@ -33,10 +36,16 @@ def consumers(container: Container) -> list[Consumer]:
     indexer = Indexer(container.database, container.search_index, container.cache)
     updater = FeatureUpdater(container.database, container.feature_store)
     settings = container.settings.queue
-    return [
+    registry = ViolationRegistry(container.database, container.settings.images.thresholds)
+    found = [
         Consumer(create_queue(settings), INDEXER_QUEUE, indexer.handlers(), settings),
         Consumer(create_queue(settings), FEATURE_UPDATER_QUEUE, updater.handlers(), settings),
+        Consumer(create_queue(settings), REGISTRY_QUEUE, registry.handlers(), settings),
     ]
+    if container.settings.images.enabled:
+        images = image_tasks(container)
+        found.append(Consumer(create_queue(settings), IMAGE_QUEUE, images.handlers(), settings))
+    return found
 
 
 @dataclass

@@ -70,7 +70,7 @@ async function similarStrip(animalId, section) {
   try {
     const page = await api.similar(animalId);
     if (!page.results.length) return;
-    const origin = { search_id: page.search_id, phrases: [], sort_by: page.sort_by, model_name: page.model_name };
+    const origin = { search_id: page.search_id, phrases: ["image_search"], sort_by: page.sort_by, model_name: page.model_name };
     const strip = h("ul", { class: "strip", "aria-label": t("detail.similar") },
       page.results.map((animal) => tile(animal, { onOpen: () => rememberOrigin(animal.id, origin) })));
     replace(section, h("h2", {}, t("detail.similar")), strip);

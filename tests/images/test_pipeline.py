@@ -1,0 +1,106 @@
+"""Posted photos are embedded, judged and indexed by the image pipeline; hiding follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from aianimals.api.container import Container
+from aianimals.core.events import Event
+from aianimals.images.embeddings import load_embedding
+from aianimals.images.models import AnimalEmbedding
+from aianimals.images.tasks import ImageTasks
+from aianimals.moderation.models import Violation
+from aianimals.roles.images import image_tasks
+from tests.factories import Factory
+from tests.images.conftest import login, photo, post_photo
+
+
+def _post(client: TestClient, factory: Factory, data: bytes) -> str:
+    factory.categories()
+    headers = login(client, factory.user())
+    response = post_photo(client, headers, data)
+    assert response.status_code == 200, response.text
+    return str(response.json()["id"])
+
+
+def test_a_posted_cat_is_embedded_indexed_and_stays_visible(
+    images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
+) -> None:
+    animal_id = _post(images_client, factory, photo("cat", "ginger_kitten.jpg"))
+    images_drain()
+    with images.database.session() as session:
+        stored = load_embedding(session, animal_id, images.image_model.version)
+        violation = session.scalar(select(Violation).where(Violation.animal_id == animal_id))
+    assert stored is not None
+    assert stored.vector.shape == (1280,)
+    assert abs(float((stored.vector**2).sum()) - 1.0) < 1e-4
+    assert stored.animal_probability > 0.5
+    assert violation is not None  # every detection is stored, effective or not
+    assert not violation.is_effective
+    assert violation.model_version == f"zero-shot:{images.image_model.version}"
+    assert images.vector_index.count() == 1
+
+
+def test_a_photo_without_an_animal_is_hidden_everywhere(
+    images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
+) -> None:
+    animal_id = _post(images_client, factory, photo("no_animal", "coffee_cup.jpg"))
+    images_drain()
+    with images.database.session() as session:
+        violation = session.scalar(select(Violation).where(Violation.animal_id == animal_id))
+    assert violation is not None
+    assert violation.is_effective
+    assert violation.probability >= 0.9
+    assert images.vector_index.count() == 0
+    assert animal_id not in _search_ids(images_client, factory)
+
+
+def _search_ids(client: TestClient, factory: Factory) -> list[str]:
+    headers = login(client, factory.user())
+    body = client.post("/v0/animal/search", headers=headers, json={}).json()
+    return [result["id"] for result in body["results"]]
+
+
+def test_a_redelivered_event_neither_infers_again_nor_duplicates(
+    images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
+) -> None:
+    animal_id = _post(images_client, factory, photo("dog", "german_shepherd.jpg"))
+    images_drain()
+    calls = 0
+    model = images.image_model
+
+    class Counting:
+        version = model.version
+
+        def predict(self, batch: object) -> object:
+            nonlocal calls
+            calls += 1
+            return model.predict(batch)  # type: ignore[arg-type]
+
+    tasks = image_tasks(images)
+    again = ImageTasks(tasks.database, tasks.blobs, Counting, tasks.index, images.detectors)  # type: ignore[arg-type]
+    again.embed(Event("animal.created", {"animal_id": animal_id}, f"animal.created:{animal_id}"))
+    images_drain()
+    with images.database.session() as session:
+        embeddings = session.scalar(select(func.count()).select_from(AnimalEmbedding))
+        violations = session.scalar(select(func.count()).select_from(Violation))
+    assert calls == 0
+    assert (embeddings, violations) == (1, 1)
+
+
+def test_a_hidden_animal_leaves_the_index_and_returns_when_shown(
+    images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
+) -> None:
+    factory.categories()
+    owner = factory.user()
+    headers = login(images_client, owner)
+    response = post_photo(images_client, headers, photo("cat", "kitten_yarn.jpg"))
+    animal_id = response.json()["id"]
+    images_drain()
+    assert images.vector_index.count() == 1
+    assert images_client.delete(f"/v0/animal?id={animal_id}", headers=headers).status_code == 204
+    images_drain()
+    assert images.vector_index.count() == 0
