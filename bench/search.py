@@ -131,7 +131,13 @@ def free_port() -> int:
 
 def environment(work: Path, store: Path, port: int | None, *, cache: bool) -> dict[str, str]:
     """AIANIMALS_* variables that keep every file of a role under `work`."""
-    env = dict(os.environ, **WEAK_AUTH, AIANIMALS_PORTAL__ENABLED="false")
+    # text search only: no portal, no image pipeline (its first start embeds every photo)
+    env = dict(
+        os.environ,
+        **WEAK_AUTH,
+        AIANIMALS_PORTAL__ENABLED="false",
+        AIANIMALS_IMAGES__ENABLED="false",
+    )
     env.update(
         {
             "AIANIMALS_DATABASE__URL": f"sqlite:///{store}",

@@ -104,6 +104,7 @@ def _environment(work: Path) -> dict[str, str]:
         AIANIMALS_AUTH__ALLOW_WEAK_HASHING="true",
         AIANIMALS_API__PORT=str(port),
         AIANIMALS_PORTAL__ENABLED="false",
+        AIANIMALS_IMAGES__ENABLED="false",
     )
 
 
