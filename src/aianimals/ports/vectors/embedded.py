@@ -59,7 +59,7 @@ class EmbeddedVectorIndex:
         *,
         params: AnnParams | None = None,
         storage: Storage = "float32",
-        exact_below: int = 20_000,
+        exact_below: int = 10_000,
         refresh_interval: float = 0.5,
         checkpoint_bytes: int = 64 << 20,
         compact_min: int = 1_000,

@@ -21,7 +21,7 @@ def create_vector_index(
     dim: int = DEFAULT_DIM,
     params: AnnParams | None = None,
     storage: Literal["float32", "float16"] = "float32",
-    exact_below: int = 20_000,
+    exact_below: int = 10_000,
     refresh_interval: float = 0.5,
 ) -> VectorIndex:
     """The index `kind` names: embedded files under `path` (FAISS; `storage`, `exact_below`
