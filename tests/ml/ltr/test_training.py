@@ -19,6 +19,7 @@ from aianimals.ml.ltr.training import (
     model_name,
     promote,
     register,
+    train,
 )
 from aianimals.ports.registry.factory import create_registry
 from aianimals.settings import Settings
@@ -114,3 +115,34 @@ def test_a_saved_ranker_loads_with_the_same_predictions(
     ranker = run.rankers[RankerKind.LAMBDARANK]
     loaded = Ranker.load(ranker.save(tmp_path / "model"))
     assert (loaded.predict(run.test.features) == ranker.predict(run.test.features)).all()
+
+
+def _old_features(run: LtrRun) -> LtrRun:
+    """Models that say they were trained on an earlier feature version."""
+    train(run)
+    for kind, ranker in run.rankers.items():
+        run.rankers[kind] = dataclasses.replace(ranker, feature_version="ltr-features-v0")
+    return run
+
+
+def test_a_champion_trained_on_other_features_gives_way_to_a_model_on_the_current_ones(
+    simulated: Container, registry_settings: Settings
+) -> None:
+    stale = Pipeline(
+        "stale",
+        [
+            Step("load", load),
+            Step("features", features),
+            Step("train", _old_features),
+            Step("evaluate", evaluate),
+            Step("register", register),
+            Step("promote", promote),
+        ],
+    )
+    _run(registry_settings, simulated, stale)
+    run = _run(registry_settings, simulated, LTR_PIPELINE)
+    for kind in RankerKind:
+        assert run.promoted[kind] == (
+            f"promoted v2 (ndcg@10 {run.comparison.metrics[kind.value]['ndcg@10']:.4f} > "  # type: ignore[union-attr]
+            "champion v1, trained on other features)"
+        )

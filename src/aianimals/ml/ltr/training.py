@@ -161,7 +161,7 @@ def promote(run: LtrRun) -> LtrRun:
         champion_score = _score_of(run, champion) if champion else None
         if champion_score is None or new_score > champion_score:
             run.registry.set_alias(version.name, CHAMPION, version.version)
-            held = f"v{champion.version} {champion_score:.4f}" if champion else "none"
+            held = _held(champion, champion_score)
             verdict = f"promoted v{version.version} ({HEADLINE} {new_score:.4f} > champion {held})"
         else:
             verdict = (
@@ -179,6 +179,15 @@ def promote(run: LtrRun) -> LtrRun:
 def _key(metric: str) -> str:
     """A metric name as MLflow accepts it: `ndcg@10` → `ndcg_at_10`."""
     return metric.replace("@", "_at_")
+
+
+def _held(champion: ModelVersion | None, score: float | None) -> str:
+    """How the promotion verdict names the champion it replaced."""
+    if champion is None:
+        return "none"
+    if score is None:
+        return f"v{champion.version}, trained on other features"
+    return f"v{champion.version} {score:.4f}"
 
 
 def _score_of(run: LtrRun, champion: ModelVersion) -> float | None:
