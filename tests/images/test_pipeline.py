@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -12,10 +13,14 @@ from aianimals.core.events import Event
 from aianimals.images.embeddings import load_embedding
 from aianimals.images.models import AnimalEmbedding
 from aianimals.images.tasks import ImageTasks
+from aianimals.ml.no_animal import CHAMPION, EXPERIMENT, MODEL_NAME
+from aianimals.ml.no_animal.head import FitOptions, fit_head
 from aianimals.moderation.models import Violation
+from aianimals.ports.registry.factory import create_registry
 from aianimals.roles.images import image_tasks
 from tests.factories import Factory
 from tests.images.conftest import login, photo, post_photo
+from tests.ml.no_animal.conftest import photos
 
 
 def _post(client: TestClient, factory: Factory, data: bytes) -> str:
@@ -104,3 +109,37 @@ def test_a_hidden_animal_leaves_the_index_and_returns_when_shown(
     assert images_client.delete(f"/v0/animal?id={animal_id}", headers=headers).status_code == 204
     images_drain()
     assert images.vector_index.count() == 0
+
+
+def test_the_worker_detects_with_a_promoted_head_instead_of_the_zero_shot_rule(
+    images: Container,
+    images_client: TestClient,
+    factory: Factory,
+    images_drain: Callable[[], int],
+    tmp_path: Path,
+) -> None:
+    before = images.detectors()[0].version
+    assert before.startswith("zero-shot:")
+    train = photos([i % 2 == 0 for i in range(20)], seed=3)
+    head = fit_head(
+        train.embeddings,
+        train.animal_probability,
+        train.no_animal,
+        image_model_version=images.image_model.version,
+        threshold=0.9,
+        options=FitOptions(l2=10.0),
+    )
+    registry = create_registry(images.settings)
+    try:
+        with registry.run(EXPERIMENT, "test") as log:
+            version = registry.register(MODEL_NAME, log.run_id, head.save(tmp_path / "head"))
+        registry.set_alias(MODEL_NAME, CHAMPION, version.version)
+    finally:
+        registry.close()
+    images.no_animal_champion.refresh()  # what the poll does within a minute
+    animal_id = _post(images_client, factory, photo("cat", "chelsea_tabby.jpg"))
+    images_drain()
+    with images.database.session() as session:
+        violation = session.scalar(select(Violation).where(Violation.animal_id == animal_id))
+    assert violation is not None
+    assert violation.model_version == f"head:{version.version}:{images.image_model.version}"

@@ -112,7 +112,7 @@ def test_only_pipelines_this_installation_has_are_scheduled() -> None:
     from aianimals.ml.schedule_cli import available
 
     names = {item.name for item in available(SCHEDULES)}
-    assert names == {"learn-to-rank", "similar-words"}
+    assert names == {"learn-to-rank", "similar-images", "no-animal", "similar-words"}
 
 
 def test_a_scheduled_command_runs_this_installations_own_script(

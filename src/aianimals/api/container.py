@@ -25,6 +25,7 @@ from aianimals.settings import AuthSettings, Settings
 if TYPE_CHECKING:
     from aianimals.images.detector import Detector
     from aianimals.ml.images.model import ImageModel
+    from aianimals.ml.no_animal.serving import NoAnimalChampion
     from aianimals.ports.vectors.base import VectorIndex
     from aianimals.search.learned import LearnedRanking
 
@@ -101,11 +102,21 @@ class Container:
             batch_size=images.batch_size,
         )
 
+    @cached_property
+    def no_animal_champion(self) -> NoAnimalChampion:
+        """The registry's champion no-animal head for this image model (polled)."""
+        from aianimals.ml.no_animal.serving import NoAnimalChampion
+        from aianimals.ports.registry.factory import create_registry
+
+        return NoAnimalChampion(lambda: create_registry(self.settings), self.image_model.version)
+
     def detectors(self) -> list[Detector]:
-        """The violation detectors in service (the zero-shot no-animal one)."""
+        """The violation detectors in service: the champion no-animal head once one has
+        been promoted (`aianimals train no-animal`), else the zero-shot rule."""
         from aianimals.images.detector import ZeroShotNoAnimal
 
-        return [ZeroShotNoAnimal(self.image_model.version)]
+        head = self.no_animal_champion.current()
+        return [head or ZeroShotNoAnimal(self.image_model.version)]
 
     @cached_property
     def feature_store(self) -> FeatureStore:

@@ -187,3 +187,84 @@ def similar_images(ctx: typer.Context) -> None:
         IMAGE_INDEX_PIPELINE.run(run, console=console)
     finally:
         container.close()
+
+
+@app.command("no-animal")
+def no_animal(
+    ctx: typer.Context,
+    *,
+    min_labels: Annotated[
+        int, typer.Option(min=2, help="Fewest confirmed and rejected verdicts to train on.")
+    ] = 10,
+    implicit_negatives_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Also label as animals the unreported photos older than this many days "
+            "whose detection stayed below the threshold (default: off).",
+        ),
+    ] = None,
+    l2: Annotated[
+        float | None,
+        typer.Option(min=0.0, help="L2 strength (default: chosen by cross-validation)."),
+    ] = None,
+) -> None:
+    """No-animal head: train on admin verdicts, compare on the labelled photos, promote (daily)."""
+    from aianimals.api.container import build_container
+    from aianimals.core.pipeline import PipelineError
+    from aianimals.images.detector import NO_ANIMAL
+    from aianimals.logs import configure_logging
+    from aianimals.ml.no_animal import EXPERIMENT
+    from aianimals.ml.no_animal.dataset import eval_features
+    from aianimals.ml.no_animal.evaluation import comparison_markdown
+    from aianimals.ml.no_animal.head import FitOptions
+    from aianimals.ml.no_animal.training import (
+        NO_ANIMAL_PIPELINE,
+        NoAnimalRun,
+        NoAnimalSources,
+        NothingToTrain,
+        count_labels,
+        too_few,
+    )
+    from aianimals.ports.registry.factory import create_registry
+
+    configure_logging()
+    console = Console()
+    settings = _settings(ctx)
+    container = build_container(settings)
+    try:
+        model = container.image_model
+        sources = NoAnimalSources(
+            database=container.database,
+            image_model_version=model.version,
+            eval_features=lambda: eval_features(model),
+            threshold=settings.images.thresholds.get(NO_ANIMAL, 0.9),
+            min_labels=min_labels,
+            implicit_negatives_days=implicit_negatives_days,
+            options=FitOptions(l2=l2),
+        )
+        skipped = too_few(count_labels(sources), min_labels)
+        if skipped is not None:
+            console.print(f"[yellow]{skipped}[/yellow]")
+            return
+        registry = create_registry(settings)
+        try:
+            with registry.run(EXPERIMENT, "no-animal") as log:
+                try:
+                    result = NO_ANIMAL_PIPELINE.run(
+                        NoAnimalRun(sources, registry, log), console=console
+                    )
+                except PipelineError as error:
+                    if not isinstance(error.cause, NothingToTrain):
+                        raise
+                    log.set_tags({"skipped": str(error.cause)})
+                    console.print(f"[yellow]{error.cause}[/yellow]")
+                    return
+        finally:
+            registry.close()
+    finally:
+        container.close()
+    run: NoAnimalRun = result.output
+    assert run.comparison is not None
+    console.print(comparison_markdown(run.comparison))
+    console.print(f"[green]{run.verdict}[/green]")
