@@ -15,9 +15,12 @@ from aianimals.images.models import AnimalEmbedding
 from aianimals.images.tasks import ImageTasks
 from aianimals.ml.no_animal import CHAMPION, EXPERIMENT, MODEL_NAME
 from aianimals.ml.no_animal.head import FitOptions, fit_head
-from aianimals.moderation.models import Violation
+from aianimals.moderation.listing import QueueFilter
+from aianimals.moderation.models import STATE_PENDING, Violation
+from aianimals.moderation.review import REJECT, ReviewService
 from aianimals.ports.registry.factory import create_registry
 from aianimals.roles.images import image_tasks
+from aianimals.users.models import ROLE_ADMIN
 from tests.factories import Factory
 from tests.images.conftest import login, photo, post_photo
 from tests.ml.no_animal.conftest import photos
@@ -143,3 +146,22 @@ def test_the_worker_detects_with_a_promoted_head_instead_of_the_zero_shot_rule(
         violation = session.scalar(select(Violation).where(Violation.animal_id == animal_id))
     assert violation is not None
     assert violation.model_version == f"head:{version.version}:{images.image_model.version}"
+
+
+def test_a_hidden_cup_is_in_the_review_queue_and_a_reject_shows_it_again_everywhere(
+    images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
+) -> None:
+    animal_id = _post(images_client, factory, photo("no_animal", "porcelain_cup.jpg"))
+    images_drain()
+    assert animal_id not in _search_ids(images_client, factory)
+    admin = factory.user("moderator", role=ROLE_ADMIN)
+    with images.database.session() as session:
+        review = ReviewService(session)
+        queue = review.queue(QueueFilter(states=(STATE_PENDING,), animal_id=animal_id))
+        assert [item.animal_id for item in queue.items] == [animal_id]
+        assert queue.items[0].is_effective
+        outcome = review.review([queue.items[0].violation_id], REJECT, admin.id)
+    assert outcome.shown_animals == (animal_id,)
+    images_drain()
+    assert animal_id in _search_ids(images_client, factory)
+    assert images.vector_index.count() == 1
