@@ -144,6 +144,19 @@ def test_download_returns_exactly_the_registered_files(
     assert files == ["extra/features.json", "weights.bin"]
 
 
+def test_two_models_registered_from_one_run_keep_their_own_files(
+    registry: ModelRegistry, tmp_path: Path
+) -> None:
+    run_id = _trained_run(registry, unique("exp"), 0.5)
+    first, second = unique("ranker"), unique("regressor")
+    registry.register(first, run_id, _model_dir(tmp_path / "a", b"first"))
+    registry.register(second, run_id, _model_dir(tmp_path / "b", b"second"))
+
+    for name, weights in ((first, b"first"), (second, b"second")):
+        local = registry.download(name, 1, tmp_path / f"fetched-{name}")
+        assert (local / "weights.bin").read_bytes() == weights
+
+
 def test_a_failing_run_is_marked_failed_and_the_error_propagates(
     registry: ModelRegistry,
 ) -> None:

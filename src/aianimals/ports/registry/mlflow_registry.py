@@ -139,18 +139,20 @@ class MlflowRegistry:
         client.set_terminated(run_id, RunStatus.to_string(RunStatus.FINISHED))
 
     def register(self, name: str, run_id: str, model_dir: Path) -> ModelVersion:
-        """Upload `model_dir` as the run's `model` artifact and register it as a new version."""
+        """Upload `model_dir` as the run's `model/<name>` artifact and register it as a new
+        version (one run may register several models: each keeps its own files)."""
         if not model_dir.is_dir() or not any(model_dir.iterdir()):
             msg = f"no model files in {model_dir}"
             raise ValueError(msg)
         client = self.client
-        client.log_artifacts(run_id, str(model_dir), artifact_path=MODEL_ARTIFACT)
+        artifact = f"{MODEL_ARTIFACT}/{name}"
+        client.log_artifacts(run_id, str(model_dir), artifact_path=artifact)
         try:
             client.create_registered_model(name)
         except MlflowException as error:
             if error.error_code != _ALREADY_EXISTS:
                 raise
-        source = f"{client.get_run(run_id).info.artifact_uri}/{MODEL_ARTIFACT}"
+        source = f"{client.get_run(run_id).info.artifact_uri}/{artifact}"
         created = client.create_model_version(name, source=source, run_id=run_id)
         return self._version(name, int(created.version))
 
