@@ -167,6 +167,9 @@ class RegistrySettings(BaseModel):
     tracking_uri: str = ""
     artifact_root: Path | None = None
     """Where the embedded store keeps artifacts; a server keeps its own."""
+    ui_enabled: bool = True
+    """Whether `up` serves the MLflow UI over the embedded store (not with a server)."""
+    ui_port: int = Field(default=5000, ge=1, le=65535)
 
 
 class ScheduleSettings(BaseModel):

@@ -59,10 +59,16 @@ def portal_command(host: str, port: int) -> list[str]:
     ]
 
 
-def start_portal(settings: Settings, host: str, port: int) -> subprocess.Popen[bytes]:
-    """Start the portal in a child process and return it (for composition roots like `up`)."""
+def portal_environment(settings: Settings) -> dict[str, str]:
+    """The portal process's environment: these settings, no usage statistics."""
     environment = settings_environment(settings, os.environ)
     environment["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    return environment
+
+
+def start_portal(settings: Settings, host: str, port: int) -> subprocess.Popen[bytes]:
+    """Start the portal in a child process and return it."""
+    environment = portal_environment(settings)
     return subprocess.Popen(portal_command(host, port), env=environment)  # noqa: S603 - ours
 
 

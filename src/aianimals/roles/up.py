@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -10,11 +12,13 @@ from rich.console import Console
 from aianimals.api.container import Container, build_container
 from aianimals.dataset.demo import ensure_demo_dataset
 from aianimals.dataset.progress import step_progress
+from aianimals.ports.registry.factory import embedded_location
 from aianimals.ports.sql import migrate
 from aianimals.roles.admin import AdminCredentials, ensure_admin
 from aianimals.roles.api import serve
 from aianimals.roles.images import ensure_images
-from aianimals.roles.portal import start_portal
+from aianimals.roles.portal import portal_command, portal_environment
+from aianimals.roles.supervisor import Supervisor
 from aianimals.roles.worker import Workers
 from aianimals.search.rebuild import rebuild_index
 from aianimals.settings import Settings
@@ -28,7 +32,7 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
     container = build_container(settings)
     workers = Workers(container)
     scheduler: EmbeddedScheduler | None = None
-    portal: subprocess.Popen[bytes] | None = None
+    children = Supervisor()
     try:
         migrate.upgrade(container.database)
         console.print(f"[green]schema up to date[/green] ({settings.database.url})")
@@ -43,13 +47,11 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         workers.start()
         scheduler = start_scheduler(settings, console)
         admin = ensure_admin(container)
-        if settings.portal.enabled:
-            portal = start_portal(settings, settings.portal.host, settings.portal.port)
+        start_children(settings, children)
         print_banner(settings, console, admin)
         serve(settings, container)
     finally:
-        if portal is not None:
-            stop_portal(portal)
+        children.stop()
         if scheduler is not None:
             scheduler.stop()
         workers.shutdown()
@@ -67,17 +69,42 @@ def print_banner(settings: Settings, console: Console, admin: AdminCredentials |
     ]
     if settings.portal.enabled:
         lines.append(f"moderation portal at {portal}/ (admin login {login})")
+    if settings.registry.ui_enabled and not settings.registry.tracking_uri:
+        lines.append(f"MLflow UI at http://{settings.api.host}:{settings.registry.ui_port}/")
     console.print("\n".join(lines))
 
 
-def stop_portal(portal: subprocess.Popen[bytes]) -> None:
-    """Ask the portal to stop, then insist."""
-    if portal.poll() is None:
-        portal.terminate()
-        try:
-            portal.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            portal.kill()
+def start_children(settings: Settings, children: Supervisor) -> None:
+    """The portal and, over the embedded registry, the MLflow UI, as supervised children."""
+    if settings.portal.enabled:
+        portal = settings.portal
+        children.start(
+            "portal",
+            portal_command(portal.host, portal.port),
+            portal_environment(settings),
+        )
+    registry = settings.registry
+    if registry.ui_enabled and not registry.tracking_uri:
+        uri, artifacts = embedded_location(settings.var_dir, registry.artifact_root)
+        mlflow = Path(sys.executable).with_name("mlflow")
+        children.start(
+            "mlflow-ui",
+            [
+                str(mlflow),
+                "ui",
+                "--backend-store-uri",
+                uri,
+                "--default-artifact-root",
+                artifacts.as_uri(),
+                "--host",
+                settings.api.host,
+                "--port",
+                str(registry.ui_port),
+                "--workers",
+                "1",
+            ],
+            {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"},
+        )
 
 
 def ensure_search_index(container: Container, console: Console) -> None:
