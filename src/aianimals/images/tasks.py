@@ -29,6 +29,7 @@ from aianimals.core.events import (
 from aianimals.images.detector import Detector, violation_detected
 from aianimals.images.embeddings import StoredEmbedding, load_embedding, save_embedding
 from aianimals.ml.images.model import ImageModel
+from aianimals.observability.models import MODEL_VERSIONS
 from aianimals.ports.blobs.store import BlobNotFoundError, BlobStore
 from aianimals.ports.sql.database import Database
 from aianimals.ports.sql.outbox import record_event
@@ -102,6 +103,7 @@ class ImageTasks:
 
     def _publish_detections(self, session: Session, stored: StoredEmbedding) -> None:
         for detector in self.detectors():
+            MODEL_VERSIONS.serve(f"detector/{detector.violation_type}", detector.version)
             probability = detector.probability(stored.vector, stored.animal_probability)
             event = violation_detected(
                 stored.animal_id,

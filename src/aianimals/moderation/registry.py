@@ -16,6 +16,7 @@ from aianimals.core.events import VIOLATION_DETECTED, Event, MalformedMessage
 from aianimals.core.ids import new_id
 from aianimals.moderation.models import ViolationType
 from aianimals.moderation.review import ReviewService
+from aianimals.observability.metrics import observe_violation
 from aianimals.ports.sql.database import Database
 
 REGISTRY_QUEUE = "violation-registry"
@@ -61,6 +62,8 @@ class ViolationRegistry:
                 return  # the animal was deleted: nothing left to judge
             except InvalidInput as error:
                 raise MalformedMessage(str(error)) from error
+        over = _number(payload, "probability") >= self.thresholds.get(type_name, DEFAULT_THRESHOLD)
+        observe_violation(type_name, _text(payload, "judge"), effective=over)
 
 
 def violation_type_id(session: Session, name: str) -> str:

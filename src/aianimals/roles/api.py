@@ -1,4 +1,9 @@
-"""Composition root of the API role: builds the container, mounts every router."""
+"""Composition root of the API role: builds the container, mounts every router.
+
+Every request gets an id (`X-Request-ID`) and is measured; `GET /metrics` serves the
+process's Prometheus metrics, outside `/v0` and without authentication: it must not be
+exposed publicly (see `aianimals.observability`).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,11 @@ from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
 from aianimals.images.router import router as similar_router
 from aianimals.likes.router import router as like_router
+from aianimals.logs import log_format
 from aianimals.metadata.router import router as metadata_router
 from aianimals.moderation.router import router as violation_router
+from aianimals.observability.http import install_observability
+from aianimals.observability.models import watch_container
 from aianimals.search.router import router as search_router
 from aianimals.settings import Settings
 from aianimals.users.router import router as user_router
@@ -57,6 +65,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
         app.state.container = container or build_container(settings)
+        watch_container(app.state.container)
         if warm:
             app.state.container.learned_ranking.preload(app.state.container.database)
         try:
@@ -75,6 +84,7 @@ def create_app(
     )
     # JSON, scripts and styles shrink 3-5x; images are sent as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    install_observability(app)  # outermost: it times gzip too, and ids its log lines
     install_error_handlers(app)
     install_error_documentation(app)
     app.include_router(_v0_router())
@@ -84,8 +94,20 @@ def create_app(
 
 
 def serve(settings: Settings, container: Container | None = None) -> None:
-    """Run the API with uvicorn until interrupted."""
+    """Run the API with uvicorn until interrupted.
+
+    With JSON logs, uvicorn's own loggers propagate to the root handler (JSON too) instead
+    of getting uvicorn's text handlers.
+    """
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     app = create_app(settings, container, warm=True)
-    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="info")
+    log_config = None if log_format() == "json" else LOGGING_CONFIG
+    uvicorn.run(
+        app,
+        host=settings.api.host,
+        port=settings.api.port,
+        log_level="info",
+        log_config=log_config,
+    )

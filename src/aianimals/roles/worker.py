@@ -2,6 +2,10 @@
 
 `aianimals worker` runs them until SIGTERM/SIGINT, then drains: every consumer finishes
 the batch in hand, acks it, and stops. `aianimals up` runs the same threads beside the API.
+
+The worker role serves its Prometheus metrics on a port of its own (`observability.server`:
+127.0.0.1:9108 unless `AIANIMALS_METRICS__HOST` / `__PORT` say otherwise); under `up` the
+API's `/metrics` covers the workers, which share its process.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from aianimals.api.container import Container, build_container
 from aianimals.images.tasks import IMAGE_QUEUE
 from aianimals.ml.ltr.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
 from aianimals.moderation.registry import REGISTRY_QUEUE, ViolationRegistry
+from aianimals.observability.models import watch_container
+from aianimals.observability.queues import watch_queues
+from aianimals.observability.server import MetricsServer, metrics_address, start_metrics_server
 from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.sql import migrate
@@ -55,12 +62,16 @@ class Workers:
     container: Container
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
+    _unwatch: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def start(self) -> None:
         """Declare the queues (so nothing published before a consumer starts is lost), go."""
         workers = consumers(self.container)
         for consumer in workers:
             consumer.declare()
+        watch_container(self.container)
+        queues = [consumer.name for consumer in workers]
+        self._unwatch.append(watch_queues(self.container.settings.queue, queues))
         relay = OutboxRelay(self.container.database, create_queue(self.container.settings.queue))
         self._spawn("outbox-relay", lambda: _relay_loop(relay, self.stop))
         for consumer in workers:
@@ -71,6 +82,8 @@ class Workers:
         self.stop.set()
         for thread in self.threads:
             thread.join(timeout)
+        while self._unwatch:
+            self._unwatch.pop()()
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -102,9 +115,30 @@ def run_worker(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: workers.stop.set())
     workers.start()
+    metrics = serve_metrics()
     logger.info("worker running; SIGTERM drains and stops it")
     try:
         workers.stop.wait()
     finally:
+        if metrics is not None:
+            metrics.close()
         workers.shutdown()
         container.close()
+
+
+def serve_metrics() -> MetricsServer | None:
+    """The worker's `/metrics` server where the environment asks for it (default: on).
+
+    A port already taken (a second worker on one machine) leaves this worker without one:
+    metrics are worth less than the events it handles.
+    """
+    address = metrics_address()
+    if not address.enabled:
+        return None
+    try:
+        server = start_metrics_server(address.host, address.port)
+    except OSError:
+        logger.exception("no metrics server: %s:%d cannot be bound", address.host, address.port)
+        return None
+    logger.info("metrics at http://%s:%d/metrics", address.host, server.port)
+    return server

@@ -20,6 +20,7 @@ from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
 from aianimals.categories.service import CategoryService
 from aianimals.core.errors import InvalidInput
 from aianimals.core.ids import new_id
+from aianimals.observability.metrics import SearchTimer
 from aianimals.ports.cache.json_cache import JsonCache
 from aianimals.ports.search.base import SearchIndex, SearchPage, SearchQuery, SortKey
 from aianimals.search.expansion import SimilarWords
@@ -69,6 +70,7 @@ class SearchService:
         self, request: AnimalSearchRequest, *, limit: int, offset: int, user_id: str = ""
     ) -> SearchAnswer:
         """A page of visible animals, encoded as JSON, and the impressions to record for it."""
+        timer = SearchTimer()
         query = self._query(request, limit=limit, offset=offset)
         sort_by: str = query.sort_by
         model_name: str | None
@@ -99,6 +101,7 @@ class SearchService:
             Shown(search_id, offset + position, hit.animal_id, sort_by, model_name)
             for position, hit in enumerate(visible)
         ]
+        timer.done(sort_by, model_name)
         return SearchAnswer(body, shown)
 
     def _query(self, request: AnimalSearchRequest, *, limit: int, offset: int) -> SearchQuery:

@@ -30,6 +30,7 @@ from aianimals.ml.images.runtime import (
     OnnxImageRuntime,
     RuntimeOptions,
 )
+from aianimals.observability.metrics import timed_inference
 
 MODEL_FILE = "efficientnet_lite0.onnx"
 CHECKSUM_SUFFIX = ".sha256"
@@ -143,6 +144,7 @@ class ImageModel:
         """A model from an ONNX graph in memory; its version is its SHA-256."""
         return cls(OnnxImageRuntime(data, options), version_of(sha256_hex(data)))
 
+    @timed_inference("image")
     def predict(self, images: Sequence[Image.Image]) -> Predictions:
         """Preprocess and run `images` in batches of at most `batch_size`."""
         parts = [

@@ -12,16 +12,27 @@ Each delivery ends in exactly one of three ways:
 
 Delivery is at least once, so handlers must be idempotent: a handler doing SQL work
 claims the event's dedupe key with `aianimals.ports.sql.dedupe.once` in its transaction.
+
+Every settled delivery counts in `aianimals_consumer_messages_total{queue, event_type,
+outcome}` (handled / retried / dead_lettered, once the queue took the outcome), and every
+handler call in `aianimals_consumer_handler_duration_seconds{queue, event_type}`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 
 from aianimals.core.errors import DomainError
 from aianimals.core.events import Event, MalformedMessage
+from aianimals.observability.metrics import (
+    CONSUMER_HANDLER_SECONDS,
+    CONSUMER_MESSAGES,
+    OUTCOMES,
+    event_type_label,
+)
 from aianimals.ports.queue.base import Delivery, Queue
 from aianimals.settings import QueueSettings
 
@@ -31,6 +42,8 @@ Handler = Callable[[Event], None]
 
 _BACKOFF_ON_QUEUE_ERROR = 1.0
 """Seconds `run` waits after the queue itself failed, before it tries again."""
+MALFORMED = "<malformed>"
+"""The `event_type` label of a body that is not an event."""
 
 
 def backoff_seconds(attempt: int, settings: QueueSettings) -> float:
@@ -56,6 +69,9 @@ class Consumer:
         self.handlers = dict(handlers)
         self.settings = settings
         self.wait_seconds = wait_seconds
+        for event_type in self.handlers:  # zero series, so rate() and increase() see the 1st
+            for outcome in OUTCOMES:
+                CONSUMER_MESSAGES.labels(name, event_type_label(event_type), outcome)
 
     def declare(self) -> None:
         """Create the queue and bind it to the handled event types (idempotent)."""
@@ -91,25 +107,39 @@ class Consumer:
         try:
             event = Event.from_json(delivery.body)
         except MalformedMessage as error:
-            self._dead_letter(delivery, f"malformed message: {error}")
+            self._dead_letter(delivery, f"malformed message: {error}", MALFORMED)
             return
+        event_type = event_type_label(event.type)
         handler = self.handlers.get(event.type)
         if handler is None:
-            self._dead_letter(delivery, f"no handler for event type {event.type!r}")
+            self._dead_letter(delivery, f"no handler for event type {event.type!r}", event_type)
             return
+        started = time.perf_counter()
         try:
             handler(event)
         except (DomainError, MalformedMessage) as error:
-            self._dead_letter(delivery, f"{event.type} {event.dedupe_key}: {error!r}")
+            self._observe_handler(event_type, started)
+            self._dead_letter(delivery, f"{event.type} {event.dedupe_key}: {error!r}", event_type)
         except Exception as error:
+            self._observe_handler(event_type, started)
             self._failed(delivery, event, error)
         else:
+            self._observe_handler(event_type, started)
             self.queue.ack(delivery)
+            self._count(event_type, "handled")
+
+    def _observe_handler(self, event_type: str, started: float) -> None:
+        seconds = time.perf_counter() - started
+        CONSUMER_HANDLER_SECONDS.labels(self.name, event_type).observe(seconds)
+
+    def _count(self, event_type: str, outcome: str) -> None:
+        CONSUMER_MESSAGES.labels(self.name, event_type, outcome).inc()
 
     def _failed(self, delivery: Delivery, event: Event, error: Exception) -> None:
+        event_type = event_type_label(event.type)
         if delivery.attempt >= self.settings.max_attempts:
             reason = f"{event.type} {event.dedupe_key}: failed {delivery.attempt} times: {error!r}"
-            self._dead_letter(delivery, reason)
+            self._dead_letter(delivery, reason, event_type)
             return
         delay = backoff_seconds(delivery.attempt, self.settings)
         logger.warning(
@@ -122,8 +152,9 @@ class Consumer:
             exc_info=error,
         )
         self.queue.retry(delivery, delay_seconds=delay)
+        self._count(event_type, "retried")
 
-    def _dead_letter(self, delivery: Delivery, reason: str) -> None:
+    def _dead_letter(self, delivery: Delivery, reason: str, event_type: str) -> None:
         logger.error(
             "consumer %s: dead-lettering a message (attempt %d): %s",
             self.name,
@@ -131,3 +162,4 @@ class Consumer:
             reason,
         )
         self.queue.dead_letter(delivery, reason)
+        self._count(event_type, "dead_lettered")

@@ -210,6 +210,15 @@ class SqliteQueue:
             for body, reason, attempts in rows
         ]
 
+    def depth(self, queue: str) -> tuple[int, float | None]:
+        """How many messages the queue holds (ready, leased or waiting for a retry), and
+        the seconds since the oldest was published (None when it is empty). For metrics."""
+        with self._lock:
+            count, oldest = self._connection.execute(
+                "SELECT count(*), min(enqueued_at) FROM messages WHERE queue = ?", (queue,)
+            ).fetchone()
+        return int(count), None if oldest is None else max(time.time() - float(oldest), 0.0)
+
     def close(self) -> None:
         """Close the connection; unacked messages come back when their leases run out."""
         with self._lock:

@@ -1,0 +1,120 @@
+"""Request ids: taken from `X-Request-ID` when acceptable, returned, and in every log line."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from aianimals.logs import configure_logging, log_format
+from aianimals.observability.http import install_observability
+from aianimals.observability.jsonlogs import JsonFormatter
+from aianimals.observability.requestid import MAX_LENGTH, accept_request_id, current_request_id
+
+logger = logging.getLogger("tests.observability")
+
+
+def test_acceptable_ids_are_kept_and_others_replaced() -> None:
+    assert accept_request_id("req-1.2:3_abc=") == "req-1.2:3_abc="
+    for offered in (None, "", "with space", "new\nline", "x" * (MAX_LENGTH + 1), "ラベル"):
+        fresh = accept_request_id(offered)
+        assert fresh != offered
+        assert len(fresh) == 32
+        assert all(char in "0123456789abcdef" for char in fresh)
+
+
+def test_the_api_returns_the_id_it_was_given_or_a_fresh_one(client: TestClient) -> None:
+    given = client.get("/v0/no-such-route", headers={"X-Request-ID": "trace-42"})
+    assert given.headers["x-request-id"] == "trace-42"
+    bad = client.get("/v0/no-such-route", headers={"X-Request-ID": "a b"})
+    assert bad.headers["x-request-id"] != "a b"
+    first = client.get("/v0/no-such-route").headers["x-request-id"]
+    second = client.get("/v0/no-such-route").headers["x-request-id"]
+    assert len(first) == 32
+    assert first != second
+
+
+@pytest.fixture
+def json_lines() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """The root logger in JSON mode for the test (then as before); reads what it wrote."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    configure_logging("INFO", "json")
+    [handler] = root.handlers
+    assert isinstance(handler, logging.StreamHandler)
+    buffer = io.StringIO()
+    handler.setStream(buffer)
+
+    def lines() -> list[dict[str, Any]]:
+        written = buffer.getvalue().splitlines()
+        buffer.seek(0)
+        buffer.truncate()
+        return [json.loads(line) for line in written]
+
+    yield lines
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+
+
+def _tiny_app() -> FastAPI:
+    app = FastAPI()
+    install_observability(app)
+
+    @app.get("/sync")
+    def sync_route() -> dict[str, str | None]:
+        logger.info("handled in a thread")
+        return {"seen": current_request_id()}
+
+    @app.get("/async")
+    async def async_route() -> dict[str, str | None]:
+        logger.warning("handled on the loop: %s", "日本語")
+        return {"seen": current_request_id()}
+
+    return app
+
+
+def test_every_log_line_of_a_request_carries_its_id(
+    json_lines: Callable[[], list[dict[str, Any]]],
+) -> None:
+    with TestClient(_tiny_app()) as client:
+        sync = client.get("/sync", headers={"X-Request-ID": "sync-1"})
+        unasked = client.get("/async")
+    assert sync.json() == {"seen": "sync-1"}
+    assert unasked.json()["seen"] == unasked.headers["x-request-id"]
+    mine = {line["message"]: line for line in json_lines() if line["logger"] == logger.name}
+    assert mine["handled in a thread"]["request_id"] == "sync-1"
+    on_loop = mine["handled on the loop: 日本語"]
+    assert on_loop["request_id"] == unasked.headers["x-request-id"]
+    assert on_loop["level"] == "WARNING"
+    assert on_loop["time"].endswith("+00:00")
+    logger.info("outside any request")
+    [outside] = json_lines()
+    assert outside["request_id"] is None
+
+
+def test_json_lines_carry_the_exception() -> None:
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logger.makeRecord(
+            logger.name, logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "failed"
+    assert "ValueError: boom" in line["exception"]
+    assert "\n" not in JsonFormatter().format(record)
+
+
+def test_log_format_is_text_unless_json_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIANIMALS_LOG_FORMAT", raising=False)
+    assert log_format() == "text"
+    monkeypatch.setenv("AIANIMALS_LOG_FORMAT", " JSON ")
+    assert log_format() == "json"
+    assert log_format("text") == "text"
