@@ -34,8 +34,8 @@ test-postgres: $(STAMP)
 	AIANIMALS_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench deploy
-	$(BIN)/ruff format --check src tests bench deploy
+	$(BIN)/ruff check src tests bench deploy scripts
+	$(BIN)/ruff format --check src tests bench deploy scripts
 	$(BIN)/mypy
 
 format: $(STAMP)

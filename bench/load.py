@@ -121,7 +121,7 @@ def run(args: argparse.Namespace, console: Console) -> tuple[Table, Table]:
                     "-r",
                     str(args.users),
                     "--run-time",
-                    f"{args.minutes}m",
+                    f"{round(args.minutes * 60)}s",
                     "--csv",
                     str(prefix),
                     "--only-summary",
@@ -146,7 +146,7 @@ def route_table(prefix: Path) -> Table:
         for row in csv.DictReader(file):
             name = row["Name"] if row["Name"] != "Aggregated" else "all"
             table.add_row(
-                f"{row['Type']} {name}".strip() if name != "all" else "all",
+                name,
                 row["Request Count"],
                 row["Failure Count"],
                 f"{float(row['Requests/s']):.1f}",

@@ -37,7 +37,21 @@ class AuthSettings(BaseModel):
     argon2_time_cost: int = OWASP_ARGON2_TIME_COST
     argon2_parallelism: int = Field(default=1, ge=1)
     allow_weak_hashing: bool = False
-    """Only test suites set this, to hash quickly; refused otherwise."""
+    """Only test suites set this, to hash quickly; refused otherwise (and in production)."""
+    password_min_length: int = Field(default=12, ge=12, le=1024)
+    """Sign-up refuses shorter passwords (12 is the floor)."""
+    login_limits_enabled: bool = True
+    """Answer 429 to logins after too many failures (the counters live in the cache)."""
+    login_window_seconds: int = Field(default=15 * 60, gt=0)
+    """The sliding window over which failed logins are counted."""
+    login_lockout_seconds: int = Field(default=15 * 60, gt=0)
+    """How long a limit, once reached, answers 429 (the `Retry-After`)."""
+    login_max_failures_per_client_account: int = Field(default=5, ge=1)
+    """Failures for one account (as typed: handle name or e-mail) from one client address."""
+    login_max_failures_per_account: int = Field(default=20, ge=1)
+    """Failures for one account from every client together (distributed guessing)."""
+    login_max_failures_per_client: int = Field(default=20, ge=1)
+    """Failures from one client address over every account (password spraying)."""
 
     @model_validator(mode="after")
     def _refuse_weak_hashing(self) -> AuthSettings:
@@ -59,6 +73,14 @@ class UploadSettings(BaseModel):
 
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_pixels: int = Field(default=40_000_000, gt=0)
+
+
+class MetricsSettings(BaseModel):
+    """Prometheus metrics of the worker role (the API serves them at `/metrics`)."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=9108, ge=1, le=65535)
 
 
 class PortalSettings(BaseModel):
@@ -218,9 +240,12 @@ class Settings(BaseSettings):
         env_prefix="AIANIMALS_",
         env_nested_delimiter="__",
         extra="ignore",
+        hide_input_in_errors=True,  # a refused setting's value may be a secret
     )
 
     environment: Literal["development", "test", "production"] = "development"
+    log_format: Literal["text", "json"] = "text"
+    """`json`: one JSON object per log line (time, level, logger, message, request id)."""
     var_dir: Path = Path("var")
     database: DatabaseSettings = DatabaseSettings()
     blobs: BlobSettings = BlobSettings()
@@ -228,6 +253,7 @@ class Settings(BaseSettings):
     uploads: UploadSettings = UploadSettings()
     api: ApiSettings = ApiSettings()
     portal: PortalSettings = PortalSettings()
+    metrics: MetricsSettings = MetricsSettings()
     dataset: DatasetSettings = DatasetSettings()
     queue: QueueSettings = QueueSettings()
     cache: CacheSettings = CacheSettings()
@@ -238,3 +264,16 @@ class Settings(BaseSettings):
     registry: RegistrySettings = RegistrySettings()
     schedules: ScheduleSettings = ScheduleSettings()
     ranking: RankingSettings = RankingSettings()
+
+    @model_validator(mode="after")
+    def _refuse_weak_secrets_in_production(self) -> Settings:
+        """In production, placeholder or weak credentials in the URLs in use stop the start."""
+        if self.environment != "production":
+            return self
+        from aianimals.security.production import production_problems
+
+        problems = production_problems(self)
+        if problems:
+            msg = "refusing to start with environment=production: " + "; ".join(problems)
+            raise ValueError(msg)
+        return self

@@ -38,11 +38,11 @@ def test_sign_up_logs_the_new_user_in(page: Page, live_site: LiveSite) -> None:
     page.goto(f"{live_site.url}/#/signup")
     page.get_by_label("ユーザー名（英数字と _ . -、3文字以上）").fill(handle)
     page.get_by_label("メールアドレス").fill(f"{handle}@example.com")
-    page.get_by_label("パスワード（8文字以上）").fill("short")
+    page.get_by_label("パスワード（12文字以上）").fill("short")
     page.get_by_role("button", name="登録してログイン").click()
     expect(page.get_by_role("alert")).to_contain_text("password")
 
-    page.get_by_label("パスワード（8文字以上）").fill("a long enough password")
+    page.get_by_label("パスワード（12文字以上）").fill("a long enough password")
     page.get_by_role("button", name="登録してログイン").click()
     expect(page.locator(".grid .tile").first).to_be_visible()
     page.get_by_role("link", name="マイページ").click()

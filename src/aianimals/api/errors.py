@@ -41,7 +41,9 @@ def _body(code: str, message: str, details: list[ErrorItem] | None = None) -> di
 
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
-    return JSONResponse(_body(error.code, error.message), status_code=error.status_code)
+    return JSONResponse(
+        _body(error.code, error.message), status_code=error.status_code, headers=error.headers
+    )
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:

@@ -13,6 +13,11 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """HTTP headers the answer carries (`Retry-After`, say); None for most errors."""
+        return None
+
 
 class InvalidInput(DomainError):
     """The request is well-formed but its values are not acceptable."""
@@ -61,3 +66,19 @@ class UnsupportedMediaType(DomainError):
 
     status_code = 415
     code = "unsupported_media_type"
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts (failed logins, say) in a while; retry after `retry_after` seconds."""
+
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """`Retry-After` in whole seconds."""
+        return {"Retry-After": str(self.retry_after)}

@@ -16,6 +16,7 @@ from aianimals.api.container import Container, build_container
 from aianimals.moderation.admins import AdminAuth, AdminSession
 from aianimals.moderation.review import ReviewService
 from aianimals.ports.blobs.store import BlobNotFoundError
+from aianimals.security.login_limits import build_login_limiter
 from aianimals.settings import Settings
 from aianimals.users.service import UserService
 
@@ -25,6 +26,7 @@ class PortalBackend:
 
     def __init__(self, container: Container) -> None:
         self.container = container
+        self.login_limiter = build_login_limiter(container.settings, lambda: container.raw_cache)
 
     @contextmanager
     def reviews(self) -> Iterator[ReviewService]:
@@ -36,12 +38,14 @@ class PortalBackend:
     def _admins(self) -> Iterator[AdminAuth]:
         ttl = timedelta(seconds=self.container.settings.auth.token_ttl_seconds)
         with self.container.database.session() as session:
-            yield AdminAuth(UserService(session, self.container.hasher, ttl))
+            users = UserService(session, self.container.hasher, ttl)
+            yield AdminAuth(users, self.login_limiter)
 
-    def log_in(self, email_address: str, password: str) -> AdminSession:
-        """An administrator's session; Unauthorized or Forbidden otherwise."""
+    def log_in(self, email_address: str, password: str, client: str | None = None) -> AdminSession:
+        """An administrator's session; Unauthorized, Forbidden or TooManyRequests otherwise
+        (`client`: the browser's address, for the login limits)."""
         with self._admins() as admins:
-            return admins.log_in(email_address, password)
+            return admins.log_in(email_address, password, client)
 
     def resume(self, token: str) -> AdminSession:
         """The administrator a session token still belongs to; Unauthorized or Forbidden."""

@@ -40,7 +40,7 @@ def _log_in(backend: PortalBackend) -> None:
     password = str(st.session_state.get(_PASSWORD, ""))
     st.session_state[_PASSWORD] = ""
     try:
-        admin = backend.log_in(email, password)
+        admin = backend.log_in(email, password, client=_client_address())
     except DomainError as error:
         st.session_state[_MESSAGE] = error.message
         return
@@ -67,3 +67,9 @@ def log_out(backend: PortalBackend) -> None:
     if token:
         backend.log_out(str(token))
     st.session_state.pop(_MESSAGE, None)
+
+
+def _client_address() -> str | None:
+    """The browser's address, when Streamlit knows it (not in AppTest, nor behind some proxies)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None

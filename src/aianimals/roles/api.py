@@ -28,6 +28,7 @@ from aianimals.moderation.router import router as violation_router
 from aianimals.observability.http import install_observability
 from aianimals.observability.models import watch_container
 from aianimals.search.router import router as search_router
+from aianimals.security.cors import install_cors
 from aianimals.settings import Settings
 from aianimals.users.router import router as user_router
 from aianimals.web.router import install_web_app
@@ -90,6 +91,7 @@ def create_app(
     app.include_router(_v0_router())
     app.include_router(media_router(settings.blobs.public_prefix))
     install_web_app(app)
+    install_cors(app, settings.api)  # last: it wraps everything (nothing when no origin is set)
     return app
 
 

@@ -2,27 +2,60 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
-from aianimals.api.deps import CurrentUser, TokenDep, UserServiceDep
+from aianimals.api.deps import ContainerDep, CurrentUser, TokenDep, UserServiceDep
+from aianimals.core.errors import TooManyRequests, Unauthorized
+from aianimals.users.login_guard import (
+    TOO_MANY_LOGINS_RESPONSE,
+    LoginLimiterDep,
+    client_address,
+    too_many_logins,
+)
 from aianimals.users.schemas import UserCreate, UserLogin, UserLoginResponse, UserResponse
 
 router = APIRouter(prefix="/user", tags=["user"])
 
 
-@router.post("/login", response_model=UserLoginResponse, responses={401: {}})
-def log_in(request: UserLogin, users: UserServiceDep) -> UserLoginResponse:
-    """Exchange a handle name (or e-mail address) and password for an access token."""
-    issued = users.log_in(request)
+@router.post(
+    "/login",
+    response_model=UserLoginResponse,
+    responses={401: {}, **TOO_MANY_LOGINS_RESPONSE},
+)
+def log_in(
+    request: UserLogin, users: UserServiceDep, limiter: LoginLimiterDep, http: Request
+) -> UserLoginResponse | JSONResponse:
+    """Exchange a handle name (or e-mail address) and password for an access token.
+
+    After too many failures (for the account, or from the client) the answer is a 429 with
+    `Retry-After`, whether the account exists or not; a successful login resets the
+    account's count.
+    """
+    account = f"handle:{request.handle_name}" if request.handle_name else ""
+    account = account or f"email:{request.email_address}"
+    try:
+        attempt = limiter.begin(client_address(http), account)
+    except TooManyRequests as error:
+        return too_many_logins(error)
+    try:
+        issued = users.log_in(request)
+    except Unauthorized:
+        attempt.failed()
+        raise
+    attempt.succeeded()
     return UserLoginResponse(
         user_id=issued.user_id, token=issued.token, expires_at=issued.expires_at
     )
 
 
 @router.post("", response_model=UserResponse, responses={409: {}})
-def sign_up(request: UserCreate, users: UserServiceDep) -> UserResponse:
-    """Create an account."""
-    return UserResponse.model_validate(users.sign_up(request))
+def sign_up(request: UserCreate, users: UserServiceDep, container: ContainerDep) -> UserResponse:
+    """Create an account. The password is checked against the policy: long enough
+    (`auth.password_min_length`), without the handle name or the e-mail address's local
+    part, and not one of the most common passwords; a refused one is a 422 saying why."""
+    min_length = container.settings.auth.password_min_length
+    return UserResponse.model_validate(users.sign_up(request, min_length=min_length))
 
 
 @router.get("/me", response_model=UserResponse, responses={401: {}})

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from aianimals.core.wire import UtcDatetime
+from aianimals.users.password_rules import (
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    password_problem,
+)
 
 
 class UserLogin(BaseModel):
@@ -33,15 +46,33 @@ class UserLoginResponse(BaseModel):
 
 
 class UserCreate(BaseModel):
-    """Sign-up."""
+    """Sign-up. The password must not contain the handle name or the e-mail address's local
+    part, nor be one of the most common passwords."""
 
     model_config = ConfigDict(extra="forbid")
 
     handle_name: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     email_address: EmailStr = Field(max_length=254)
-    password: str = Field(min_length=8, max_length=1024)
+    password: str = Field(
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=PASSWORD_MAX_LENGTH,
+        description=f"at least {PASSWORD_MIN_LENGTH} characters (`auth.password_min_length`); "
+        "not the handle name, the e-mail address's local part or a common password",
+    )
     age: int | None = Field(default=None, ge=0, le=150)
     gender: int | None = Field(default=None, ge=0, le=2)
+
+    @field_validator("password")
+    @classmethod
+    def _acceptable_password(cls, password: str, info: ValidationInfo) -> str:
+        problem = password_problem(
+            password,
+            handle_name=str(info.data.get("handle_name", "")),
+            email_address=str(info.data.get("email_address", "")),
+        )
+        if problem:
+            raise ValueError(problem)
+        return password
 
 
 class UserResponse(BaseModel):

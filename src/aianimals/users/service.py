@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aianimals.core.clock import utcnow
-from aianimals.core.errors import Conflict, NotFound, Unauthorized
+from aianimals.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from aianimals.core.ids import new_id
 from aianimals.core.passwords import PasswordHasher
 from aianimals.core.tokens import new_token, token_digest
 from aianimals.users.models import ROLE_ADMIN, AuthToken, User
+from aianimals.users.password_rules import PASSWORD_MIN_LENGTH, password_problem
 from aianimals.users.schemas import UserCreate, UserLogin
 
 LOGIN_FAILED = "wrong handle_name, email_address or password"
@@ -37,9 +38,18 @@ class UserService:
         self.hasher = hasher
         self.token_ttl = token_ttl
 
-    def sign_up(self, request: UserCreate) -> User:
-        """Create an account; a taken handle or e-mail is a 409."""
+    def sign_up(self, request: UserCreate, *, min_length: int = PASSWORD_MIN_LENGTH) -> User:
+        """Create an account; a taken handle or e-mail is a 409, a password the policy
+        refuses (`min_length` and the rules of `password_rules`) a 422."""
         email = str(request.email_address)
+        problem = password_problem(
+            request.password,
+            handle_name=request.handle_name,
+            email_address=email,
+            min_length=min_length,
+        )
+        if problem:
+            raise InvalidInput(problem)
         taken = self.session.scalar(
             select(User.id).where(
                 or_(User.handle_name == request.handle_name, User.email_address == email)

@@ -72,7 +72,7 @@ export function renderSignUp(main, { params }) {
     h("h1", {}, t("signup.title")),
     field("handle_name", t("signup.handle"), { autocomplete: "username", required: true, minlength: 3, autocapitalize: "none" }),
     field("email_address", t("signup.email"), { type: "email", autocomplete: "email", required: true }),
-    field("new_password", t("signup.password"), { type: "password", autocomplete: "new-password", required: true, minlength: 8 }),
+    field("new_password", t("signup.password"), { type: "password", autocomplete: "new-password", required: true, minlength: 12 }),
     failure,
     h("button", { type: "submit", class: "primary" }, t("signup.submit")),
     h("p", { class: "switch" }, h("a", { href: "#/login" }, t("signup.toLogin"))),

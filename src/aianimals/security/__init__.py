@@ -1,0 +1,1 @@
+"""Security checks shared by roles: login rate limits, production secrets, CORS."""

@@ -1,0 +1,148 @@
+"""`POST /v0/user/login` answers 429 with Retry-After after too many failures."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aianimals.ports.cache.memory import MemoryCache
+from aianimals.ports.cache.redis import RedisCache
+from aianimals.security.login_limits import LoginLimiter, LoginLimits
+from tests.factories import PASSWORD, Factory
+
+LOGIN = "/v0/user/login"
+
+
+class Clock:
+    """A wall clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(client: TestClient) -> Clock:
+    """The login limiter's clock (the limiter is installed on the app with default limits)."""
+    clock = Clock()
+    client.app.state.login_limiter = LoginLimiter(MemoryCache(), LoginLimits(), clock=clock)  # type: ignore[attr-defined]
+    return clock
+
+
+def _login(client: TestClient, handle: str, password: str) -> int:
+    response = client.post(LOGIN, json={"handle_name": handle, "password": password})
+    assert response.status_code != 500
+    return response.status_code
+
+
+def test_the_sixth_failure_in_a_row_is_429_with_retry_after(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    factory.user("dog_leigh")
+    assert [_login(client, "dog_leigh", "wrong") for _ in range(5)] == [401] * 5
+    response = client.post(LOGIN, json={"handle_name": "dog_leigh", "password": PASSWORD})
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_requests"
+    assert "try again in 15 minute" in response.json()["detail"]
+    assert int(response.headers["Retry-After"]) == 15 * 60
+    clock.now += 15 * 60 + 1
+    assert _login(client, "dog_leigh", PASSWORD) == 200
+
+
+def test_an_unknown_account_is_limited_exactly_like_a_known_one(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    del clock
+    factory.user("dog_leigh")
+    known = [_login(client, "dog_leigh", "wrong") for _ in range(6)]
+    unknown = [_login(client, "ghost_user", "wrong") for _ in range(6)]
+    assert known == unknown == [401] * 5 + [429]
+    answers = [
+        client.post(LOGIN, json={"handle_name": name, "password": "wrong"})
+        for name in ("dog_leigh", "ghost_user")
+    ]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].headers["Retry-After"] == answers[1].headers["Retry-After"]
+
+
+def test_a_successful_login_resets_the_account_count(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    del clock
+    factory.user("dog_leigh")
+    for _ in range(2):
+        assert [_login(client, "dog_leigh", "wrong") for _ in range(4)] == [401] * 4
+        assert _login(client, "dog_leigh", PASSWORD) == 200
+    assert _login(client, "dog_leigh", "wrong") == 401
+
+
+def test_failures_leave_the_window_after_15_minutes(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    factory.user("dog_leigh")
+    assert [_login(client, "dog_leigh", "wrong") for _ in range(4)] == [401] * 4
+    clock.now += 31 * 60  # two buckets later: the earlier failures no longer count
+    assert [_login(client, "dog_leigh", "wrong") for _ in range(4)] == [401] * 4
+    assert _login(client, "dog_leigh", PASSWORD) == 200
+
+
+def test_one_client_spraying_many_accounts_is_stopped_at_20(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    del clock
+    factory.user("dog_leigh")
+    answers = [_login(client, f"victim_{i}", "wrong") for i in range(20)]
+    assert answers == [401] * 20
+    # The client is blocked for every account, its own included.
+    assert _login(client, "dog_leigh", PASSWORD) == 429
+
+
+def test_the_email_identifier_is_limited_too(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    del clock
+    factory.user("cat_mia")
+    body = {"email_address": "Cat_Mia@example.com", "password": "wrong"}
+    answers = [client.post(LOGIN, json=body).status_code for _ in range(6)]
+    assert answers == [401] * 5 + [429]
+    login = {"email_address": "cat_mia@example.com", "password": PASSWORD}
+    assert client.post(LOGIN, json=login).status_code == 429
+
+
+def test_the_limits_come_from_the_settings(client: TestClient, factory: Factory) -> None:
+    factory.user("dog_leigh")
+    settings = client.app.state.container.settings  # type: ignore[attr-defined]
+    auth = settings.auth.model_copy(update={"login_max_failures_per_client_account": 2})
+    client.app.state.container.settings = settings.model_copy(update={"auth": auth})  # type: ignore[attr-defined]
+    assert [_login(client, "dog_leigh", "wrong") for _ in range(3)] == [401, 401, 429]
+
+
+def test_disabled_limits_never_answer_429(client: TestClient, factory: Factory) -> None:
+    factory.user("dog_leigh")
+    limiter = LoginLimiter(MemoryCache(), LoginLimits(enabled=False))
+    client.app.state.login_limiter = limiter  # type: ignore[attr-defined]
+    assert {_login(client, "dog_leigh", "wrong") for _ in range(8)} == {401}
+
+
+def test_an_unreachable_redis_fails_open_with_a_warning(
+    client: TestClient, factory: Factory, caplog: pytest.LogCaptureFixture
+) -> None:
+    factory.user("dog_leigh")
+    unreachable = RedisCache("redis://127.0.0.1:1/0", "test:", connect_timeout=0.05)
+    client.app.state.login_limiter = LoginLimiter(unreachable)  # type: ignore[attr-defined]
+    with caplog.at_level(logging.WARNING):
+        assert [_login(client, "dog_leigh", "wrong") for _ in range(7)] == [401] * 7
+        assert _login(client, "dog_leigh", PASSWORD) == 200
+    assert "login rate limiting is off" in caplog.text
+
+
+def test_the_429_is_documented(client: TestClient) -> None:
+    responses = client.get("/v0/openapi.json").json()["paths"][LOGIN]["post"]["responses"]
+    assert "Retry-After" in responses["429"]["headers"]
+    assert responses["429"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "ErrorResponse"
+    )
