@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from aianimals.animals.models import Animal
 from aianimals.api.container import Container
+from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
 from aianimals.moderation.review import ReviewService
 from aianimals.roles.portal import APP
@@ -63,7 +66,12 @@ def test_an_admin_sees_the_queue_with_photos(prepared: Prepared) -> None:
     app = _logged_in(ADMIN_EMAIL)
     assert not app.exception
     assert not app.error
-    assert [tab.label for tab in app.tabs] == ["Violation queue", "Audit log", "Charts"]
+    assert [tab.label for tab in app.tabs] == [
+        "Violation queue",
+        "Audit log",
+        "Charts",
+        "Pipelines",
+    ]
     text = " ".join(str(m.value) for m in app.markdown)
     for name in prepared.violations:
         assert f"**{name}** by @owner" in text
@@ -109,7 +117,7 @@ def test_audit_log_and_charts_render(prepared: Prepared) -> None:
     app = _logged_in(ADMIN_EMAIL)
     app.button(key=f"confirm-{prepared.violations['Rex']}").click().run()
     assert not app.exception
-    assert len(app.dataframe) == 2  # the audit log and the precision table
+    assert len(app.dataframe) == 3  # the audit log, the precision table, the schedules
     audit = app.dataframe[0].value
     assert list(audit["who"])[:1] == ["moderator"]
     precision = app.dataframe[1].value
@@ -142,3 +150,30 @@ def test_filters_and_pages(container: Container, factory: Factory, prepared: Pre
     app.slider(key="filter_probability").set_range(0.9, 1.0).run()
     assert "0 violation(s) match" in _captions(app)
     assert [i.value for i in app.info][:1] == ["No violations match these filters."]
+
+
+def test_the_pipelines_tab_shows_the_schedules_and_the_run_history(
+    prepared: Prepared, container: Container
+) -> None:
+    del prepared
+    state = state_path(container.settings)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    run = {
+        "name": "no-animal",
+        "started": "2026-11-24T04:30:00+00:00",
+        "finished": "2026-11-24T04:30:09+00:00",
+        "ok": False,
+        "error": "exit status 1",
+    }
+    state.write_text(json.dumps({"last": {}, "history": [run]}))
+    app = _logged_in(ADMIN_EMAIL)
+    assert not app.exception
+    schedules, history = (frame.value for frame in app.dataframe[-2:])
+    assert list(schedules["pipeline"]) == [
+        "learn-to-rank",
+        "similar-images",
+        "no-animal",
+        "similar-words",
+    ]
+    assert list(history["result"]) == ["failed"]
+    assert list(history["error"]) == ["exit status 1"]

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aianimals.ml.schedule_status import state_path
+
 if TYPE_CHECKING:
     from aianimals.ml.schedule import Schedule
     from aianimals.settings import Settings
@@ -31,11 +33,6 @@ def _settings(ctx: typer.Context) -> Settings:
     from aianimals.settings import Settings
 
     return ctx.obj if isinstance(ctx.obj, Settings) else Settings()
-
-
-def state_path(settings: Settings) -> Path:
-    """The embedded scheduler's state file: last runs and run history."""
-    return settings.var_dir / "schedules" / "state.json"
 
 
 @app.command("list")

@@ -13,6 +13,7 @@ from aianimals.portal.backend import portal_backend
 from aianimals.portal.charts_view import render_charts
 from aianimals.portal.login import log_out, render_login, session_admin
 from aianimals.portal.markup import plain
+from aianimals.portal.pipelines_view import render_pipelines
 from aianimals.portal.queue_view import render_queue
 from aianimals.settings import Settings
 
@@ -29,13 +30,17 @@ def main() -> None:
         st.markdown(f"Logged in as **{plain(admin.handle_name)}**")
         st.button("Log out", key="log-out", on_click=log_out, args=(backend,))
     st.title("AIAnimals moderation")
-    queue, audit, charts = st.tabs(["Violation queue", "Audit log", "Charts"])
+    queue, audit, charts, pipelines = st.tabs(
+        ["Violation queue", "Audit log", "Charts", "Pipelines"]
+    )
     with queue:
         render_queue(backend)
     with audit:
         render_audit(backend)
     with charts:
         render_charts(backend)
+    with pipelines:
+        render_pipelines(backend)
 
 
 if __name__ == "__main__":

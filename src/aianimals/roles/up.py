@@ -183,7 +183,8 @@ def ensure_rankers(container: Container, console: Console) -> None:
 def start_scheduler(settings: Settings, console: Console) -> EmbeddedScheduler | None:
     """The embedded scheduler over the pipelines this installation can run, if enabled."""
     from aianimals.ml.schedule import EmbeddedScheduler, configured_schedules
-    from aianimals.ml.schedule_cli import available, run_command, state_path
+    from aianimals.ml.schedule_cli import available, run_command
+    from aianimals.ml.schedule_status import state_path
 
     if not settings.schedules.enabled:
         return None
