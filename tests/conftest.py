@@ -103,9 +103,9 @@ def client(container: Container) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def drain(container: Container) -> Callable[[], int]:
-    """Relay the outbox and run every consumer until nothing is left; returns events handled."""
+def make_drain(container: Container) -> Callable[[], int]:
+    """Relay the outbox and run every consumer of `container` until nothing is left; the
+    function returns how many events were handled."""
     workers: list[Consumer] = consumers(container)
     for worker in workers:
         worker.declare()
@@ -122,3 +122,9 @@ def drain(container: Container) -> Callable[[], int]:
                 return handled
 
     return run
+
+
+@pytest.fixture
+def drain(container: Container) -> Callable[[], int]:
+    """Relay the outbox and run every consumer until nothing is left; returns events handled."""
+    return make_drain(container)

@@ -12,10 +12,9 @@ from fastapi.testclient import TestClient
 
 from aianimals.api.container import Container
 from aianimals.ml.images.model import ImageModel, load_model
-from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.roles.api import create_app
-from aianimals.roles.worker import consumers
 from aianimals.users.models import User
+from tests.conftest import make_drain
 from tests.factories import PASSWORD
 
 PHOTOS = resources.files("aianimals.dataset") / "photos"
@@ -60,22 +59,7 @@ def images_client(images: Container) -> Iterator[TestClient]:
 @pytest.fixture
 def images_drain(images: Container) -> Callable[[], int]:
     """Relay and consume (image pipeline and violation registry included) until idle."""
-    workers = consumers(images)
-    for worker in workers:
-        worker.declare()
-        worker.wait_seconds = 0.0  # an idle queue answers at once: the loop decides when to stop
-    relay = OutboxRelay(images.database, images.queue)
-
-    def run() -> int:
-        handled = 0
-        while True:
-            relay.relay_all()
-            batch = sum(worker.run_once() for worker in workers)
-            handled += batch
-            if not batch and not relay.pending():
-                return handled
-
-    return run
+    return make_drain(images)
 
 
 def login(client: TestClient, user: User) -> dict[str, str]:

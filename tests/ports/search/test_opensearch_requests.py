@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from aianimals.ports.opensearch_http import error_reason
 from aianimals.ports.search.base import AnimalDocument, Expansion, SearchQuery
-from aianimals.ports.search.opensearch import OpenSearchIndex, SearchBackendError, error_reason
+from aianimals.ports.search.opensearch import OpenSearchIndex, SearchBackendError
 from aianimals.ports.search.opensearch_mapping import (
     alias_swap_body,
     bulk_delete_body,

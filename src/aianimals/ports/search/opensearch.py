@@ -9,15 +9,15 @@ server's reason.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
+from aianimals.ports.opensearch_http import OpenSearchHttp
 from aianimals.ports.search.base import (
     AnimalDocument,
     Progress,
@@ -28,7 +28,6 @@ from aianimals.ports.search.base import (
 from aianimals.ports.search.opensearch_mapping import (
     alias_swap_body,
     bulk_delete_body,
-    bulk_failures,
     bulk_index_body,
     bulk_likes_body,
     index_body,
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 CONNECT_TIMEOUT_S = 5.0
 REQUEST_TIMEOUT_S = 60.0  # a bulk of BULK_DOCUMENTS waiting for a refresh can take a while
 BULK_DOCUMENTS = 500
-_NDJSON = {"Content-Type": "application/x-ndjson"}
 
 T = TypeVar("T")
 
@@ -65,22 +63,6 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def error_reason(status: int, text: str) -> str:
-    """The server's own reason for a failed request (`error.root_cause[0]`, else `error`)."""
-    try:
-        body = json.loads(text)
-    except ValueError:
-        return text[:500] or f"HTTP {status}"
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        causes = error.get("root_cause") or [error]
-        cause = causes[0] if isinstance(causes[0], dict) else error
-        return f"{cause.get('type', 'error')}: {cause.get('reason', '')}".rstrip(": ")
-    if isinstance(error, str):
-        return error
-    return text[:500] or f"HTTP {status}"
 
 
 class OpenSearchIndex:
@@ -105,30 +87,31 @@ class OpenSearchIndex:
             transport=transport,
             headers={"Accept": "application/json"},
         )
+        self._http = OpenSearchHttp(self._client, SearchBackendError, "search server")
 
     def upsert(self, documents: Sequence[AnimalDocument]) -> None:
         self._ensure_index()
         for chunk in _chunks(documents, BULK_DOCUMENTS):
-            self._bulk(self._alias, bulk_index_body(chunk), live=True)
+            self._http.bulk(self._alias, bulk_index_body(chunk), live=True)
 
     def delete(self, animal_ids: Sequence[str]) -> None:
         self._ensure_index()
         for chunk in _chunks(animal_ids, BULK_DOCUMENTS):
-            self._bulk(self._alias, bulk_delete_body(chunk), live=True)
+            self._http.bulk(self._alias, bulk_delete_body(chunk), live=True)
 
     def set_likes(self, likes: Mapping[str, int]) -> None:
         self._ensure_index()
         for chunk in _chunks(likes.items(), BULK_DOCUMENTS):
-            self._bulk(self._alias, bulk_likes_body(dict(chunk)), live=True)
+            self._http.bulk(self._alias, bulk_likes_body(dict(chunk)), live=True)
 
     def search(self, query: SearchQuery) -> SearchPage:
         self._ensure_index()
-        body = self._json("POST", f"/{self._alias}/_search", json=search_body(query))
+        body = self._http.json("POST", f"/{self._alias}/_search", json=search_body(query))
         return parse_search_page(body, scored=is_scored(query))
 
     def count(self) -> int:
         self._ensure_index()
-        return int(self._json("GET", f"/{self._alias}/_count")["count"])
+        return int(self._http.json("GET", f"/{self._alias}/_count")["count"])
 
     def rebuild(
         self, documents: Iterable[AnimalDocument], total: int, progress: Progress | None = None
@@ -136,18 +119,18 @@ class OpenSearchIndex:
         """Load a new concrete index, then move the alias to it and delete the old ones.
         Searches see the old index until the swap; on failure the new index is removed."""
         new_index = self._new_index_name()
-        self._request("PUT", f"/{new_index}", json=index_body())
+        self._http.request("PUT", f"/{new_index}", json=index_body())
         try:
             done = 0
             for chunk in _chunks(documents, BULK_DOCUMENTS):
-                self._bulk(new_index, bulk_index_body(chunk), live=False)
+                self._http.bulk(new_index, bulk_index_body(chunk), live=False)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
-            self._request("POST", f"/{new_index}/_refresh")
-            size = int(self._json("GET", f"/{new_index}/_count")["count"])
+            self._http.request("POST", f"/{new_index}/_refresh")
+            size = int(self._http.json("GET", f"/{new_index}/_count")["count"])
             old_indices = self._backing_indices()
-            self._request(
+            self._http.request(
                 "POST", "/_aliases", json=alias_swap_body(self._alias, new_index, old_indices)
             )
         except BaseException:
@@ -184,17 +167,19 @@ class OpenSearchIndex:
             return
         if not self._alias_exists():
             try:
-                self._request("PUT", f"/{self._new_index_name()}", json=index_body(self._alias))
+                self._http.request(
+                    "PUT", f"/{self._new_index_name()}", json=index_body(self._alias)
+                )
             except SearchBackendError:
                 if not self._alias_exists():  # else another process created it first
                     raise
         self._ready = True
 
     def _alias_exists(self) -> bool:
-        return self._request("HEAD", f"/{self._alias}", missing_ok=True).status_code == 200
+        return self._http.request("HEAD", f"/{self._alias}", missing_ok=True).status_code == 200
 
     def _backing_indices(self) -> list[str]:
-        response = self._request("GET", f"/_alias/{self._alias}", missing_ok=True)
+        response = self._http.request("GET", f"/_alias/{self._alias}", missing_ok=True)
         return [] if response.status_code == 404 else sorted(response.json())
 
     def _new_index_name(self) -> str:
@@ -202,54 +187,9 @@ class OpenSearchIndex:
 
     def _delete_index(self, index: str) -> None:
         try:
-            self._request("DELETE", f"/{index}", missing_ok=True)
+            self._http.request("DELETE", f"/{index}", missing_ok=True)
         except SearchBackendError:
             return  # cleanup is best effort: the caller's error, if any, is the one to see
-
-    def _bulk(self, target: str, body: bytes, *, live: bool) -> None:
-        """Send one `_bulk` request; `live` writes go through the alias (never creating an
-        index by accident) and wait until they are searchable."""
-        params = {"refresh": "wait_for", "require_alias": "true"} if live else {}
-        response = self._json("POST", f"/{target}/_bulk", content=body, params=params)
-        failures = bulk_failures(response)
-        if failures:
-            raise SearchBackendError(
-                f"bulk request to {target} failed for {len(failures)} item(s): "
-                + "; ".join(failures[:5])
-            )
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        body = self._request(method, path, **kwargs).json()
-        if not isinstance(body, dict):
-            raise SearchBackendError(f"{method} {path}: unexpected response {body!r:.200}")
-        return body
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        content: bytes | None = None,
-        params: Mapping[str, str] | None = None,
-        missing_ok: bool = False,
-    ) -> httpx.Response:
-        headers = _NDJSON if content is not None else None
-        try:
-            response = self._client.request(
-                method, path, json=json, content=content, params=params, headers=headers
-            )
-        except httpx.HTTPError as error:
-            raise SearchBackendError(
-                f"{method} {path}: search server {self._client.base_url} unreachable: {error}"
-            ) from error
-        if response.status_code >= 400 and not (missing_ok and response.status_code == 404):
-            raise SearchBackendError(
-                f"{method} {path} failed with HTTP {response.status_code}: "
-                + error_reason(response.status_code, response.text),
-                response.status_code,
-            )
-        return response
 
 
 if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, nothing at runtime)

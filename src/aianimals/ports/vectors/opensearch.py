@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
@@ -22,8 +22,8 @@ import httpx
 import numpy as np
 import numpy.typing as npt
 
-from aianimals.ports.search.opensearch import error_reason
-from aianimals.ports.search.opensearch_mapping import alias_swap_body, bulk_failures
+from aianimals.ports.opensearch_http import OpenSearchHttp
+from aianimals.ports.search.opensearch_mapping import alias_swap_body
 from aianimals.ports.vectors.base import (
     AnnParams,
     Neighbour,
@@ -49,7 +49,6 @@ from aianimals.ports.vectors.opensearch_body import (
 CONNECT_TIMEOUT_S = 5.0
 REQUEST_TIMEOUT_S = 120.0
 BULK_VECTORS = 200  # about 5 MB of JSON at 1280 dimensions
-_NDJSON = {"Content-Type": "application/x-ndjson"}
 
 
 def _utc_now() -> datetime:
@@ -87,6 +86,7 @@ class OpenSearchVectorIndex:
             transport=transport,
             headers={"Accept": "application/json"},
         )
+        self._http = OpenSearchHttp(self._client, VectorBackendError, "vector server")
 
     # -- the port -------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ class OpenSearchVectorIndex:
         self._ensure_index()
         for start in range(0, len(unique), BULK_VECTORS):
             rows = slice(start, start + BULK_VECTORS)
-            self._bulk(self._alias, bulk_upsert_body(unique[rows], matrix[rows]), live=True)
+            self._http.bulk(self._alias, bulk_upsert_body(unique[rows], matrix[rows]), live=True)
 
     def remove(self, ids: Iterable[str]) -> None:
         unique = list(dict.fromkeys(check_ids(ids)))
@@ -120,7 +120,7 @@ class OpenSearchVectorIndex:
         self._ensure_index()
         for start in range(0, len(unique), BULK_VECTORS * 5):
             chunk = unique[start : start + BULK_VECTORS * 5]
-            self._bulk(self._alias, bulk_delete_body(chunk), live=True)
+            self._http.bulk(self._alias, bulk_delete_body(chunk), live=True)
 
     def search(
         self, vector: npt.ArrayLike, k: int, exclude: Collection[str] = ()
@@ -130,30 +130,32 @@ class OpenSearchVectorIndex:
             return []
         flavour = self._ensure_index()
         body = search_body(flavour, query.tolist(), k, exclude, self._params.ef_search)
-        answer = self._json("POST", f"/{self._alias}/_search", json=body)
+        answer = self._http.json("POST", f"/{self._alias}/_search", json=body)
         excluded = set(exclude)
         return [n for n in parse_neighbours(flavour, answer) if n[0] not in excluded][:k]
 
     def count(self) -> int:
         self._ensure_index()
-        return int(self._json("GET", f"/{self._alias}/_count")["count"])
+        return int(self._http.json("GET", f"/{self._alias}/_count")["count"])
 
     def rebuild(self, items: Iterable[tuple[str, npt.ArrayLike]]) -> str:
         """Load a new concrete index, then move the alias to it and delete the old ones.
         Searches see the old index until the swap; on failure the new index is removed."""
         flavour = self._detect_flavour()
         new_index = f"{self._alias}-{self._clock().strftime('%Y%m%d%H%M%S%f')}"
-        self._request("PUT", f"/{new_index}", json=index_body(flavour, self._dim, self._params))
+        self._http.request(
+            "PUT", f"/{new_index}", json=index_body(flavour, self._dim, self._params)
+        )
         try:
             for chunk in _chunks(items, BULK_VECTORS):
                 ids = check_ids(value for value, _ in chunk)
                 rows = np.stack([as_query(vector, self._dim)[0] for _, vector in chunk])
                 unique, matrix = last_wins(ids, rows)
-                self._bulk(new_index, bulk_upsert_body(unique, matrix), live=False)
-            self._request("POST", f"/{new_index}/_refresh")
+                self._http.bulk(new_index, bulk_upsert_body(unique, matrix), live=False)
+            self._http.request("POST", f"/{new_index}/_refresh")
             old_indices = self._backing_indices()
             swap = alias_swap_body(self._alias, new_index, old_indices)
-            self._request("POST", "/_aliases", json=swap)
+            self._http.request("POST", "/_aliases", json=swap)
         except BaseException:
             self._delete_index(new_index)
             raise
@@ -189,7 +191,7 @@ class OpenSearchVectorIndex:
 
     def _detect_flavour(self) -> Flavour:
         if self._flavour is None:
-            self._flavour = flavour_of(self._json("GET", "/"))
+            self._flavour = flavour_of(self._http.json("GET", "/"))
         return self._flavour
 
     def _ensure_index(self) -> Flavour:
@@ -203,11 +205,11 @@ class OpenSearchVectorIndex:
                 name = f"{self._alias}-{self._clock().strftime('%Y%m%d%H%M%S%f')}"
                 body = index_body(flavour, self._dim, self._params, self._alias)
                 try:
-                    self._request("PUT", f"/{name}", json=body)
+                    self._http.request("PUT", f"/{name}", json=body)
                 except VectorBackendError:
                     if not self._alias_exists():  # else another process created it first
                         raise
-            dim = mapped_dim(self._json("GET", f"/{self._alias}/_mapping"))
+            dim = mapped_dim(self._http.json("GET", f"/{self._alias}/_mapping"))
             if dim is not None and dim != self._dim:
                 raise VectorDimensionError(
                     f"vector index {self._alias} holds dimension {dim}, not {self._dim}"
@@ -216,62 +218,19 @@ class OpenSearchVectorIndex:
         return flavour
 
     def _alias_exists(self) -> bool:
-        return self._request("HEAD", f"/_alias/{self._alias}", missing_ok=True).status_code == 200
+        return (
+            self._http.request("HEAD", f"/_alias/{self._alias}", missing_ok=True).status_code == 200
+        )
 
     def _backing_indices(self) -> list[str]:
-        response = self._request("GET", f"/_alias/{self._alias}", missing_ok=True)
+        response = self._http.request("GET", f"/_alias/{self._alias}", missing_ok=True)
         return [] if response.status_code == 404 else sorted(response.json())
 
     def _delete_index(self, index: str) -> None:
         try:
-            self._request("DELETE", f"/{index}", missing_ok=True)
+            self._http.request("DELETE", f"/{index}", missing_ok=True)
         except VectorBackendError:
             return  # cleanup is best effort: the caller's error, if any, is the one to see
-
-    def _bulk(self, target: str, body: bytes, *, live: bool) -> None:
-        """One `_bulk` request; `live` writes go through the alias (never creating an index
-        by accident) and wait until they are searchable."""
-        params = {"refresh": "wait_for", "require_alias": "true"} if live else {}
-        response = self._json("POST", f"/{target}/_bulk", content=body, params=params)
-        failures = bulk_failures(response)
-        if failures:
-            raise VectorBackendError(
-                f"bulk request to {target} failed for {len(failures)} item(s): "
-                + "; ".join(failures[:5])
-            )
-
-    def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        body = self._request(method, path, **kwargs).json()
-        if not isinstance(body, dict):
-            raise VectorBackendError(f"{method} {path}: unexpected response {body!r:.200}")
-        return body
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        content: bytes | None = None,
-        params: Mapping[str, str] | None = None,
-        missing_ok: bool = False,
-    ) -> httpx.Response:
-        headers = _NDJSON if content is not None else None
-        try:
-            response = self._client.request(
-                method, path, json=json, content=content, params=params, headers=headers
-            )
-        except httpx.HTTPError as error:
-            raise VectorBackendError(
-                f"{method} {path}: vector server {self._client.base_url} unreachable: {error}"
-            ) from error
-        if response.status_code >= 400 and not (missing_ok and response.status_code == 404):
-            raise VectorBackendError(
-                f"{method} {path} failed with HTTP {response.status_code}: "
-                + error_reason(response.status_code, response.text),
-                response.status_code,
-            )
-        return response
 
 
 def _chunks(items: Iterable[tuple[str, npt.ArrayLike]], size: int) -> Iterator[list[Any]]:
