@@ -11,14 +11,11 @@ CURRENT names it, so a reader sees either the old version or the new one, comple
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,42 +25,14 @@ import numpy.typing as npt
 from aianimals.ports.search.documents import FIELDS
 from aianimals.ports.search.postings import Postings
 from aianimals.ports.search.snapshot import COLUMNS, Snapshot
+from aianimals.ports.versioned_dir import VersionedDirectory
 
 FORMAT = 1
 JOURNAL = "journal.jsonl"
 
 
-class Store:
+class Store(VersionedDirectory):
     """Version directories under `root`."""
-
-    def __init__(self, root: Path, *, fsync: bool = True) -> None:
-        self.root = root
-        self.fsync = fsync
-        root.mkdir(parents=True, exist_ok=True)
-
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        """The cross-process writer lock."""
-        with (self.root / "lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def current(self) -> str | None:
-        """The live version's name, or None before the first one."""
-        try:
-            return (self.root / "CURRENT").read_text().strip() or None
-        except FileNotFoundError:
-            return None
-
-    def set_current(self, name: str) -> None:
-        """Make `name` the live version (atomic rename)."""
-        temporary = self.root / f".CURRENT-{uuid.uuid4().hex}"
-        self._write_file(temporary, name.encode())
-        temporary.replace(self.root / "CURRENT")
-        self._sync_dir(self.root)
 
     def write_version(self, snapshot: Snapshot) -> str:
         """Write `snapshot` as a new (not yet live) version; returns its name."""
@@ -163,25 +132,6 @@ class Store:
         with path.open("wb") as handle:
             np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
             self._sync(handle.fileno())
-
-    def _write_file(self, path: Path, data: bytes) -> None:
-        with path.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            self._sync(handle.fileno())
-
-    def _sync(self, fd: int) -> None:
-        if self.fsync:
-            os.fsync(fd)
-
-    def _sync_dir(self, path: Path) -> None:
-        if not self.fsync:
-            return
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _load(path: Path, *, mmap: bool) -> Any:

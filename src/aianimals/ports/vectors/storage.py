@@ -18,7 +18,6 @@ next writer truncates it away.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -26,8 +25,7 @@ import struct
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -35,6 +33,7 @@ from typing import Literal
 import numpy as np
 
 from aianimals.ports.vectors.base import Matrix
+from aianimals.ports.versioned_dir import VersionedDirectory
 
 JOURNAL = "journal.bin"
 _FRAME = struct.Struct("<II")
@@ -81,39 +80,8 @@ def decode_records(data: bytes, dim: int) -> tuple[list[Record], int]:
     return records, position
 
 
-class VectorStore:
+class VectorStore(VersionedDirectory):
     """Snapshot directories and their journals under `root`."""
-
-    def __init__(self, root: Path, *, fsync: bool = True) -> None:
-        self.root = root
-        self.fsync = fsync
-        root.mkdir(parents=True, exist_ok=True)
-
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        """The cross-process writer lock."""
-        with (self.root / "lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def current(self) -> str | None:
-        """The live snapshot's name, or None before the first one."""
-        try:
-            return (self.root / "CURRENT").read_text().strip() or None
-        except FileNotFoundError:
-            return None
-
-    def set_current(self, name: str) -> None:
-        """Make `name` the live snapshot (temporary file, then an atomic rename)."""
-        temporary = self.root / f".CURRENT-{uuid.uuid4().hex}"
-        with temporary.open("wb") as handle:
-            handle.write(name.encode())
-            self._sync(handle.fileno())
-        os.replace(temporary, self.root / "CURRENT")
-        self._sync_dir(self.root)
 
     def path(self, name: str) -> Path:
         """The directory of snapshot `name`."""
@@ -184,16 +152,3 @@ class VectorStore:
         if self.fsync:
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
-
-    def _sync(self, fd: int) -> None:
-        if self.fsync:
-            os.fsync(fd)
-
-    def _sync_dir(self, path: Path) -> None:
-        if not self.fsync:
-            return
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
