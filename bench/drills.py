@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import string
 import subprocess
 import sys
@@ -289,6 +290,10 @@ def run(args: argparse.Namespace, console: Console) -> tuple[Table, Table]:
             load.join()
             integrity = checks(url, phases, client)
             integrity["dead-lettered"] = dead_letters(vhost_name)
+        if args.logs:
+            args.logs.mkdir(parents=True, exist_ok=True)
+            for log in ("api.log", "worker.log"):
+                shutil.copy2(work / log, args.logs / log)
     subprocess.run(["redis-cli", "-n", str(REDIS_DB), "FLUSHDB"], check=False, capture_output=True)
     return phase_table(phases), integrity_table(integrity)
 
@@ -361,6 +366,7 @@ def main() -> None:
     parser.add_argument("--animals", type=int, default=300)
     parser.add_argument("--outage", type=float, default=30.0)
     parser.add_argument("--posts", type=int, default=10)
+    parser.add_argument("--logs", type=Path, help="keep the api and worker logs here")
     args = parser.parse_args()
     console = Console()
     for table in run(args, console):
