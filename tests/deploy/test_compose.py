@@ -125,7 +125,9 @@ def test_long_running_app_services_are_checked_or_opt_out_explicitly() -> None:
     assert _healthcheck_enabled(services["api"])
     assert "/v0/health-check/ready" in " ".join(services["api"]["healthcheck"]["test"])
     assert _healthcheck_enabled(services["portal"])
-    for name in ("worker", "scheduler", "migrate", "import"):
+    assert _healthcheck_enabled(services["worker"])
+    assert "127.0.0.1:9108/metrics" in " ".join(services["worker"]["healthcheck"]["test"])
+    for name in ("scheduler", "migrate", "import"):
         # The image's HEALTHCHECK asks the API; these serve no HTTP.
         assert services[name]["healthcheck"] == {"disable": True}, name
 
