@@ -60,6 +60,10 @@ def dead_queue_name(queue: str) -> str:
     return f"{queue}.dead"
 
 
+HEARTBEAT_SECONDS = 10
+"""AMQP heartbeat asked for unless the URL sets one (`?heartbeat=…`)."""
+
+
 def retry_queue_name(queue: str, delay_seconds: float) -> str:
     """The delay queue that sends messages back to `queue` after `delay_seconds`."""
     return f"{queue}.retry.{_millis(delay_seconds)}ms"
@@ -83,6 +87,10 @@ class RabbitQueue:
 
     def __init__(self, settings: QueueSettings, *, reconnect_attempts: int = 5) -> None:
         self._parameters = pika.URLParameters(settings.url)
+        if "heartbeat" not in settings.url:
+            # A connection the broker dropped while we waited is noticed within two
+            # heartbeats, not the broker's default of a minute or more.
+            self._parameters.heartbeat = HEARTBEAT_SECONDS
         self._exchange = settings.exchange
         self._dead_exchange = f"{settings.exchange}.dead"
         self._prefetch = settings.prefetch
