@@ -22,10 +22,9 @@ import logging
 import math
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from aianimals.ports.cache.memory import check_ttl
+from aianimals.ports.redis_client import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +46,8 @@ class RedisCache:
         connect_timeout: float = 0.25,
     ) -> None:
         self._prefix = prefix
-        self._client = redis.Redis.from_url(
-            url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=connect_timeout,
-            retry=Retry(NoBackoff(), 1),
-            decode_responses=False,
+        self._client = redis_client(
+            url, socket_timeout=socket_timeout, connect_timeout=connect_timeout
         )
 
     def get(self, key: str) -> bytes | None:

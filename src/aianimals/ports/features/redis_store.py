@@ -17,11 +17,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from redis.typing import EncodableT, FieldT
 
 from aianimals.ports.features.base import FeatureStoreError
+from aianimals.ports.redis_client import redis_client
 
 CHUNK = 500
 """Fields per HSET / HMGET / HDEL command."""
@@ -39,12 +38,8 @@ class RedisFeatureStore:
         connect_timeout: float = 0.25,
     ) -> None:
         self._prefix = prefix
-        self._client = redis.Redis.from_url(
-            url,
-            socket_timeout=socket_timeout,
-            socket_connect_timeout=connect_timeout,
-            retry=Retry(NoBackoff(), 1),
-            decode_responses=False,
+        self._client = redis_client(
+            url, socket_timeout=socket_timeout, connect_timeout=connect_timeout
         )
 
     def put_many(self, kind: str, version: str, rows: Mapping[str, Mapping[str, Any]]) -> None:
