@@ -7,7 +7,7 @@ carrying the server's reason; a `_bulk` with failed items is a failure too.
 from __future__ import annotations
 
 import json as jsonlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -15,7 +15,8 @@ import httpx
 from aianimals.ports.search.opensearch_mapping import bulk_failures
 
 NDJSON = {"Content-Type": "application/x-ndjson"}
-ErrorFactory = Callable[[str, int | None], Exception]
+BackendError = type[Exception]
+"""The adapter's error class, built as `error(message, status)`."""
 
 
 def error_reason(status: int, text: str) -> str:
@@ -37,7 +38,7 @@ def error_reason(status: int, text: str) -> str:
 class OpenSearchHttp:
     """JSON and NDJSON requests over one client; `what` names the server in messages."""
 
-    def __init__(self, client: httpx.Client, error: ErrorFactory, what: str) -> None:
+    def __init__(self, client: httpx.Client, error: BackendError, what: str) -> None:
         self.client = client
         self.error = error
         self.what = what
@@ -54,6 +55,18 @@ class OpenSearchHttp:
                 + "; ".join(failures[:5]),
                 None,
             )
+
+    def aliased_indices(self, alias: str) -> list[str]:
+        """The concrete indices behind `alias`, sorted (none when it does not exist)."""
+        response = self.request("GET", f"/_alias/{alias}", missing_ok=True)
+        return [] if response.status_code == 404 else sorted(response.json())
+
+    def delete_index_quietly(self, index: str) -> None:
+        """Delete `index`, best effort: the caller's error, if any, is the one to see."""
+        try:
+            self.request("DELETE", f"/{index}", missing_ok=True)
+        except Exception:
+            return
 
     def json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """The JSON object a request answers."""

@@ -129,22 +129,22 @@ class OpenSearchIndex:
                     progress(done, total)
             self._http.request("POST", f"/{new_index}/_refresh")
             size = int(self._http.json("GET", f"/{new_index}/_count")["count"])
-            old_indices = self._backing_indices()
+            old_indices = self._http.aliased_indices(self._alias)
             self._http.request(
                 "POST", "/_aliases", json=alias_swap_body(self._alias, new_index, old_indices)
             )
         except BaseException:
-            self._delete_index(new_index)
+            self._http.delete_index_quietly(new_index)
             raise
         for index in old_indices:
-            self._delete_index(index)
+            self._http.delete_index_quietly(index)
         self._ready = True
         return size
 
     def drop(self) -> None:
         """Delete the alias and every index behind it (tests and decommissioning)."""
-        for index in self._backing_indices():
-            self._delete_index(index)
+        for index in self._http.aliased_indices(self._alias):
+            self._http.delete_index_quietly(index)
         self._ready = False
 
     def close(self) -> None:
@@ -178,18 +178,8 @@ class OpenSearchIndex:
     def _alias_exists(self) -> bool:
         return self._http.request("HEAD", f"/{self._alias}", missing_ok=True).status_code == 200
 
-    def _backing_indices(self) -> list[str]:
-        response = self._http.request("GET", f"/_alias/{self._alias}", missing_ok=True)
-        return [] if response.status_code == 404 else sorted(response.json())
-
     def _new_index_name(self) -> str:
         return f"{self._alias}-{self._clock().strftime('%Y%m%d%H%M%S%f')}"
-
-    def _delete_index(self, index: str) -> None:
-        try:
-            self._http.request("DELETE", f"/{index}", missing_ok=True)
-        except SearchBackendError:
-            return  # cleanup is best effort: the caller's error, if any, is the one to see
 
 
 if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, nothing at runtime)

@@ -94,7 +94,7 @@ class OpenSearchVectorIndex:
     def version(self) -> str:
         self._ensure_index()
         if time.monotonic() - self._version_checked > self._version_ttl:
-            indices = self._backing_indices()
+            indices = self._http.aliased_indices(self._alias)
             self._version = indices[-1] if indices else ""
             self._version_checked = time.monotonic()
         return self._version
@@ -153,14 +153,14 @@ class OpenSearchVectorIndex:
                 unique, matrix = last_wins(ids, rows)
                 self._http.bulk(new_index, bulk_upsert_body(unique, matrix), live=False)
             self._http.request("POST", f"/{new_index}/_refresh")
-            old_indices = self._backing_indices()
+            old_indices = self._http.aliased_indices(self._alias)
             swap = alias_swap_body(self._alias, new_index, old_indices)
             self._http.request("POST", "/_aliases", json=swap)
         except BaseException:
-            self._delete_index(new_index)
+            self._http.delete_index_quietly(new_index)
             raise
         for index in old_indices:
-            self._delete_index(index)
+            self._http.delete_index_quietly(index)
         self._ready = True
         self._version, self._version_checked = new_index, time.monotonic()
         return new_index
@@ -172,8 +172,8 @@ class OpenSearchVectorIndex:
 
     def drop(self) -> None:
         """Delete the alias and every index behind it (tests and decommissioning)."""
-        for index in self._backing_indices():
-            self._delete_index(index)
+        for index in self._http.aliased_indices(self._alias):
+            self._http.delete_index_quietly(index)
         self._ready = False
 
     def __enter__(self) -> OpenSearchVectorIndex:
@@ -221,16 +221,6 @@ class OpenSearchVectorIndex:
         return (
             self._http.request("HEAD", f"/_alias/{self._alias}", missing_ok=True).status_code == 200
         )
-
-    def _backing_indices(self) -> list[str]:
-        response = self._http.request("GET", f"/_alias/{self._alias}", missing_ok=True)
-        return [] if response.status_code == 404 else sorted(response.json())
-
-    def _delete_index(self, index: str) -> None:
-        try:
-            self._http.request("DELETE", f"/{index}", missing_ok=True)
-        except VectorBackendError:
-            return  # cleanup is best effort: the caller's error, if any, is the one to see
 
 
 def _chunks(items: Iterable[tuple[str, npt.ArrayLike]], size: int) -> Iterator[list[Any]]:
