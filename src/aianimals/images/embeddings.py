@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
@@ -65,10 +65,20 @@ def visible_embeddings(
         yield _decode(row)
 
 
-def missing_embeddings(session: Session, model_version: str, limit: int) -> Sequence[str]:
-    """Ids of animals (visible or not) without an embedding from this version."""
+def _unembedded(model_version: str) -> ColumnElement[bool]:
     embedded = select(AnimalEmbedding.animal_id).where(
         AnimalEmbedding.model_version == model_version
     )
-    query = select(Animal.id).where(Animal.id.not_in(embedded)).order_by(Animal.id).limit(limit)
+    return Animal.id.not_in(embedded)
+
+
+def missing_embeddings(session: Session, model_version: str, limit: int) -> Sequence[str]:
+    """Ids of animals (visible or not) without an embedding from this version."""
+    query = select(Animal.id).where(_unembedded(model_version)).order_by(Animal.id).limit(limit)
     return list(session.scalars(query))
+
+
+def count_missing_embeddings(session: Session, model_version: str) -> int:
+    """How many animals lack an embedding from this version."""
+    query = select(func.count()).select_from(Animal).where(_unembedded(model_version))
+    return int(session.scalar(query) or 0)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aianimals.images.embeddings import missing_embeddings, visible_embeddings
+from aianimals.images.embeddings import (
+    count_missing_embeddings,
+    missing_embeddings,
+    visible_embeddings,
+)
 from aianimals.images.tasks import ImageTasks
 from aianimals.ports.sql.database import Database
 from aianimals.ports.vectors.base import VectorIndex
@@ -35,7 +39,7 @@ def embed_missing(
         done = tasks.embed_many(todo)
         if done < len(todo):
             with tasks.database.session() as session:
-                still = set(missing_embeddings(session, model_version, 1_000_000))
+                still = set(missing_embeddings(session, model_version, BATCH + len(skipped)))
             skipped.update(animal_id for animal_id in todo if animal_id in still)
         embedded += done
         if progress:
@@ -45,7 +49,7 @@ def embed_missing(
 def count_missing(database: Database, model_version: str) -> int:
     """How many animals lack an embedding of `model_version`."""
     with database.session() as session:
-        return len(missing_embeddings(session, model_version, 10_000_000))
+        return count_missing_embeddings(session, model_version)
 
 
 def rebuild_vectors(database: Database, index: VectorIndex, model_version: str) -> int:
