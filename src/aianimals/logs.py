@@ -39,3 +39,7 @@ def configure_logging(level: str = "INFO", fmt: str | None = None) -> None:
         handler.setFormatter(logging.Formatter("%(name)s: %(message)s", datefmt="[%X]"))
     handler.addFilter(RequestIdFilter())
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    if level.upper() != "DEBUG":
+        # pika logs every refused reconnect as an error with a traceback; the queue
+        # adapter reports lost connections in one line of its own.
+        logging.getLogger("pika").setLevel(logging.CRITICAL)

@@ -120,6 +120,8 @@ class QueueSettings(BaseModel):
     max_attempts: int = Field(default=5, ge=1)
     retry_base_seconds: float = Field(default=0.5, gt=0)
     retry_max_seconds: float = Field(default=30.0, gt=0)
+    operation_timeout_seconds: float = Field(default=10.0, gt=0)
+    """RabbitMQ: a broker operation not answered in this time drops the connection."""
 
 
 class CacheSettings(BaseModel):

@@ -24,6 +24,7 @@ from aianimals.moderation.registry import REGISTRY_QUEUE, ViolationRegistry
 from aianimals.observability.models import watch_container
 from aianimals.observability.queues import watch_queues
 from aianimals.observability.server import MetricsServer, metrics_address, start_metrics_server
+from aianimals.ports.queue.base import QueueUnavailable
 from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.sql import migrate
@@ -96,6 +97,9 @@ def _relay_loop(relay: OutboxRelay, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             published = relay.relay_once()
+        except QueueUnavailable as error:
+            logger.warning("outbox relay: %s; trying again", error)
+            published = 0
         except Exception:
             logger.exception("outbox relay failed; trying again")
             published = 0

@@ -130,8 +130,14 @@ class SearchService:
             return self.index.search(query)
         key = hashlib.sha256(json.dumps(asdict(query), sort_keys=True).encode()).hexdigest()
         return self.cache.get_or_compute(
-            SEARCH_NAMESPACE, key, lambda: self.index.search(query), _page_adapter(), self.cache_ttl
+            SEARCH_NAMESPACE, key, lambda: self._fresh_page(query), _page_adapter(), self.cache_ttl
         )
+
+    def _fresh_page(self, query: SearchQuery) -> SearchPage:
+        """The page after every write behind the cache generation the reader took: a page
+        kept for the cache's TTL must not come from an index a moment behind the indexer."""
+        self.index.refresh()
+        return self.index.search(query)
 
     def _model_name(self, query: SearchQuery) -> str | None:
         if query.sort_by != "score" or not query.phrases:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from aianimals.api.container import Container
 from aianimals.core.events import ANIMAL_CREATED, LIKE_ADDED, LIKE_REMOVED, Event
+from aianimals.ports.queue.base import QueueUnavailable
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.ports.sql.outbox_models import OutboxMessage
@@ -69,5 +71,43 @@ def test_relay_publishes_in_order_once_and_marks_rows(
         received = queue.receive("test-consumer", max_messages=10, wait_seconds=1)
         ids = [Event.from_json(d.body).payload["animal_id"] for d in received]
         assert ids == [f"{number:032d}" for number in range(3)]
+    finally:
+        queue.close()  # type: ignore[attr-defined]
+
+
+class _FailsOnThird:
+    """A queue that confirms two publishes, then becomes unavailable."""
+
+    def __init__(self) -> None:
+        self.published: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        if len(self.published) == 2:
+            msg = "broker went away"
+            raise QueueUnavailable(msg)
+        self.published.append(event)
+
+
+def test_relay_marks_what_was_confirmed_before_the_queue_failed(container: Container) -> None:
+    from aianimals.animals.events import animal_created
+    from aianimals.ports.sql.outbox import record_event
+
+    with container.database.session() as session:
+        for number in range(5):
+            record_event(session, animal_created(f"{number:032d}"))
+        session.commit()
+    failing = _FailsOnThird()
+    relay = OutboxRelay(container.database, failing, batch_size=10)  # type: ignore[arg-type]
+    with pytest.raises(QueueUnavailable):
+        relay.relay_once()
+    assert relay.pending() == 3
+
+    queue = create_queue(container.settings.queue)
+    try:
+        queue.declare("test-consumer", [ANIMAL_CREATED])
+        assert OutboxRelay(container.database, queue).relay_all() == 3
+        received = queue.receive("test-consumer", max_messages=10, wait_seconds=1)
+        ids = [Event.from_json(d.body).payload["animal_id"] for d in received]
+        assert ids == [f"{number:032d}" for number in range(2, 5)]
     finally:
         queue.close()  # type: ignore[attr-defined]

@@ -9,6 +9,10 @@ from typing import Protocol
 from aianimals.core.events import Event
 
 
+class QueueUnavailable(Exception):
+    """The queue's server could not be reached (after the adapter's own retries)."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One received message: its raw body (it may be malformed), attempt count, adapter tag."""

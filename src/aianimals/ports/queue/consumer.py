@@ -33,7 +33,7 @@ from aianimals.observability.metrics import (
     OUTCOMES,
     event_type_label,
 )
-from aianimals.ports.queue.base import Delivery, Queue
+from aianimals.ports.queue.base import Delivery, Queue, QueueUnavailable
 from aianimals.settings import QueueSettings
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,9 @@ class Consumer:
         while not stop.is_set():
             try:
                 self.run_once()
+            except QueueUnavailable as error:
+                logger.warning("consumer %s: %s; trying again", self.name, error)
+                stop.wait(_BACKOFF_ON_QUEUE_ERROR)
             except Exception:
                 logger.exception("consumer %s: the queue failed; trying again", self.name)
                 stop.wait(_BACKOFF_ON_QUEUE_ERROR)

@@ -40,7 +40,8 @@ from pika.exceptions import AMQPChannelError, AMQPConnectionError, AMQPError
 from pika.spec import Basic, BasicProperties
 
 from aianimals.core.events import Event
-from aianimals.ports.queue.base import DeadLetter, Delivery
+from aianimals.ports.queue.base import DeadLetter, Delivery, QueueUnavailable
+from aianimals.ports.queue.rabbitmq_deadline import Deadline
 from aianimals.settings import QueueSettings
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class RabbitQueue:
             # A connection the broker dropped while we waited is noticed within two
             # heartbeats, not the broker's default of a minute or more.
             self._parameters.heartbeat = HEARTBEAT_SECONDS
+        self._timeout = settings.operation_timeout_seconds
         self._exchange = settings.exchange
         self._dead_exchange = f"{settings.exchange}.dead"
         self._prefetch = settings.prefetch
@@ -105,11 +107,12 @@ class RabbitQueue:
             return self._channel
         self._drop()
         self._connection = BlockingConnection(self._parameters)
-        channel = self._connection.channel()
-        channel.confirm_delivery()
-        channel.basic_qos(prefetch_count=self._prefetch)
-        channel.exchange_declare(self._exchange, "topic", durable=True)
-        channel.exchange_declare(self._dead_exchange, "direct", durable=True)
+        with Deadline(self._connection, self._timeout):
+            channel = self._connection.channel()
+            channel.confirm_delivery()
+            channel.basic_qos(prefetch_count=self._prefetch)
+            channel.exchange_declare(self._exchange, "topic", durable=True)
+            channel.exchange_declare(self._dead_exchange, "direct", durable=True)
         self._channel = channel
         self._generation += 1
         return channel
@@ -124,16 +127,24 @@ class RabbitQueue:
             except AMQPError:
                 logger.debug("closing a broken RabbitMQ connection failed", exc_info=True)
 
-    def _call(self, operation: Callable[[BlockingChannel], T]) -> T:
-        """Run `operation` on a live channel, reconnecting with backoff on connection loss."""
+    def _call(self, operation: Callable[[BlockingChannel], T], *, waits: float = 0.0) -> T:
+        """Run `operation` on a live channel, reconnecting with backoff on connection loss.
+
+        The operation may take `waits` seconds plus the operation timeout; past that the
+        connection is dropped and the operation tried again on a new one. After the last
+        attempt the broker counts as unavailable.
+        """
         for attempt in range(1, self._reconnect_attempts + 1):
             try:
-                return operation(self._open())
-            except AMQPConnectionError:
+                channel = self._open()
+                with Deadline(channel.connection, self._timeout + waits):
+                    return operation(channel)
+            except AMQPConnectionError as error:
                 self._drop()
                 if attempt == self._reconnect_attempts:
-                    raise
-                logger.warning("RabbitMQ connection lost; reconnecting (%d)", attempt)
+                    msg = f"RabbitMQ unavailable after {attempt} attempts: {error!r}"
+                    raise QueueUnavailable(msg) from error
+                logger.warning("RabbitMQ connection lost (%r); reconnecting (%d)", error, attempt)
                 time.sleep(min(0.25 * 2**attempt, 5.0))
             except AMQPChannelError:
                 self._drop()
@@ -176,7 +187,10 @@ class RabbitQueue:
 
     def receive(self, queue: str, *, max_messages: int, wait_seconds: float) -> list[Delivery]:
         """Up to `max_messages` of what the broker pushed (at most `prefetch` in flight)."""
-        return self._call(lambda channel: self._receive(channel, queue, max_messages, wait_seconds))
+        return self._call(
+            lambda channel: self._receive(channel, queue, max_messages, wait_seconds),
+            waits=wait_seconds,
+        )
 
     def _receive(
         self, channel: BlockingChannel, queue: str, max_messages: int, wait_seconds: float

@@ -95,6 +95,14 @@ class SearchIndex(Protocol):
         """A stable page of matches in the requested order."""
         ...
 
+    def refresh(self) -> bool:
+        """Catch up now with every write that returned (in any process) before this call.
+
+        `search` alone may lag writes made elsewhere by a moment; a result that is kept
+        (cached) must be computed after `refresh`. True when something changed.
+        """
+        ...
+
     def rebuild(
         self, documents: Iterable[AnimalDocument], total: int, progress: Progress | None = None
     ) -> int:

@@ -131,8 +131,6 @@ class EmbeddedSearchIndex:
     def count(self) -> int:
         return self._state.n_live
 
-    # -- beyond the port ------------------------------------------------------------------
-
     def refresh(self) -> bool:
         """Catch up with writes of other processes; True when something changed."""
         current = self._store.current()
@@ -143,6 +141,8 @@ class EmbeddedSearchIndex:
             before = (self._version, self._offset)
             self._catch_up()
             return before != (self._version, self._offset)
+
+    # -- beyond the port ------------------------------------------------------------------
 
     def compact(self) -> None:
         """Write the live documents as a new version (drops tombstones, merges deltas)."""

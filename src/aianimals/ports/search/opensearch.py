@@ -109,6 +109,10 @@ class OpenSearchIndex:
         body = self._http.json("POST", f"/{self._alias}/_search", json=search_body(query))
         return parse_search_page(body, scored=is_scored(query))
 
+    def refresh(self) -> bool:
+        """Nothing to catch up with: writes return after the server's refresh."""
+        return False
+
     def count(self) -> int:
         self._ensure_index()
         return int(self._http.json("GET", f"/{self._alias}/_count")["count"])

@@ -49,16 +49,22 @@ class OutboxRelay:
             if not self.database.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             rows = list(session.scalars(query))
-            for row in rows:
-                self.queue.publish(Event.from_json(row.body))
-            if rows:
-                session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_([row.id for row in rows]))
-                    .values(published_at=utcnow())
-                )
-            session.commit()
-            return len(rows)
+            published: list[int] = []
+            try:
+                for row in rows:
+                    self.queue.publish(Event.from_json(row.body))
+                    published.append(row.id)
+            finally:
+                # What the queue confirmed is marked even when a later row failed, so the
+                # next attempt starts where this one stopped.
+                if published:
+                    session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(published))
+                        .values(published_at=utcnow())
+                    )
+                session.commit()
+            return len(published)
 
     def relay_all(self) -> int:
         """Publish until the outbox is empty; returns the total."""
