@@ -1,15 +1,18 @@
 """Load test: search + browse + open + like + post at a fixed rate against `aianimals up`.
 
     .venv/bin/python bench/load.py [--var var] [--users 10] [--rate 1.0] [--minutes 5]
+                                   [--warmup 30] [--keep DIR]
 
 `aianimals up --no-demo` serves a copy of a store `make run` prepared (--var, default
 ./var; photos hard-linked, ./var never written): API, workers (indexer, image pipeline,
 violation registry, feature updater) and scheduler in one process, as on a laptop. Locust
 (headless, bench/locustfile.py) runs --users demo users, each starting about --rate tasks
-per second (a task is one to three requests), for --minutes. The table gives per route the
-requests, failures, requests/s, p50 and p99; the process's resident memory is sampled
-every 2 s (start, after the first minute, peak, end: "flat" means the end is within 10 %
-of the one-minute mark). Needs the `load` extra: `pip install -e '.[load]'`.
+per second (a task is one to three requests): first --warmup seconds that are not measured
+(logins, cold caches and models loading on first use), then --minutes that are. The
+table gives per route the requests, failures, requests/s, p50 and p99 of the measured
+part; the process's resident memory is sampled every 2 s from the start of the warm-up
+(start, after the first minute, peak, end: "flat" means the end is within 10 % of the
+one-minute mark). Needs the `load` extra: `pip install -e '.[load]'`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -101,40 +105,66 @@ def run(args: argparse.Namespace, console: Console) -> tuple[Table, Table]:
             sampler = threading.Thread(target=sample_memory, args=(up.pid, stop, samples))
             sampler.start()
             console.print(
-                f"locust: {args.users} users × {args.rate} tasks/s for {args.minutes} min…"
+                f"locust: {args.users} users × {args.rate} tasks/s, "
+                f"{args.warmup:.0f} s warm-up, then {args.minutes} min measured…"
             )
             load_env = dict(
                 os.environ,
                 AIANIMALS_LOAD_HANDLES=json.dumps(handles(store, args.users * 4)),
                 AIANIMALS_LOAD_RATE_PER_USER=str(args.rate),
             )
-            subprocess.run(
-                [
-                    str(LOCUST),
-                    "-f",
-                    str(LOCUSTFILE),
-                    "--headless",
-                    "--host",
-                    url,
-                    "-u",
-                    str(args.users),
-                    "-r",
-                    str(args.users),
-                    "--run-time",
-                    f"{round(args.minutes * 60)}s",
-                    "--csv",
-                    str(prefix),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                env=load_env,
-                check=False,
-                stdout=subprocess.DEVNULL,
-            )
+            if args.warmup > 0:
+                warm = work / "warmup"
+                locust(url, load_env, args.users, args.warmup, warm)
+                console.print(f"warm-up (not measured): {aggregate(warm)}")
+            locust(url, load_env, args.users, args.minutes * 60, prefix)
             stop.set()
             sampler.join()
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for path in [*prefix.parent.glob(f"{prefix.name}_*.csv"), work / "up.log"]:
+                shutil.copy2(path, args.keep / path.name)
         return route_table(prefix), memory_table(samples)
+
+
+def locust(url: str, env: dict[str, str], users: int, seconds: float, prefix: Path) -> None:
+    """One headless locust run of the mix; statistics in `<prefix>_*.csv`."""
+    subprocess.run(
+        [
+            str(LOCUST),
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "--host",
+            url,
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "--run-time",
+            f"{round(seconds)}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def aggregate(prefix: Path) -> str:
+    """Requests, failures, p50 and p99 of a run, in one line."""
+    with Path(f"{prefix}_stats.csv").open(newline="") as file:
+        for row in csv.DictReader(file):
+            if row["Name"] == "Aggregated":
+                return (
+                    f"{row['Request Count']} requests, {row['Failure Count']} failures, "
+                    f"p50 {row['50%']} ms, p99 {row['99%']} ms"
+                )
+    return "no requests"
 
 
 def route_table(prefix: Path) -> Table:
@@ -178,6 +208,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--rate", type=float, default=1.0, help="tasks per second per user")
     parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument(
+        "--warmup", type=float, default=30.0, help="seconds of the same load before measuring"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="copy locust's CSV files (with the per-second history) here"
+    )
     args = parser.parse_args()
     if not LOCUST.exists():
         raise SystemExit("locust is not installed: pip install -e '.[load]'")

@@ -103,7 +103,12 @@ def start_children(settings: Settings, children: Supervisor) -> None:
                 "--workers",
                 "1",
             ],
-            {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"},
+            # No job runner: its worker processes serve features the UI is not used for here.
+            {
+                **os.environ,
+                "MLFLOW_DISABLE_TELEMETRY": "true",
+                "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+            },
         )
 
 

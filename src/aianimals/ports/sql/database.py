@@ -47,6 +47,10 @@ class Database:
         self.engine.dispose()
 
 
+SQLITE_POOL_SIZE = 48
+"""Pooled SQLite connections: the API's 40 request threads plus the workers' few."""
+
+
 def _create_engine(settings: DatabaseSettings) -> Engine:
     url = make_url(settings.url)
     if url.get_backend_name() != "sqlite":
@@ -56,7 +60,14 @@ def _create_engine(settings: DatabaseSettings) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, echo=settings.echo, connect_args={"check_same_thread": False, "timeout": 30}
+        url,
+        echo=settings.echo,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        # A file connection costs only a handle: keep one per busy thread (the API's
+        # threadpool and the workers) instead of opening, set up and closing overflow
+        # connections, or making requests wait for one.
+        pool_size=SQLITE_POOL_SIZE,
+        max_overflow=SQLITE_POOL_SIZE,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
