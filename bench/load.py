@@ -1,4 +1,4 @@
-"""Load test: search + browse + open + like + post at a fixed rate against `aianimals up`.
+"""Load test: search + browse + open + like + post at a set rate against `aianimals up`.
 
     .venv/bin/python bench/load.py [--var var] [--users 10] [--rate 1.0] [--minutes 5]
                                    [--warmup 30] [--keep DIR]
@@ -6,10 +6,10 @@
 `aianimals up --no-demo` serves a copy of a store `make run` prepared (--var, default
 ./var; photos hard-linked, ./var never written): API, workers (indexer, image pipeline,
 violation registry, feature updater) and scheduler in one process, as on a laptop. Locust
-(headless, bench/locustfile.py) runs --users demo users, each starting about --rate tasks
-per second (a task is one to three requests): first --warmup seconds that are not measured
-(logins, cold caches and models loading on first use), then --minutes that are. The
-table gives per route the requests, failures, requests/s, p50 and p99 of the measured
+(headless, bench/locustfile.py) runs --users demo users, each starting --rate tasks per
+second on average (a task is one to three requests): first --warmup seconds that are not
+measured (logins, cold caches and models loading on first use), then --minutes that are.
+The table gives per route the requests, failures, requests/s, p50 and p99 of the measured
 part; the process's resident memory is sampled every 2 s from the start of the warm-up
 (start, after the first minute, peak, end: "flat" means the end is within 10 % of the
 one-minute mark). Needs the `load` extra: `pip install -e '.[load]'`.

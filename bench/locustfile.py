@@ -1,9 +1,9 @@
 """The load mix of bench/load.py: demo users who search, browse, open, like and post.
 
-Each simulated user logs in as a random demo user (password `password`) and then, at a
-fixed rate per user (`constant_throughput`), picks a task by weight: search in Japanese or
-English with a sort key, browse the newest animals, open an animal with its similar
-animals, like and unlike it, or post a real cat photo. Every request is named by route
+Each simulated user logs in as a random demo user (password `password`) and then, at an
+average rate per user (exponential pauses of mean 1 / rate), picks a task by weight:
+search in Japanese or English with a sort key, browse the newest animals, open an animal
+with its similar animals, like and unlike it, or post a real cat photo. Every request is named by route
 (not by id), so the statistics are per route.
 """
 
@@ -15,7 +15,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, constant_throughput, task
+from locust import HttpUser, task
 
 PHOTO = (
     Path(__file__).resolve().parent.parent / "src/aianimals/dataset/photos/cat/ginger_kitten.jpg"
@@ -27,9 +27,17 @@ RATE = float(os.environ.get("AIANIMALS_LOAD_RATE_PER_USER", "1.0"))
 
 
 class DemoUser(HttpUser):
-    """One logged-in demo user acting at a fixed rate."""
+    """One logged-in demo user acting at an average rate."""
 
-    wait_time = constant_throughput(RATE)
+    def wait_time(self) -> float:
+        """An exponential pause of mean 1 / RATE: independent users, as people are.
+
+        A fixed rate (`constant_throughput`) keeps every user in step after the first
+        requests that overlap, so all of them send at the same instant; the server then
+        answers a burst of --users requests at once, and every request in it waits for
+        the whole burst (measured: browse p50 48 ms that way, 8 ms with these pauses).
+        """
+        return random.expovariate(RATE)
 
     def on_start(self) -> None:
         """Log in; keep the token and a few animal ids to act on."""

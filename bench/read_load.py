@@ -9,9 +9,8 @@ task every 1/--rate seconds: a search (Japanese and English phrases, every sort 
 including learn-to-rank, the first 24) and a browse of the newest 24; then it opens an
 animal from its results (the animal, who liked it, similar animals). Reads only: the
 store does not change. The table gives per route the requests, errors, p50 and p99 as
-this client measured them. `bench/load.py` drives the same routes from locust (gevent);
-on this machine locust's requests took about 40 ms longer each, on the server's own
-histogram too, for reasons not found (see docs/operations.md).
+this client measured them. `bench/load.py` drives the same routes, and the writes, from
+locust; this is the read-only cross-check from another client.
 """
 
 from __future__ import annotations
