@@ -3,8 +3,8 @@
 Each simulated user logs in as a random demo user (password `password`) and then, at an
 average rate per user (exponential pauses of mean 1 / rate), picks a task by weight:
 search in Japanese or English with a sort key, browse the newest animals, open an animal
-with its similar animals, like and unlike it, or post a real cat photo. Every request is named by route
-(not by id), so the statistics are per route.
+with its similar animals, like and unlike it, or post a real cat photo. Every request is
+named by route (not by id), so the statistics are per route.
 """
 
 from __future__ import annotations
