@@ -133,6 +133,7 @@ class EmbeddedSearchIndex:
 
     def refresh(self) -> bool:
         """Catch up with writes of other processes; True when something changed."""
+        self._next_check = time.monotonic() + self.refresh_interval
         current = self._store.current()
         size = self._store.journal_size(self._version)
         if current == self._version and size <= self._offset:
@@ -187,8 +188,5 @@ class EmbeddedSearchIndex:
         self._offset = offset
 
     def _maybe_refresh(self) -> None:
-        now = time.monotonic()
-        if now < self._next_check:
-            return
-        self._next_check = now + self.refresh_interval
-        self.refresh()
+        if time.monotonic() >= self._next_check:
+            self.refresh()
