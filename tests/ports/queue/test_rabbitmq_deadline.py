@@ -52,18 +52,19 @@ def harness(proxy: FreezingProxy, tmp_path: Path) -> Iterator[Harness]:
     _delete_rabbitmq_objects(harness, [])
 
 
-def open_queue(harness: Harness, attempts: int) -> RabbitQueue:
-    queue = RabbitQueue(harness.settings, reconnect_attempts=attempts)
+def declared(harness: Harness, label: str) -> tuple[RabbitQueue, str]:
+    """An adapter that gives up after one attempt, and a queue declared through it."""
+    queue = RabbitQueue(harness.settings, reconnect_attempts=1)
     harness.opened.append(queue)
-    return queue
+    name = harness.name(label)
+    queue.declare(name, ["thing.happened"])
+    return queue, name
 
 
 def test_publish_unanswered_by_the_broker_fails_within_the_timeout(
     harness: Harness, proxy: FreezingProxy
 ) -> None:
-    queue = open_queue(harness, attempts=1)
-    name = harness.name("deadline")
-    queue.declare(name, ["thing.happened"])
+    queue, _ = declared(harness, "deadline")
     proxy.freeze()
     started = time.monotonic()
     with pytest.raises(QueueUnavailable, match="did not answer"):
@@ -74,9 +75,7 @@ def test_publish_unanswered_by_the_broker_fails_within_the_timeout(
 def test_the_call_after_a_timeout_reconnects_and_is_delivered(
     harness: Harness, proxy: FreezingProxy
 ) -> None:
-    queue = open_queue(harness, attempts=1)
-    name = harness.name("deadline-after")
-    queue.declare(name, ["thing.happened"])
+    queue, name = declared(harness, "deadline-after")
     proxy.freeze()
     with pytest.raises(QueueUnavailable):
         queue.publish(event(1))
@@ -86,9 +85,7 @@ def test_the_call_after_a_timeout_reconnects_and_is_delivered(
 
 
 def test_receive_may_wait_its_own_time_on_top_of_the_timeout(harness: Harness) -> None:
-    queue = open_queue(harness, attempts=1)
-    name = harness.name("deadline-wait")
-    queue.declare(name, ["thing.happened"])
+    queue, name = declared(harness, "deadline-wait")
     started = time.monotonic()
     assert queue.receive(name, max_messages=1, wait_seconds=TIMEOUT * 3) == []
     assert time.monotonic() - started >= TIMEOUT * 3 - 0.05
