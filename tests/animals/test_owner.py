@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -53,6 +54,23 @@ def test_edits_are_checked(client: TestClient, factory: Factory) -> None:
         == 404
     )
     assert client.patch(url, json={"name": "x"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "description", "animal_category_id", "animal_subcategory_id"]
+)
+def test_a_null_field_is_refused_and_the_post_is_unchanged(
+    client: TestClient, factory: Factory, field: str
+) -> None:
+    factory.categories()
+    animal = factory.animal(factory.user("owner"))
+    owner = _login(client, "owner")
+    url = f"/v0/animal?id={animal.id}"
+    response = client.patch(url, json={field: None}, headers=owner)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", field]
+    after = client.get(f"/v0/animal?id={animal.id}", headers=owner).json()[0]
+    assert (after["name"], after["description"]) == (animal.name, animal.description)
 
 
 def test_the_owner_hides_a_post_once_and_only_they_still_see_it(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from aianimals.core.wire import EntityId, Line, SmallId, Text, UtcDatetime
 
@@ -62,14 +63,25 @@ class AnimalResponse(BaseModel):
 
 
 class AnimalUpdate(BaseModel):
-    """An owner's edit of their post: any of these fields; the photo stays."""
+    """An owner's edit of their post: any of these fields, at least one; the photo stays.
+
+    A field left out keeps its value; none of them can be emptied, so `null` is refused
+    (422) rather than reaching the store's NOT NULL columns.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    animal_category_id: SmallId | None = None
-    animal_subcategory_id: SmallId | None = None
-    name: Line | None = Field(default=None, min_length=1, max_length=200)
-    description: Text | None = Field(default=None, max_length=4000)
+    animal_category_id: SmallId | SkipJsonSchema[None] = None
+    animal_subcategory_id: SmallId | SkipJsonSchema[None] = None
+    name: Line | SkipJsonSchema[None] = Field(default=None, min_length=1, max_length=200)
+    description: Text | SkipJsonSchema[None] = Field(default=None, max_length=4000)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("must not be null: leave the field out to keep its value")
+        return value
 
     @model_validator(mode="after")
     def _something(self) -> AnimalUpdate:
