@@ -97,6 +97,8 @@ class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_page_size: int = Field(default=200, ge=1)
+    max_body_bytes: int = Field(default=16 * 1024, ge=1024)
+    """The largest JSON request body; the photo upload has `uploads.max_bytes`."""
     cors_origins: list[str] = Field(default_factory=list)
 
 

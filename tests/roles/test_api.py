@@ -24,7 +24,7 @@ def test_home_is_the_web_app_with_a_strict_content_security_policy(client: TestC
 def test_unknown_route_is_a_json_404(client: TestClient) -> None:
     response = client.get("/v0/nothing-here")
     assert response.status_code == 404
-    assert response.json()["code"] == "http_error"
+    assert response.json()["code"] == "not_found"
 
 
 def test_large_json_is_compressed_for_clients_that_accept_it(client: TestClient) -> None:

@@ -12,8 +12,10 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.types import Scope
 
 from aianimals.access_logs.service import AccessLogService
 from aianimals.animals.owner import OwnerEdits
@@ -72,6 +74,23 @@ async def get_token(
 
 
 TokenDep = Annotated[str, Depends(get_token)]
+
+
+def _token_is_valid(container: Container, token: str) -> bool:
+    with container.database.session() as session:
+        ttl = timedelta(seconds=container.settings.auth.token_ttl_seconds)
+        try:
+            UserService(session, container.hasher, ttl).authenticate(token)
+        except Unauthorized:
+            return False
+    return True
+
+
+async def token_is_valid(scope: Scope, token: str) -> bool:
+    """Whether `token` belongs to an active user, for the body guard (before the body is
+    read); the route's own `get_current_user` checks it again in the request's session."""
+    container: Container = scope["app"].state.container
+    return await run_in_threadpool(_token_is_valid, container, token)
 
 
 def get_current_user(token: TokenDep, users: UserServiceDep) -> User:

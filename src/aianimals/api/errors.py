@@ -34,7 +34,24 @@ class ErrorResponse(BaseModel):
     errors: list[ErrorItem] | None = None
 
 
-def _body(code: str, message: str, details: list[ErrorItem] | None = None) -> dict[str, Any]:
+MAX_LISTED_ERRORS = 10
+"""A 422 lists this many problems at most; the summary counts the rest."""
+
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+"""`code` of an error raised as an HTTP status (by the framework, or a middleware)."""
+
+
+def error_body(code: str, message: str, details: list[ErrorItem] | None = None) -> dict[str, Any]:
+    """The JSON of an `ErrorResponse`."""
     body = ErrorResponse(code=code, detail=message, errors=details)
     return body.model_dump(mode="json", exclude_none=True)
 
@@ -42,30 +59,33 @@ def _body(code: str, message: str, details: list[ErrorItem] | None = None) -> di
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     return JSONResponse(
-        _body(error.code, error.message), status_code=error.status_code, headers=error.headers
+        error_body(error.code, error.message), status_code=error.status_code, headers=error.headers
     )
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
+    found = error.errors()
     problems = [
         ErrorItem(
             loc=list(item.get("loc", ())),
             msg=str(item.get("msg", "")),
             type=str(item.get("type", "")),
         )
-        for item in error.errors()
+        for item in found[:MAX_LISTED_ERRORS]
     ]
     summary = "; ".join(f"{'.'.join(str(part) for part in p.loc)}: {p.msg}" for p in problems)
+    if len(found) > len(problems):
+        summary += f" (and {len(found) - len(problems)} more problems)"
     return JSONResponse(
-        _body("invalid_request", summary or "invalid request", problems), status_code=422
+        error_body("invalid_request", summary or "invalid request", problems), status_code=422
     )
 
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     return JSONResponse(
-        _body("http_error", str(error.detail)),
+        error_body(HTTP_ERROR_CODES.get(error.status_code, "http_error"), str(error.detail)),
         status_code=error.status_code,
         headers=error.headers,
     )
@@ -73,7 +93,7 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(_body("internal_error", "internal server error"), status_code=500)
+    return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -15,7 +15,9 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
+from aianimals.api.body_guard import BodyGuard, BodyLimits
 from aianimals.api.container import Container, build_container
+from aianimals.api.deps import token_is_valid
 from aianimals.api.errors import install_error_documentation, install_error_handlers
 from aianimals.api.media import media_router
 from aianimals.categories.router import router as category_router
@@ -83,6 +85,10 @@ def create_app(
         openapi_url=f"{API_PREFIX}/openapi.json",
         lifespan=lifespan,
     )
+    limits = BodyLimits(
+        json_bytes=settings.api.max_body_bytes, upload_bytes=settings.uploads.max_bytes
+    )
+    app.add_middleware(BodyGuard, limits=limits, check_token=token_is_valid)
     # JSON, scripts and styles shrink 3-5x; images are sent as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     install_observability(app)  # outermost: it times gzip too, and ids its log lines
