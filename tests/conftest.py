@@ -42,6 +42,7 @@ def make_settings(database_url: str, root: Path) -> Settings:
     return Settings(
         environment="test",
         var_dir=root,
+        api={"allowed_hosts": ["testserver", "127.0.0.1", "localhost"]},
         database={"url": database_url},
         blobs={"root": root / "blobs"},
         auth={"argon2_memory_kib": 64, "argon2_time_cost": 1, "allow_weak_hashing": True},

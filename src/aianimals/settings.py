@@ -83,12 +83,18 @@ class MetricsSettings(BaseModel):
     port: int = Field(default=9108, ge=1, le=65535)
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+"""The host names a service bound to loopback is reached by."""
+
+
 class PortalSettings(BaseModel):
     """The administrators' moderation portal (Streamlit)."""
 
     enabled: bool = True  # whether `up` starts it (`aianimals portal` serves it on its own)
     host: str = "127.0.0.1"
     port: int = Field(default=8501, ge=1, le=65535)
+    allowed_hosts: list[str] = Field(default_factory=lambda: list(LOOPBACK_HOSTS))
+    """`Host` header names the portal answers (ports ignored); others get a 400."""
 
 
 class ApiSettings(BaseModel):
@@ -97,6 +103,9 @@ class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     max_page_size: int = Field(default=200, ge=1)
+    allowed_hosts: list[str] = Field(default_factory=lambda: list(LOOPBACK_HOSTS))
+    """`Host` header names the API answers (ports ignored; `*.example.com` for
+    subdomains, `*` for any): others get a 400, so a DNS-rebinding page cannot drive it."""
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)
     """The largest JSON request body; the photo upload has `uploads.max_bytes`."""
     cors_origins: list[str] = Field(default_factory=list)

@@ -12,7 +12,7 @@ from aianimals.api.container import Container
 from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
 from aianimals.moderation.review import ReviewService
-from aianimals.roles.portal import APP
+from aianimals.portal.serve import APP
 from tests.factories import PASSWORD, Factory
 from tests.portal.conftest import ADMIN_EMAIL, VISITOR_EMAIL, Prepared
 

@@ -103,6 +103,14 @@ def test_an_admin_logs_in_and_sees_the_queue_in_chromium(chromium: str, portal_u
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(30_000)
             page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on(
+                "console",
+                lambda message: (
+                    errors.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
             page.goto(portal_url)
             page.get_by_label("E-mail address", exact=True).fill(ADMIN_EMAIL)
             page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -111,6 +119,8 @@ def test_an_admin_logs_in_and_sees_the_queue_in_chromium(chromium: str, portal_u
             for name in ("Tama", "Pochi", "Rex"):
                 expect(page.get_by_role("img", name=f"Photo of {name}")).to_be_visible()
             expect(page.get_by_role("tab", name="Audit log")).to_be_visible()
+            page.get_by_role("tab", name="Charts").click()  # charts compile under the policy
+            page.wait_for_timeout(1500)
             expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()  # the run is over
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             path = SCREENSHOTS / "portal-queue.png"
@@ -119,3 +129,12 @@ def test_an_admin_logs_in_and_sees_the_queue_in_chromium(chromium: str, portal_u
         finally:
             browser.close()
     assert not errors, f"script errors on the page: {errors}"
+
+
+def test_the_portal_refuses_foreign_hosts_and_cannot_be_framed(portal_url: str) -> None:
+    page = httpx.get(portal_url, timeout=10)
+    assert page.status_code == 200
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    foreign = httpx.get(portal_url, headers={"Host": "rebind.example:8501"}, timeout=10)
+    assert foreign.status_code == 400

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from aianimals.portal.markup import plain
-from aianimals.roles.portal import APP, portal_command, settings_environment
+from aianimals.portal.serve import APP, server_options
+from aianimals.roles.portal import portal_command, settings_environment
 from aianimals.settings import Settings
 
 
@@ -34,13 +35,14 @@ def test_settings_travel_through_the_environment_unchanged(
     assert Settings() == settings
 
 
-def test_the_portal_runs_headless_without_telemetry() -> None:
+def test_the_portal_runs_headless_without_telemetry_behind_its_guards() -> None:
     command = portal_command("0.0.0.0", 8601)
-    assert command[1:5] == ["-m", "streamlit", "run", str(APP)]
-    options = dict(zip(command[5::2], command[6::2], strict=True))
-    assert options["--server.headless"] == "true"
-    assert options["--browser.gatherUsageStats"] == "false"
-    assert (options["--server.address"], options["--server.port"]) == ("0.0.0.0", "8601")
+    assert command[1:] == ["-m", "aianimals.portal.serve", "0.0.0.0", "8601"]
+    options = server_options(Settings().portal, "0.0.0.0", 8601)
+    assert options["server.headless"] is True
+    assert options["browser.gatherUsageStats"] is False
+    assert (options["server.address"], options["server.port"]) == ("0.0.0.0", 8601)
+    assert options["server.allowedHosts"] == ["127.0.0.1", "localhost"]
     assert APP.is_file()
 
 

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
@@ -91,6 +92,7 @@ def create_app(
     app.add_middleware(BodyGuard, limits=limits, check_token=token_is_valid)
     # JSON, scripts and styles shrink 3-5x; images are sent as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.api.allowed_hosts)
     install_observability(app)  # outermost: it times gzip too, and ids its log lines
     install_error_handlers(app)
     install_error_documentation(app)

@@ -1,6 +1,7 @@
 """Composition root of the portal role: the Streamlit moderation portal as a child process.
 
-Streamlit runs the entry script (`aianimals/portal/app.py`) itself; the script builds its
+Streamlit runs the entry script (`aianimals/portal/app.py`, served by `portal/serve.py`
+behind a `Host` check and a Content-Security-Policy) itself; the script builds its
 settings from `AIANIMALS_*` variables like every other role, so the settings given here
 travel to it through the child's environment (each top-level field as one variable, nested
 ones as JSON). No usage statistics are sent, no browser is opened, no files are watched.
@@ -15,13 +16,10 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from types import FrameType
 
 from aianimals.settings import Settings
 
-APP = Path(__file__).resolve().parents[1] / "portal" / "app.py"
-"""The portal's entry script."""
 ENV_PREFIX = "AIANIMALS_"
 
 
@@ -35,28 +33,8 @@ def settings_environment(settings: Settings, base: Mapping[str, str]) -> dict[st
 
 
 def portal_command(host: str, port: int) -> list[str]:
-    """`python -m streamlit run app.py` with the portal's server options."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.headless",
-        "true",
-        "--server.address",
-        host,
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--server.runOnSave",
-        "false",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",
-    ]
+    """`python -m aianimals.portal.serve HOST PORT`: Streamlit behind the portal's guards."""
+    return [sys.executable, "-m", "aianimals.portal.serve", host, str(port)]
 
 
 def portal_environment(settings: Settings) -> dict[str, str]:

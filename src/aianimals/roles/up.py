@@ -21,7 +21,7 @@ from aianimals.roles.portal import portal_command, portal_environment
 from aianimals.roles.supervisor import Supervisor
 from aianimals.roles.worker import Workers
 from aianimals.search.rebuild import rebuild_index
-from aianimals.settings import Settings
+from aianimals.settings import LOOPBACK_HOSTS, Settings
 
 if TYPE_CHECKING:
     from aianimals.ml.schedule import EmbeddedScheduler
@@ -74,6 +74,35 @@ def print_banner(settings: Settings, console: Console, admin: AdminCredentials |
     console.print("\n".join(lines))
 
 
+def mlflow_ui_command(settings: Settings) -> list[str]:
+    """`mlflow ui` over the embedded registry, on loopback, admitting loopback names only."""
+    registry = settings.registry
+    uri, artifacts = embedded_location(settings.var_dir, registry.artifact_root)
+    mlflow = Path(sys.executable).with_name("mlflow")
+    return [
+        str(mlflow),
+        "ui",
+        "--backend-store-uri",
+        uri,
+        "--default-artifact-root",
+        artifacts.as_uri(),
+        "--host",
+        settings.api.host,
+        "--port",
+        str(registry.ui_port),
+        "--workers",
+        "1",
+        # Only loopback names, only the UI's own origin, never framed: a DNS-rebinding
+        # page or another site cannot drive the registry from a developer's browser.
+        "--allowed-hosts",
+        ",".join(f"{host}:{registry.ui_port}" for host in LOOPBACK_HOSTS),
+        "--cors-allowed-origins",
+        ",".join(f"http://{host}:{registry.ui_port}" for host in LOOPBACK_HOSTS),
+        "--x-frame-options",
+        "DENY",
+    ]
+
+
 def start_children(settings: Settings, children: Supervisor) -> None:
     """The portal and, over the embedded registry, the MLflow UI, as supervised children."""
     if settings.portal.enabled:
@@ -85,24 +114,9 @@ def start_children(settings: Settings, children: Supervisor) -> None:
         )
     registry = settings.registry
     if registry.ui_enabled and not registry.tracking_uri:
-        uri, artifacts = embedded_location(settings.var_dir, registry.artifact_root)
-        mlflow = Path(sys.executable).with_name("mlflow")
         children.start(
             "mlflow-ui",
-            [
-                str(mlflow),
-                "ui",
-                "--backend-store-uri",
-                uri,
-                "--default-artifact-root",
-                artifacts.as_uri(),
-                "--host",
-                settings.api.host,
-                "--port",
-                str(registry.ui_port),
-                "--workers",
-                "1",
-            ],
+            mlflow_ui_command(settings),
             # No job runner: its worker processes serve features the UI is not used for here.
             {
                 **os.environ,
