@@ -18,7 +18,6 @@ from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.ports.sql.scratch import scratch_schema
-from aianimals.ports.sql.tables import Base
 from aianimals.roles.api import create_app
 from aianimals.roles.worker import consumers
 from aianimals.settings import Settings
@@ -80,7 +79,7 @@ def container(migrated: Container, tmp_path: Path) -> Iterator[Container]:
     yield test_container
     test_container.close_ports()
     with migrated.database.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(migrated.database.tables):
             connection.execute(table.delete())
 
 

@@ -7,17 +7,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from aianimals.ports.sql.tables import load_schema
 from aianimals.settings import DatabaseSettings
 
 
 class Database:
-    """Owns one engine and hands out sessions; built once per process."""
+    """Owns one engine and hands out sessions; built once per process.
+
+    It loads the whole schema first (`tables`: every table, parents before children), so
+    its sessions can write any table in any role's process, however few of the features'
+    modules that role imported.
+    """
 
     def __init__(self, settings: DatabaseSettings) -> None:
+        self.tables: list[Table] = load_schema()
         self.url = make_url(settings.url)
         self.engine = _create_engine(settings)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

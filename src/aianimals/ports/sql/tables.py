@@ -1,6 +1,15 @@
-"""Imports every feature's tables so the metadata is complete (for migrations and tests)."""
+"""Every feature's tables in one place, so the metadata is complete in every process.
+
+`Database` loads this schema when it is built: a process knows every table whichever
+modules its role imported, so its sessions can flush any row (a foreign key whose table no
+imported module defines fails the flush with NoReferencedTableError). Migrations and
+tests read the same metadata. A new feature's `models` module is added here.
+"""
 
 from __future__ import annotations
+
+from sqlalchemy import Table
+from sqlalchemy.orm import configure_mappers
 
 from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.animals.models import Animal
@@ -31,3 +40,14 @@ __all__ = [
     "Violation",
     "ViolationType",
 ]
+
+
+def load_schema() -> list[Table]:
+    """Every table above, parents before children, each foreign key resolved and each
+    model mapped.
+
+    Raises (NoReferencedTableError, InvalidRequestError) when a table or model refers to
+    one that no module imported here defines: when a process starts, not at a later flush.
+    """
+    configure_mappers()
+    return Base.metadata.sorted_tables
