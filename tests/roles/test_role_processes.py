@@ -23,9 +23,10 @@ from aianimals.api.container import Container
 from aianimals.images.detector import violation_detected
 from aianimals.moderation.models import Violation
 from aianimals.moderation.review import ReviewService
+from aianimals.portal.serve import APP
 from aianimals.ports.sql.outbox import record_event
 from aianimals.ports.sql.outbox_models import OutboxMessage
-from aianimals.roles.portal import APP, settings_environment
+from aianimals.roles.portal import settings_environment
 from aianimals.users.models import ROLE_ADMIN
 from tests.dataset.importer.seed import tiny_seed
 from tests.factories import PASSWORD, Factory
