@@ -6,8 +6,9 @@ script (`app.py`) through `streamlit.starlette.App`, behind:
 - a `Host` check (`portal.allowed_hosts`, loopback names by default), for HTTP and for the
   WebSocket the screens talk over (Streamlit's `server.allowedHosts`), so a DNS-rebinding
   page cannot drive the portal from an administrator's browser;
-- a Content-Security-Policy that lets only this origin load scripts (and the hashes of the
-  page's own inline scripts), connect and frame the portal (`frame-ancestors 'none'`: no clickjacking), with the other headers the web app sends.
+- a Content-Security-Policy that lets only this origin load scripts (and the page's own
+  inline scripts, by hash) and connect, and nobody frame the portal (`frame-ancestors
+  'none'`: no clickjacking), with the other headers the web app sends.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOT
 def inline_script_hashes(page: str) -> list[str]:
     """CSP sources (`'sha256-…'`) for the inline scripts of `page`, so exactly those run."""
     return [
-        "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body.encode()).digest()).decode())
+        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
         for body in INLINE_SCRIPT.findall(page)
     ]
 
