@@ -73,6 +73,11 @@ class UploadSettings(BaseModel):
 
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_pixels: int = Field(default=40_000_000, gt=0)
+    """The most pixels of a JPEG, which is decoded at a reduced scale."""
+    max_whole_decode_pixels: int = Field(default=24_000_000, gt=0)
+    """The most pixels of a PNG or WebP, which must be decoded at full size."""
+    max_concurrent_decodes: int = Field(default=2, ge=1)
+    """Photos one API process decodes at once; further posts wait for a slot."""
 
 
 class MetricsSettings(BaseModel):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -108,3 +111,54 @@ def test_photo_store_saves_photo_and_thumbnail_under_the_animal_key(tmp_path: Pa
     assert _decoded((tmp_path / photo_key("a" * 32)).read_bytes()).format == "JPEG"
     thumbnail = _decoded((tmp_path / thumbnail_key("a" * 32)).read_bytes())
     assert (thumbnail.format, thumbnail.size) == ("JPEG", (THUMBNAIL_SIDE, 213))
+
+
+_PEAK_PROBE = r"""
+import io, resource, sys
+from PIL import Image
+from aianimals.animals.photos import PhotoLimits, prepare_photo
+
+side, mode, fmt = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+image = Image.new(mode, (side, side), (200, 120, 40, 255)[: len(mode)])
+buffer = io.BytesIO()
+image.save(buffer, format=fmt)
+data = buffer.getvalue()
+del image
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+prepare_photo(data, PhotoLimits(max_bytes=10 * 1024 * 1024, max_pixels=40_000_000))
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("mode", "fmt"), [("RGBA", "PNG"), ("RGB", "WEBP")])
+def test_a_large_photo_is_held_at_full_size_once_at_most(mode: str, fmt: str) -> None:
+    side = 4800  # 23 Mpx, under the cap for formats decoded whole
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK_PROBE, str(side), mode, fmt],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    full_size = side * side * 4  # bytes of one decoded copy (Pillow keeps RGB in 4 bytes)
+    assert int(result.stdout) < 1.8 * full_size  # it was 2.2-2.7 times
+
+
+def test_a_png_over_the_whole_decode_cap_is_refused_from_its_header() -> None:
+    limits = PhotoLimits(max_bytes=10 * 1024 * 1024, max_pixels=40_000_000)
+    with pytest.raises(PayloadTooLarge, match="24000000 pixels are accepted for PNG"):
+        prepare_photo(png_with_huge_header(6300, 6300), limits)
+
+
+def test_photo_stores_of_one_process_share_their_decode_slots(tmp_path: Path) -> None:
+    slots = threading.BoundedSemaphore(1)
+    store = PhotoStore(LocalBlobStore(tmp_path, "/media"), LIMITS, slots)
+    saved = threading.Event()
+    with slots:  # another post is decoding
+        worker = threading.Thread(
+            target=lambda: (store.save("a" * 32, image_bytes("PNG", (64, 48))), saved.set())
+        )
+        worker.start()
+        assert not saved.wait(0.3)
+    assert saved.wait(10)
+    worker.join()

@@ -8,7 +8,8 @@ before any pixel is decoded, and the output size. Client mistakes become domain 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -23,18 +24,37 @@ JPEG_QUALITY = 85
 _BACKGROUND = (255, 255, 255)
 
 
+SCALED_FORMATS = frozenset({"JPEG"})
+"""Formats decoded at a reduced scale; the others are decoded whole, then shrunk."""
+
+
 @dataclass(frozen=True)
 class PhotoLimits:
-    """How large a posted photo may be, and how large the stored one is."""
+    """How large a posted photo may be, and how large the stored one is.
+
+    `max_pixels` bounds a JPEG (decoded at a reduced scale); `max_whole_pixels` bounds the
+    formats decoded whole (PNG, WebP), whose full-size pixels are held while they decode.
+    """
 
     max_bytes: int
     max_pixels: int
     max_side: int = MAX_SIDE
+    max_whole_pixels: int = 24_000_000
 
     @classmethod
     def from_settings(cls, settings: UploadSettings) -> PhotoLimits:
         """The limits the settings ask for."""
-        return cls(max_bytes=settings.max_bytes, max_pixels=settings.max_pixels)
+        return cls(
+            max_bytes=settings.max_bytes,
+            max_pixels=settings.max_pixels,
+            max_whole_pixels=min(settings.max_pixels, settings.max_whole_decode_pixels),
+        )
+
+    def pixels_for(self, image_format: str | None) -> int:
+        """The most pixels an image of `image_format` may have."""
+        if image_format in SCALED_FORMATS:
+            return self.max_pixels
+        return min(self.max_pixels, self.max_whole_pixels)
 
 
 def _open(data: bytes) -> Image.Image:
@@ -49,15 +69,23 @@ def _open(data: bytes) -> Image.Image:
 
 def _check_pixels(image: Image.Image, limits: PhotoLimits) -> None:
     width, height = image.size
-    if width * height > limits.max_pixels:
+    maximum = limits.pixels_for(image.format)
+    if width * height > maximum:
         msg = (
-            f"the image is {width}x{height} pixels; at most {limits.max_pixels} pixels are accepted"
+            f"the image is {width}x{height} pixels; at most {maximum} pixels are accepted"
+            f" for {image.format}"
         )
         raise PayloadTooLarge(msg)
 
 
 def decode_photo(data: bytes, limits: PhotoLimits) -> Image.Image:
-    """Decode posted bytes into a fully loaded image, refusing anything unsafe or broken."""
+    """Decode posted bytes into a fully loaded image no larger than needed (about twice
+    `max_side` at most), refusing anything unsafe or broken.
+
+    A JPEG is decoded at a reduced scale (`draft`); other formats must be decoded whole, and
+    are shrunk by an integer factor at once, so the full-size pixels are held only while
+    they are decoded: one full-size copy per decode, never several.
+    """
     if not data:
         msg = "the file is empty"
         raise InvalidInput(msg)
@@ -72,19 +100,41 @@ def decode_photo(data: bytes, limits: PhotoLimits) -> Image.Image:
         _check_pixels(image, limits)
         image.draft("RGB", (limits.max_side, limits.max_side))
         image.load()
+        return _shrunk(image, limits.max_side)
     except Image.DecompressionBombError as error:
         msg = "the image has too many pixels to be decoded safely"
         raise PayloadTooLarge(msg) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         msg = f"the image is truncated or corrupt: {error}"
         raise InvalidInput(msg) from error
-    return image
+
+
+_REDUCIBLE_MODES = frozenset({"L", "LA", "RGB", "RGBA", "RGBa", "La", "I", "F", "CMYK"})
+
+
+def _shrunk(image: Image.Image, side: int) -> Image.Image:
+    """`image` reduced by the largest integer factor that keeps its longer side at or above
+    `side` (the final resize then still has pixels to spare); the original is closed."""
+    factor = max(image.size) // side
+    if factor < 2:
+        return image
+    if image.mode not in _REDUCIBLE_MODES:
+        converted = image.convert("RGBA" if _has_transparency(image) else "RGB")
+        image.close()
+        image = converted
+    reduced = image.reduce(factor)
+    image.close()
+    return reduced
+
+
+def _has_transparency(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
 
 
 def normalise_photo(image: Image.Image, limits: PhotoLimits) -> bytes:
     """Upright, RGB, no metadata, longer side capped, encoded as JPEG."""
     upright = ImageOps.exif_transpose(image)
-    if upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info):
+    if _has_transparency(upright):
         rgba = upright.convert("RGBA")
         rgb = Image.new("RGB", rgba.size, _BACKGROUND)
         rgb.paste(rgba, mask=rgba.getchannel("A"))
@@ -119,13 +169,21 @@ class StoredPhoto:
 
 @dataclass(frozen=True)
 class PhotoStore:
-    """Validates, normalises and stores animal photos through the blob-store port."""
+    """Validates, normalises and stores animal photos through the blob-store port.
+
+    `decodes` bounds how many photos the process decodes at once (their pixels are the
+    memory an upload costs); a post beyond it waits for a slot.
+    """
 
     blobs: BlobStore
     limits: PhotoLimits
+    decodes: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(2)
+    )
 
     def save(self, animal_id: str, data: bytes) -> StoredPhoto:
         """Store the normalised photo of `animal_id` and its thumbnail."""
-        photo = prepare_photo(data, self.limits)
+        with self.decodes:
+            photo = prepare_photo(data, self.limits)
         thumbnail_url = self.blobs.put(thumbnail_key(animal_id), make_thumbnail(photo))
         return StoredPhoto(self.blobs.put(photo_key(animal_id), photo), thumbnail_url)

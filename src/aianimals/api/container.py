@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -43,6 +44,11 @@ class Container:
     blobs: BlobStore
     hasher: PasswordHasher
     _closers: list[object] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def photo_decodes(self) -> threading.BoundedSemaphore:
+        """Slots for decoding posted photos, shared by every request of the process."""
+        return threading.BoundedSemaphore(self.settings.uploads.max_concurrent_decodes)
 
     @cached_property
     def raw_cache(self) -> Cache:

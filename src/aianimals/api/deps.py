@@ -185,7 +185,8 @@ OwnerEditsDep = Annotated[OwnerEdits, Depends(get_owner_edits)]
 
 def get_photo_store(container: ContainerDep) -> PhotoStore:
     """Validates, normalises and stores posted photos in the blob store."""
-    return PhotoStore(container.blobs, PhotoLimits.from_settings(container.settings.uploads))
+    limits = PhotoLimits.from_settings(container.settings.uploads)
+    return PhotoStore(container.blobs, limits, container.photo_decodes)
 
 
 PhotoStoreDep = Annotated[PhotoStore, Depends(get_photo_store)]
