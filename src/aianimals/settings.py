@@ -107,7 +107,7 @@ class ApiSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    max_page_size: int = Field(default=200, ge=1)
+    max_page_size: int = Field(default=200, ge=1, le=200)
     allowed_hosts: list[str] = Field(default_factory=lambda: list(LOOPBACK_HOSTS))
     """`Host` header names the API answers (ports ignored; `*.example.com` for
     subdomains, `*` for any): others get a 400, so a DNS-rebinding page cannot drive it."""

@@ -69,7 +69,9 @@ class AnimalUpdate(BaseModel):
     (422) rather than reaching the store's NOT NULL columns.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"minProperties": 1}
+    )
 
     animal_category_id: SmallId | SkipJsonSchema[None] = None
     animal_subcategory_id: SmallId | SkipJsonSchema[None] = None

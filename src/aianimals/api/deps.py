@@ -136,6 +136,8 @@ MetadataServiceDep = Annotated[MetadataService, Depends(get_metadata_service)]
 
 
 DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 200
+"""The largest `limit` the schema admits; `api.max_page_size` may lower it."""
 MAX_OFFSET = 2**31 - 1
 
 
@@ -151,7 +153,11 @@ async def get_page(
     container: ContainerDep,
     limit: Annotated[
         int | None,
-        Query(ge=1, description="page size: 100 unless given, at most api.max_page_size (200)"),
+        Query(
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description="page size: 100 unless given, at most api.max_page_size (200)",
+        ),
     ] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Page:

@@ -82,13 +82,29 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     )
 
 
-async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
     return JSONResponse(
         error_body(HTTP_ERROR_CODES.get(error.status_code, "http_error"), str(error.detail)),
         status_code=error.status_code,
-        headers=error.headers,
+        headers=headers,
     )
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the app serves at `path`, as its OpenAPI schema lists them.
+
+    The router's own 405 names only the methods of the first route it matched at the path
+    (`GET` where `GET` and `POST` are separate routes).
+    """
+    operations = app.openapi().get("paths", {}).get(path, {})
+    return sorted(method.upper() for method in operations if method in _HTTP_METHODS)
+
+
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -125,6 +141,7 @@ def document_error_responses(openapi: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             if not isinstance(operation, dict):
                 continue
+            _add_guard_answers(operation)
             for status, response in operation.get("responses", {}).items():
                 if not str(status).startswith("4"):
                     continue
@@ -139,6 +156,23 @@ def document_error_responses(openapi: dict[str, Any]) -> dict[str, Any]:
     schemas.update(definitions.get("$defs", {}))
     openapi["components"]["schemas"] = dict(sorted(schemas.items()))
     return openapi
+
+
+_GUARD_ANSWERS = {
+    "400": "the body cannot be parsed: invalid UTF-8, nested too deeply, a number too long",
+    "413": "the body is larger than the route accepts (`api.max_body_bytes`, or the upload "
+    "limit), refused before it is read",
+}
+
+
+def _add_guard_answers(operation: dict[str, Any]) -> None:
+    """The answers every operation with a body can get before its handler runs."""
+    responses = operation.setdefault("responses", {})
+    if "requestBody" in operation:
+        for status, description in _GUARD_ANSWERS.items():
+            responses.setdefault(status, {"description": description})
+    if operation.get("security"):
+        responses.setdefault("401", {"description": "missing, unknown or expired token"})
 
 
 def install_error_documentation(app: FastAPI) -> None:

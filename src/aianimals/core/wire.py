@@ -50,11 +50,22 @@ EntityId = Annotated[str, Field(pattern=ENTITY_ID_PATTERN)]
 SmallId = Annotated[int, Field(ge=0, le=MAX_SMALL_ID)]
 """A small-int id (category, breed): 0 to 2**31-1."""
 
-Text = Annotated[str, AfterValidator(_no_control_characters)]
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*$"
+"""`Text` as the OpenAPI schema states it (the validator gives the clearer message)."""
+LINE_PATTERN = r"^[^\x00-\x1f\x7f\ud800-\udfff]*$"
+"""`Line` as the OpenAPI schema states it."""
+
+Text = Annotated[
+    str,
+    AfterValidator(_no_control_characters),
+    Field(json_schema_extra={"pattern": TEXT_PATTERN}),
+]
 """Free text: tabs and line breaks allowed; other control characters (NUL, which
 PostgreSQL cannot store or compare, among them) and lone surrogates refused."""
 
-Line = Annotated[Text, AfterValidator(_one_line)]
+Line = Annotated[
+    Text, AfterValidator(_one_line), Field(json_schema_extra={"pattern": LINE_PATTERN})
+]
 """One line of `Text`: no tab or line break either."""
 
 UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
