@@ -228,7 +228,7 @@ def main() -> None:
             ["pgrep", "-f", "-o", "aianimals up"], capture_output=True, text=True, check=True
         ).stdout.split()[0]
     )
-    console = Console()
+    console = Console(width=150)
     with httpx.Client(base_url=args.url, timeout=30) as client:
         token = log_in(client)
     console.print(f"server pid {pid}, {rss_bytes(pid) / MB:.0f} MB resident")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from aianimals.core.memory import return_large_blocks
 from aianimals.dataset.cli import app as dataset_app
 from aianimals.dataset.importer.command import import_command
 from aianimals.logs import configure_logging
@@ -154,4 +155,5 @@ def up(
 
 def main() -> None:
     """Entry point of the `aianimals` script."""
+    return_large_blocks()  # decoded photos' memory goes back to the system after use
     app()
