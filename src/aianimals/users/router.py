@@ -26,20 +26,20 @@ router = APIRouter(prefix="/user", tags=["user"])
 def log_in(
     request: UserLogin, users: UserServiceDep, limiter: LoginLimiterDep, http: Request
 ) -> UserLoginResponse | JSONResponse:
-    """Exchange a handle name (or e-mail address) and password for an access token.
+    """Exchange a handle name (or e-mail address) and password for an access token. Either
+    matches whatever its case or width (`Dog_Leigh`, `ｄｏｇ_ｌｅｉｇｈ`).
 
-    After too many failures (for the account, or from the client) the answer is a 429 with
-    `Retry-After`, whether the account exists or not; a successful login resets the
-    account's count.
+    After too many failures (for the account, however it is typed, or from the client) the
+    answer is a 429 with `Retry-After`, whether the account exists or not; only failures
+    count, and a successful login resets the account's count.
     """
-    account = f"handle:{request.handle_name}" if request.handle_name else ""
-    account = account or f"email:{request.email_address}"
+    target = users.login_target(request)
     try:
-        attempt = limiter.begin(client_address(http), account)
+        attempt = limiter.begin(client_address(http), target.key)
     except TooManyRequests as error:
         return too_many_logins(error)
     try:
-        issued = users.log_in(request)
+        issued = users.log_in_as(target, request.password)
     except Unauthorized:
         attempt.failed()
         raise

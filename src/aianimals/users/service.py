@@ -41,6 +41,16 @@ class IssuedToken:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class LoginTarget:
+    """The account a login names, if any, and the name its failures are counted under:
+    `user:<id>` for an account, however it was typed; the folded identifier as typed
+    (`handle:…`, `email:…`) for none."""
+
+    account: User | None
+    key: str
+
+
 class UserService:
     """Accounts and sessions."""
 
@@ -113,13 +123,23 @@ class UserService:
         query = select(User.id).where(User.role == ROLE_ADMIN, User.deactivated.is_(False))
         return self.session.scalar(query.limit(1)) is not None
 
-    def log_in(self, request: UserLogin) -> IssuedToken:
-        """Check the password (same cost for unknown users) and issue a token; the handle or
-        e-mail address matches whatever its case or width."""
+    def login_target(self, request: UserLogin) -> LoginTarget:
+        """The account a login names, by its handle or e-mail address up to case."""
         identifier: Identifier = "handle" if request.handle_name else "email"
         typed = request.handle_name or request.email_address or ""
-        user = self._owner(identifier, typed, fold_identifier(typed))
-        valid = self.hasher.verify(user.password_hash if user else None, request.password)
+        folded = fold_identifier(typed)
+        account = self._owner(identifier, typed, folded)
+        return LoginTarget(account, f"user:{account.id}" if account else f"{identifier}:{folded}")
+
+    def log_in(self, request: UserLogin) -> IssuedToken:
+        """Check the password (same cost for unknown users) and issue a token."""
+        return self.log_in_as(self.login_target(request), request.password)
+
+    def log_in_as(self, target: LoginTarget, password: str) -> IssuedToken:
+        """Check `password` for the account `target` found (the same cost when it found
+        none) and issue a token; 401 for a wrong password, or no or a deactivated account."""
+        user = target.account
+        valid = self.hasher.verify(user.password_hash if user else None, password)
         if user is None or not valid or user.deactivated:
             raise Unauthorized(LOGIN_FAILED)
         now = utcnow()
