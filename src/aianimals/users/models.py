@@ -1,12 +1,13 @@
-"""Users and their access tokens."""
+"""Users, their access tokens, and the e-mail messages written for them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from aianimals.core.clock import utcnow
 from aianimals.ports.sql.base import Base, Timestamped
 from aianimals.users.identities import (
     EMAIL_FOLDED_LENGTH,
@@ -59,3 +60,20 @@ class AuthToken(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+SIGNUP_WITH_EXISTING_EMAIL = "signup_with_existing_email"
+"""An e-mail to the owner of an address someone tried to sign up with again."""
+
+
+class EmailMessage(Base):
+    """An e-mail to send. No mail server runs here: the `email_outbox` row is the record,
+    for an operator to read or a mail relay to deliver."""
+
+    __tablename__ = "email_outbox"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -16,7 +16,14 @@ from aianimals.core.ids import new_id
 from aianimals.core.passwords import PasswordHasher
 from aianimals.core.tokens import new_token, token_digest
 from aianimals.users.identities import fold_identifier, folded_identity
-from aianimals.users.models import ROLE_ADMIN, AuthToken, User
+from aianimals.users.models import (
+    ROLE_ADMIN,
+    SIGNUP_WITH_EXISTING_EMAIL,
+    AuthToken,
+    EmailMessage,
+    User,
+)
+from aianimals.users.notices import signup_with_existing_email
 from aianimals.users.password_rules import PASSWORD_MIN_LENGTH, password_problem
 from aianimals.users.schemas import UserCreate, UserLogin
 
@@ -51,6 +58,14 @@ class LoginTarget:
     key: str
 
 
+class _EmailTaken(Conflict):
+    """The e-mail address belongs to `owner`'s account (told to no one but the owner)."""
+
+    def __init__(self, owner: User) -> None:
+        super().__init__(EMAIL_TAKEN)
+        self.owner = owner
+
+
 class UserService:
     """Accounts and sessions."""
 
@@ -60,9 +75,17 @@ class UserService:
         self.token_ttl = token_ttl
 
     def sign_up(self, request: UserCreate, *, min_length: int = PASSWORD_MIN_LENGTH) -> User:
-        """Create an account; a handle or e-mail address taken up to case is a 409, a
-        password the policy refuses (`min_length` and the rules of `password_rules`) a 422."""
-        return self._create(request, min_length)
+        """Create an account. A password the policy refuses (`min_length` and the rules of
+        `password_rules`) is a 422, a handle taken up to case a 409: handles are public.
+
+        An e-mail address taken up to case is not said: the answer is an account that
+        looks new but is never stored, and the address's owner gets a notice in the e-mail
+        outbox. Both paths hash the password and commit one row, so they take about as long.
+        """
+        try:
+            return self._create(request, min_length)
+        except _EmailTaken as taken:
+            return self._notify_owner(taken.owner, request)
 
     def sign_up_admin(self, request: UserCreate) -> User:
         """Create an administrator account (portal access); a taken handle or e-mail is a 409."""
@@ -72,8 +95,8 @@ class UserService:
         return user
 
     def _create(self, request: UserCreate, min_length: int) -> User:
-        """The new account, stored; Conflict for a handle or e-mail address taken up to case,
-        InvalidInput for a refused password."""
+        """The new account, stored; Conflict for a taken handle, _EmailTaken for a taken
+        e-mail address (both up to case), InvalidInput for a refused password."""
         email = str(request.email_address)
         problem = password_problem(
             request.password,
@@ -87,8 +110,9 @@ class UserService:
         if self._owner("handle", request.handle_name, handle_folded):
             raise Conflict(HANDLE_TAKEN)
         password_hash = self.hasher.hash(request.password)
-        if self._owner("email", email, email_folded):
-            raise Conflict(EMAIL_TAKEN)
+        owner = self._owner("email", email, email_folded)
+        if owner is not None:
+            raise _EmailTaken(owner)
         user = User(
             id=new_id(),
             handle_name=request.handle_name,
@@ -104,8 +128,9 @@ class UserService:
             self.session.rollback()
             if self._owner("handle", request.handle_name, handle_folded):
                 raise Conflict(HANDLE_TAKEN) from error
-            if self._owner("email", email, email_folded):
-                raise Conflict(EMAIL_TAKEN) from error
+            owner = self._owner("email", email, email_folded)
+            if owner is not None:
+                raise _EmailTaken(owner) from error
             raise
         return user
 
@@ -117,6 +142,31 @@ class UserService:
         exact = column == value
         query = select(User).where(or_(exact, folded_column == folded))
         return self.session.scalar(query.order_by(exact.desc()).limit(1))
+
+    def _notify_owner(self, owner: User, request: UserCreate) -> User:
+        """Tell the owner of the taken address; answer with an account that is never stored."""
+        now = utcnow()
+        body = signup_with_existing_email(owner.handle_name, request.handle_name, now)
+        self.session.add(
+            EmailMessage(
+                id=new_id(),
+                to_address=owner.email_address,
+                kind=SIGNUP_WITH_EXISTING_EMAIL,
+                body=body,
+                created_at=now,
+            )
+        )
+        self.session.commit()
+        return User(
+            id=new_id(),
+            handle_name=request.handle_name,
+            email_address=str(request.email_address),
+            age=request.age,
+            gender=request.gender,
+            deactivated=False,
+            created_at=now,
+            updated_at=now,
+        )
 
     def has_admin(self) -> bool:
         """True when at least one active administrator exists."""

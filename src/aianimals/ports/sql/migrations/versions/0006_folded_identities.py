@@ -1,8 +1,8 @@
-"""case-folded handles and e-mail addresses, unique
+"""case-folded handles and e-mail addresses, unique; the e-mail outbox
 
 Adds `users.handle_name_folded` and `users.email_address_folded` (NFKC, case-folded, NFKC
-again, stripped: `aianimals.users.identities.fold_identifier`), each with a unique index.
-
+again, stripped: `aianimals.users.identities.fold_identifier`), each with a unique index,
+and the `email_outbox` table.
 
 The folded values of the stored accounts are computed here in Python, oldest account first
 (`created_at`, then `id`). Accounts that were distinct but fold to one value (`dog_leigh`
@@ -135,9 +135,22 @@ def upgrade() -> None:
         batch.create_index(
             batch.f("ix_users_email_address_folded"), ["email_address_folded"], unique=True
         )
+    op.create_table(
+        "email_outbox",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("to_address", sa.String(length=254), nullable=False),
+        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_outbox")),
+    )
+    with op.batch_alter_table("email_outbox") as batch:
+        batch.create_index(batch.f("ix_email_outbox_kind"), ["kind"])
+        batch.create_index(batch.f("ix_email_outbox_created_at"), ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("email_outbox")
     with op.batch_alter_table("users") as batch:
         batch.drop_index(batch.f("ix_users_email_address_folded"))
         batch.drop_index(batch.f("ix_users_handle_name_folded"))
