@@ -14,7 +14,9 @@ The account is what the login resolved to, named by the caller: `user:<id>` for 
 existing account, however it was typed (handle or e-mail address, any case), so the
 identifiers of one account share one count; and the identifier as typed, case-folded
 (`handle:dog_leigh`, `email:…`), for one that names no account, so an unknown account is
-limited exactly like a known one.
+limited exactly like a known one. (A client that has blocked an account by its handle can
+then tell its e-mail address from others, 429 against 401; the client scope bounds how
+many addresses it can try.)
 
 Only failures count. `begin` checks the blocks before the password is checked: a blocked
 scope answers 429 with `Retry-After` at once, without checking the password, and is not
