@@ -65,6 +65,8 @@ def _environment(root: Path, database_url: str, port: int) -> dict[str, str]:
         "AIANIMALS_AUTH__ARGON2_MEMORY_KIB": "64",
         "AIANIMALS_AUTH__ARGON2_TIME_COST": "1",
         "AIANIMALS_AUTH__ALLOW_WEAK_HASHING": "true",
+        # The browser tests sign up several users, all from 127.0.0.1.
+        "AIANIMALS_AUTH__SIGNUP_MAX_PER_CLIENT": "1000",
         "AIANIMALS_QUEUE__KIND": "sqlite",
         "AIANIMALS_QUEUE__PATH": str(root / "queue.db"),
         "AIANIMALS_CACHE__KIND": "memory",

@@ -52,6 +52,12 @@ class AuthSettings(BaseModel):
     """Failures for one account from every client together (distributed guessing)."""
     login_max_failures_per_client: int = Field(default=20, ge=1)
     """Failures from one client address over every account (password spraying)."""
+    signup_limits_enabled: bool = True
+    """Answer 429 to sign-ups from an address past `signup_max_per_client` in the window."""
+    signup_window_seconds: int = Field(default=3600, gt=0)
+    """The sliding window over which sign-ups are counted, and how long a limit then holds."""
+    signup_max_per_client: int = Field(default=5, ge=1)
+    """Sign-ups from one client address within the window, whatever their answer."""
 
     @model_validator(mode="after")
     def _refuse_weak_hashing(self) -> AuthSettings:

@@ -39,6 +39,14 @@ def test_an_admin_logs_in_resumes_and_logs_out(container: Container, factory: Fa
             admins.resume(session.token)
 
 
+def test_an_admin_logs_in_with_the_address_in_any_case(
+    container: Container, factory: Factory
+) -> None:
+    admin = factory.user("moderator", role=ROLE_ADMIN)
+    with _admins(container) as admins:
+        assert admins.log_in("Moderator@EXAMPLE.com", PASSWORD).user_id == admin.id
+
+
 def test_wrong_credentials_are_refused_alike(container: Container, factory: Factory) -> None:
     factory.user("moderator", role=ROLE_ADMIN)
     for email, password in (

@@ -5,10 +5,12 @@ from __future__ import annotations
 import stat
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from aianimals.api.container import Container
 from aianimals.moderation.admins import AdminAuth
 from aianimals.roles.admin import CREDENTIALS_FILE, ensure_admin
-from aianimals.users.models import ROLE_ADMIN
+from aianimals.users.models import ROLE_ADMIN, User
 from aianimals.users.service import UserService
 from tests.factories import Factory
 
@@ -36,3 +38,13 @@ def test_no_admin_is_made_when_one_exists_already(container: Container, factory:
     factory.user("boss", role=ROLE_ADMIN)
     assert ensure_admin(container) is None
     assert not (container.settings.var_dir / CREDENTIALS_FILE).exists()
+
+
+def test_the_admin_account_is_unique_up_to_case(container: Container) -> None:
+    ensure_admin(container)
+    with container.database.session() as session:
+        admin = session.scalars(select(User).where(User.role == ROLE_ADMIN)).one()
+    assert (admin.handle_name_folded, admin.email_address_folded) == (
+        "admin",
+        "admin@aianimals.example",
+    )

@@ -40,6 +40,20 @@ def test_the_sixth_failure_is_refused_before_the_password_is_checked(
         assert admins.log_in("moderator@example.com", PASSWORD, client="10.0.0.2").token
 
 
+def test_every_spelling_of_the_address_counts_for_the_one_account(
+    container: Container, factory: Factory
+) -> None:
+    factory.user("moderator", role=ROLE_ADMIN)
+    limiter = LoginLimiter(MemoryCache())
+    spellings = ["moderator@example.com", "MODERATOR@example.com", "Moderator@Example.COM"]
+    with _admins(container, limiter) as admins:
+        for email in [*spellings, *spellings[:2]]:
+            with pytest.raises(Unauthorized):
+                admins.log_in(email, "wrong", client="10.0.0.1")
+        with pytest.raises(TooManyRequests):
+            admins.log_in("moderator@example.com", PASSWORD, client="10.0.0.1")
+
+
 def test_unknown_addresses_are_refused_alike(container: Container, factory: Factory) -> None:
     factory.user("moderator", role=ROLE_ADMIN)
     limiter = LoginLimiter(MemoryCache())

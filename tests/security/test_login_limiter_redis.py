@@ -1,4 +1,4 @@
-"""Two API processes over one Redis count failed logins together, and leave no key behind."""
+"""Two API processes over one Redis count failed logins and sign-ups together; keys expire."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import redis
 from aianimals.core.errors import TooManyRequests
 from aianimals.ports.cache.redis import RedisCache
 from aianimals.security.login_limits import LoginLimiter, LoginLimits
+from aianimals.security.signup_limits import SignUpLimiter, SignUpLimits
 from tests.security.conftest import LOCAL_REDIS_URL
 
 LIMITS = LoginLimits(window_seconds=900, lockout_seconds=600, per_client_account=4)
@@ -46,4 +47,19 @@ def test_a_successful_login_clears_the_account_keys(redis_prefix: str) -> None:
     limiter.begin(None, "handle:dog").succeeded()
     client = redis.Redis.from_url(LOCAL_REDIS_URL)
     assert not list(client.scan_iter(match=f"{redis_prefix}*"))
+    client.close()
+
+
+def test_processes_sharing_redis_share_the_sign_up_counts(redis_prefix: str) -> None:
+    limits = SignUpLimits(per_client=2)
+    first = SignUpLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), limits)
+    second = SignUpLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), limits)
+    first.check("10.0.0.1")
+    second.check("10.0.0.1")
+    for limiter in (first, second):
+        with pytest.raises(TooManyRequests):
+            limiter.check("10.0.0.1")
+    client = redis.Redis.from_url(LOCAL_REDIS_URL)
+    keys = list(client.scan_iter(match=f"{redis_prefix}*"))
+    assert all(0 < int(client.pttl(key)) <= 2 * 3600 * 1000 for key in keys)
     client.close()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
 
+from aianimals.api.container import Container
+from aianimals.core.passwords import PasswordHasher
 from aianimals.ports.cache.memory import MemoryCache
 from aianimals.ports.cache.redis import RedisCache
+from aianimals.roles.api import create_app
 from aianimals.security.login_limits import LoginLimiter, LoginLimits
 from tests.factories import PASSWORD, Factory
 
@@ -111,6 +117,90 @@ def test_the_email_identifier_is_limited_too(
     assert answers == [401] * 5 + [429]
     login = {"email_address": "cat_mia@example.com", "password": PASSWORD}
     assert client.post(LOGIN, json=login).status_code == 429
+
+
+def test_failures_by_handle_and_by_email_count_for_the_one_account(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    del clock
+    factory.user("dog_leigh")
+    assert [_login(client, "dog_leigh", "wrong") for _ in range(5)] == [401] * 5
+    by_email = {"email_address": "dog_leigh@example.com", "password": "wrong"}
+    assert client.post(LOGIN, json=by_email).status_code == 429
+    by_email["password"] = PASSWORD
+    assert client.post(LOGIN, json=by_email).status_code == 429
+
+
+def test_every_spelling_of_an_account_counts_for_it(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    del clock
+    factory.user("dog_leigh")
+    spellings = [
+        {"handle_name": "dog_leigh"},
+        {"handle_name": "DOG_LEIGH"},
+        {"handle_name": "ｄｏｇ_ｌｅｉｇｈ"},
+        {"email_address": "dog_leigh@example.com"},
+        {"email_address": "Dog_Leigh@EXAMPLE.com"},
+    ]
+    answers = [client.post(LOGIN, json={**s, "password": "wrong"}) for s in spellings]
+    assert [answer.status_code for answer in answers] == [401] * 5
+    assert _login(client, "Dog_Leigh", PASSWORD) == 429
+
+
+def test_an_unknown_account_is_counted_by_its_folded_identifier(
+    client: TestClient, clock: Clock
+) -> None:
+    del clock
+    answers = [_login(client, name, "wrong") for name in ("ghost", "GHOST", "Ghost") * 2]
+    assert answers == [401] * 5 + [429]
+    # Another identifier that names no account either has a count of its own.
+    email = {"email_address": "ghost@example.com", "password": "wrong"}
+    assert client.post(LOGIN, json=email).status_code == 401
+
+
+class GatheringHasher(PasswordHasher):
+    """Holds each password check until `parties` of them are in progress at once (5 s at
+    most), so that every login of a burst has passed the limiter before any finishes."""
+
+    def __init__(self, hasher: PasswordHasher, parties: int) -> None:
+        super().__init__(hasher.policy)
+        self.barrier = threading.Barrier(parties)
+
+    def verify(self, stored_hash: str | None, password: str) -> bool:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            self.barrier.wait(timeout=5)
+        return super().verify(stored_hash, password)
+
+
+def test_simultaneous_correct_logins_are_never_refused(
+    container: Container, factory: Factory
+) -> None:
+    """8 logins of one account from one address, all in their password check together."""
+    factory.user("dog_leigh")
+    gathering = Container(
+        settings=container.settings,
+        database=container.database,
+        blobs=container.blobs,
+        hasher=GatheringHasher(container.hasher, parties=8),
+    )
+    body = {"handle_name": "dog_leigh", "password": PASSWORD}
+    with (
+        TestClient(create_app(gathering.settings, gathering)) as client,
+        ThreadPoolExecutor(max_workers=8) as pool,
+    ):
+        answers = list(pool.map(lambda _: client.post(LOGIN, json=body).status_code, range(8)))
+    assert answers == [200] * 8
+
+
+def test_correct_logins_leave_the_failure_allowance_whole(
+    client: TestClient, factory: Factory, clock: Clock
+) -> None:
+    del clock
+    factory.user("dog_leigh")
+    assert {_login(client, "dog_leigh", PASSWORD) for _ in range(12)} == {200}
+    assert [_login(client, "dog_leigh", "wrong") for _ in range(5)] == [401] * 5
+    assert _login(client, "dog_leigh", PASSWORD) == 429
 
 
 def test_the_limits_come_from_the_settings(client: TestClient, factory: Factory) -> None:

@@ -49,6 +49,19 @@ def test_sign_up_logs_the_new_user_in(page: Page, live_site: LiveSite) -> None:
     expect(page.locator(".handle")).to_have_text(f"@{handle}")
 
 
+def test_sign_up_with_a_registered_email_says_no_account_was_made(
+    page: Page, live_site: LiveSite
+) -> None:
+    handle = f"web_{uuid.uuid4().hex[:8]}"
+    page.goto(f"{live_site.url}/#/signup")
+    page.get_by_label("ユーザー名（英数字と _ . -、3文字以上）").fill(handle)
+    page.get_by_label("メールアドレス").fill(f"{DEMO_USER[0].upper()}@example.com")
+    page.get_by_label("パスワード（12文字以上）").fill("a long enough password")
+    page.get_by_role("button", name="登録してログイン").click()
+    expect(page.get_by_role("alert")).to_contain_text("アカウントを作成できませんでした")
+    expect(page.get_by_role("heading", name="アカウント作成")).to_be_visible()
+
+
 def test_the_ui_switches_to_english_and_remembers_it(page: Page, live_site: LiveSite) -> None:
     log_in(page, live_site, *DEMO_USER)
     page.get_by_role("button", name="English").click()

@@ -60,15 +60,17 @@ class AdminAuth:
     def log_in(self, email_address: str, password: str, client: str | None = None) -> AdminSession:
         """A session for an administrator; Unauthorized for wrong credentials, Forbidden
         (only after the password was right) for an account without the admin role, and
-        TooManyRequests after too many failures for the e-mail address (from `client`, the
-        browser's address when known, or from anywhere) or from `client`."""
+        TooManyRequests after too many failures for the account (however its address is
+        typed; from `client`, the browser's address when known, or from anywhere) or from
+        `client`."""
         try:
             request = UserLogin(email_address=email_address.strip(), password=password)
         except ValidationError as error:
             raise Unauthorized(WRONG_CREDENTIALS) from error
-        attempt = self.limiter.begin(client, f"email:{request.email_address}")
+        target = self.users.login_target(request)
+        attempt = self.limiter.begin(client, target.key)
         try:
-            issued = self.users.log_in(request)
+            issued = self.users.log_in_as(target, request.password)
         except Unauthorized as error:
             attempt.failed()
             raise Unauthorized(WRONG_CREDENTIALS) from error

@@ -2,8 +2,7 @@
 
 Three scopes, each with its own limit over a sliding window (default 15 minutes):
 
-- client + account: failures for one account, as typed (handle name or e-mail address,
-  case-folded), from one client address (default 5);
+- client + account: failures for one account from one client address (default 5);
 - account: failures for that account from every client together (default 20), which caps
   distributed guessing; anyone can then keep the account's logins answering 429, the
   price of that cap;
@@ -11,20 +10,25 @@ Three scopes, each with its own limit over a sliding window (default 15 minutes)
   password spraying. A successful login does not reset it, or an attacker could reset
   their own counter by logging in to an account of theirs between guesses.
 
-Reaching a limit blocks the scope for the lockout (default 15 minutes) and starts its count
-afresh: logins then answer 429 with `Retry-After`, before any password is checked, and
-refused attempts are not counted. The account is keyed by what was typed, never by
-whether it exists, so an unknown account is limited exactly like a known one. The two
-account scopes count the attempt before the password is checked (a burst of parallel
-guesses cannot overshoot the limit) and a successful login resets them.
+The account is what the login resolved to, named by the caller: `user:<id>` for an
+existing account, however it was typed (handle or e-mail address, any case), so the
+identifiers of one account share one count; and the identifier as typed, case-folded
+(`handle:dog_leigh`, `email:…`), for one that names no account, so an unknown account is
+limited exactly like a known one. (A client that has blocked an account by its handle can
+then tell its e-mail address from others, 429 against 401; the client scope bounds how
+many addresses it can try.)
 
-Counts use two fixed buckets per scope, the previous one weighted by how much of it still
-lies inside the window. A bucket is a cache counter (`incr`, atomic in Redis) re-stored
-with a TTL after each increment, so it expires in either adapter. A process does both steps
-under one lock; processes racing between them (Redis) can each lose a count, no more.
+Only failures count. `begin` checks the blocks before the password is checked: a blocked
+scope answers 429 with `Retry-After` at once, without checking the password, and is not
+counted. A failure then counts in every scope, and a scope that reaches its limit is blocked
+for the lockout (default 15 minutes) and starts its count afresh. A success resets the two
+account scopes. Correct logins therefore never lock an account out, however many run at
+once; the price is that guesses already past the block check when the limit is reached all
+get their answer, so a burst of parallel wrong guesses can overshoot a limit by up to its
+concurrency (a handful for one client, bounded by the password hashing it must wait for).
 
-Fail-open: when the cache cannot be reached, logins go on unlimited and a warning is
-logged; the limiter never turns a login into a 500.
+Counting and blocking: `security.windows`. Fail-open: when the cache cannot be reached,
+logins go on unlimited and a warning is logged; the limiter never turns a login into a 500.
 """
 
 from __future__ import annotations
@@ -32,23 +36,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass
 
 from aianimals.core.errors import TooManyRequests
 from aianimals.ports.cache.base import Cache
 from aianimals.ports.cache.memory import MemoryCache
+from aianimals.security.windows import CacheUnavailable, SlidingWindows
 from aianimals.settings import AuthSettings, Settings
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 TOO_MANY_FAILURES = "too many failed logins: try again in {minutes} minute(s)"
-_CACHE_ERRORS = (OSError, ValueError, TypeError)
-"""What an unreachable or confused cache raises (`ConnectionError` is an `OSError`)."""
 
 
 @dataclass(frozen=True)
@@ -91,16 +91,12 @@ def build_login_limiter(settings: Settings, shared_cache: Callable[[], Cache]) -
 class _Scope:
     key: str
     limit: int
-    counted_before: bool
-    """Counted before the password is checked, and reset by a successful login."""
-
-
-class _CacheUnavailable(Exception):
-    pass
+    of_account: bool
+    """One of the account's scopes, which a successful login resets."""
 
 
 class LoginLimiter:
-    """Checks and counts login attempts; `begin` before checking a password."""
+    """Checks login attempts and counts their failures; `begin` before checking a password."""
 
     def __init__(
         self,
@@ -112,36 +108,33 @@ class LoginLimiter:
         self.cache = cache
         self.limits = limits or LoginLimits()
         self.clock = clock
-        self._lock = threading.Lock()
+        self.windows = SlidingWindows(
+            cache,
+            counts="login:fail",
+            blocks="login:block",
+            window_seconds=self.limits.window_seconds,
+            lockout_seconds=self.limits.lockout_seconds,
+        )
 
     def begin(self, client: str | None, account: str) -> LoginAttempt:
-        """An attempt to log in to `account` from `client` (None: unknown address).
+        """An attempt to log in to `account` (`user:<id>`, or the identifier as typed for an
+        unknown account) from `client` (None: unknown address).
 
-        Raises TooManyRequests (429, `Retry-After`) when a limit is reached; the password
-        must then not be checked.
+        Raises TooManyRequests (429, `Retry-After`) while a scope is blocked; the password
+        must then not be checked. Counts nothing: report the outcome on the attempt.
         """
         if not self.limits.enabled:
-            return LoginAttempt(self, [], {})
+            return LoginAttempt(self, [])
         scopes = self._scopes(client, account)
         try:
             now = self.clock()
-            wait = max(self._blocked_for(scope, now) for scope in scopes)
-            if wait > 0:
-                raise self._refusal(wait)
-            counted = [scope for scope in scopes if scope.counted_before]
-            counts = {scope.key: self._hit(scope, now) for scope in counted}
-            over = [scope for scope in counted if counts[scope.key] > scope.limit]
-            for scope in over:
-                self._block(scope, now)
-            # Another attempt may have reached a limit (and reset its count) meanwhile.
-            wait = self.limits.lockout_seconds if over else 0
-            wait = max([wait, *(self._blocked_for(scope, now) for scope in counted)])
-        except _CacheUnavailable as error:
+            wait = max(self.windows.blocked_for(scope.key, now) for scope in scopes)
+        except CacheUnavailable as error:
             _warn(error)
-            return LoginAttempt(self, [], {})
+            return LoginAttempt(self, [])
         if wait > 0:
             raise self._refusal(wait)
-        return LoginAttempt(self, scopes, counts)
+        return LoginAttempt(self, scopes)
 
     def _scopes(self, client: str | None, account: str) -> list[_Scope]:
         account = account.strip().casefold()
@@ -159,66 +152,28 @@ class LoginLimiter:
         minutes = max(1, math.ceil(seconds / 60))
         return TooManyRequests(TOO_MANY_FAILURES.format(minutes=minutes), retry_after=seconds)
 
-    def _hit(self, scope: _Scope, now: float) -> float:
-        """Count one attempt; the sliding-window count including it."""
-        window = self.limits.window_seconds
-        bucket = int(now // window)
-        key = _bucket_key(scope, bucket)
-        with self._lock:  # no thread of this process re-stores an older count over a newer
-            current = self._call(lambda: self.cache.incr(key))
-            self._call(lambda: self.cache.set(key, str(current).encode(), 2 * window))
-        previous = self._call(lambda: self.cache.get(_bucket_key(scope, bucket - 1)))
-        weight = 1 - (now - bucket * window) / window
-        return current + (int(previous) if previous else 0) * weight
-
-    def _block(self, scope: _Scope, now: float) -> None:
-        """Block the scope for the lockout, then start its count afresh: after the lockout
-        the full allowance is back, so `Retry-After` is when a login is accepted again."""
-        lockout = self.limits.lockout_seconds
-        value = repr(now + lockout).encode()
-        self._call(lambda: self.cache.set(_block_key(scope), value, lockout))
-        self._call(lambda: self.cache.delete(*self._bucket_keys(scope, now)))
-
-    def _bucket_keys(self, scope: _Scope, now: float) -> list[str]:
-        """The scope's counters that can hold attempts of the window around `now`."""
-        bucket = int(now // self.limits.window_seconds)
-        return [_bucket_key(scope, b) for b in (bucket - 1, bucket, bucket + 1)]
-
-    def _blocked_for(self, scope: _Scope, now: float) -> float:
-        raw = self._call(lambda: self.cache.get(_block_key(scope)))
-        return max(0.0, float(raw) - now) if raw else 0.0
-
-    def record_failure(self, scopes: list[_Scope], counts: dict[str, float]) -> None:
-        """Count a failure in the scopes not counted yet; block those at their limit."""
+    def record_failure(self, scopes: list[_Scope]) -> None:
+        """Count a failure in every scope not blocked yet (by a failure that ran alongside);
+        block those that reach their limit."""
         try:
             now = self.clock()
             for scope in scopes:
-                count = counts[scope.key] if scope.counted_before else self._hit(scope, now)
-                if count >= scope.limit:
-                    self._block(scope, now)
-        except _CacheUnavailable as error:
+                if self.windows.blocked_for(scope.key, now) > 0:
+                    continue
+                # Blocked when one more attempt would go past the limit (the previous bucket's
+                # failures weigh less than one each as it leaves the window).
+                if self.windows.hit(scope.key, now) + 1 > scope.limit:
+                    self.windows.block(scope.key, now)
+        except CacheUnavailable as error:
             _warn(error)
 
     def record_success(self, scopes: list[_Scope]) -> None:
-        """Reset the account scopes' counters and blocks."""
-        now = self.clock()
-        keys = [
-            key
-            for scope in scopes
-            if scope.counted_before
-            for key in (_block_key(scope), *self._bucket_keys(scope, now))
-        ]
+        """Reset the account scopes' counts and blocks (not the client's)."""
+        keys = [scope.key for scope in scopes if scope.of_account]
         try:
-            self._call(lambda: self.cache.delete(*keys))
-        except _CacheUnavailable as error:
+            self.windows.reset(keys, self.clock())
+        except CacheUnavailable as error:
             _warn(error)
-
-    @staticmethod
-    def _call(operation: Callable[[], T]) -> T:
-        try:
-            return operation()
-        except _CACHE_ERRORS as error:
-            raise _CacheUnavailable(str(error)) from error
 
 
 @dataclass
@@ -227,15 +182,14 @@ class LoginAttempt:
 
     limiter: LoginLimiter
     scopes: list[_Scope]
-    counts: dict[str, float] = field(repr=False)
 
     def failed(self) -> None:
         """The password (or account) was wrong: count it, block a scope at its limit."""
         if self.scopes:
-            self.limiter.record_failure(self.scopes, self.counts)
+            self.limiter.record_failure(self.scopes)
 
     def succeeded(self) -> None:
-        """The password was right: reset the account's counters (not the client's)."""
+        """The password was right: reset the account's counts (not the client's)."""
         if self.scopes:
             self.limiter.record_success(self.scopes)
 
@@ -245,13 +199,5 @@ def _key(*parts: str) -> str:
     return f"{parts[0]}:{digest}"
 
 
-def _bucket_key(scope: _Scope, bucket: int) -> str:
-    return f"login:fail:{scope.key}:{bucket}"
-
-
-def _block_key(scope: _Scope) -> str:
-    return f"login:block:{scope.key}"
-
-
-def _warn(error: _CacheUnavailable) -> None:
+def _warn(error: CacheUnavailable) -> None:
     logger.warning("login rate limiting is off for this attempt: cache unreachable (%s)", error)

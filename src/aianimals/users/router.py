@@ -14,6 +14,7 @@ from aianimals.users.login_guard import (
     too_many_logins,
 )
 from aianimals.users.schemas import UserCreate, UserLogin, UserLoginResponse, UserResponse
+from aianimals.users.signup_guard import TOO_MANY_SIGNUPS_RESPONSE, SignUpLimiterDep
 
 router = APIRouter(prefix="/user", tags=["user"])
 
@@ -26,20 +27,20 @@ router = APIRouter(prefix="/user", tags=["user"])
 def log_in(
     request: UserLogin, users: UserServiceDep, limiter: LoginLimiterDep, http: Request
 ) -> UserLoginResponse | JSONResponse:
-    """Exchange a handle name (or e-mail address) and password for an access token.
+    """Exchange a handle name (or e-mail address) and password for an access token. Either
+    matches whatever its case or width (`Dog_Leigh`, `ｄｏｇ_ｌｅｉｇｈ`).
 
-    After too many failures (for the account, or from the client) the answer is a 429 with
-    `Retry-After`, whether the account exists or not; a successful login resets the
-    account's count.
+    After too many failures (for the account, however it is typed, or from the client) the
+    answer is a 429 with `Retry-After`, whether the account exists or not; only failures
+    count, and a successful login resets the account's count.
     """
-    account = f"handle:{request.handle_name}" if request.handle_name else ""
-    account = account or f"email:{request.email_address}"
+    target = users.login_target(request)
     try:
-        attempt = limiter.begin(client_address(http), account)
+        attempt = limiter.begin(client_address(http), target.key)
     except TooManyRequests as error:
         return too_many_logins(error)
     try:
-        issued = users.log_in(request)
+        issued = users.log_in_as(target, request.password)
     except Unauthorized:
         attempt.failed()
         raise
@@ -49,11 +50,33 @@ def log_in(
     )
 
 
-@router.post("", response_model=UserResponse, responses={409: {}})
-def sign_up(request: UserCreate, users: UserServiceDep, container: ContainerDep) -> UserResponse:
+@router.post(
+    "",
+    response_model=UserResponse,
+    responses={
+        409: {"description": "the handle name is taken (whatever its case)"},
+        **TOO_MANY_SIGNUPS_RESPONSE,
+    },
+)
+def sign_up(
+    request: UserCreate,
+    users: UserServiceDep,
+    container: ContainerDep,
+    limiter: SignUpLimiterDep,
+    http: Request,
+) -> UserResponse:
     """Create an account. The password is checked against the policy: long enough
     (`auth.password_min_length`), without the handle name or the e-mail address's local
-    part, and not one of the most common passwords; a refused one is a 422 saying why."""
+    part, and not one of the most common passwords; a refused one is a 422 saying why.
+
+    Handle names are public, so one that is taken, whatever its case, is a 409. Whether an
+    e-mail address is registered is not told: for a taken one the answer looks like any
+    new account, no account is made, and the address's owner is sent a notice (logging in
+    as the new account then fails). Past `auth.signup_max_per_client` sign-ups from one
+    address within `auth.signup_window_seconds`, whatever their answers, the answer is a
+    429 with `Retry-After`.
+    """
+    limiter.check(client_address(http))
     min_length = container.settings.auth.password_min_length
     return UserResponse.model_validate(users.sign_up(request, min_length=min_length))
 

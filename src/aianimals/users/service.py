@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -14,11 +15,28 @@ from aianimals.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from aianimals.core.ids import new_id
 from aianimals.core.passwords import PasswordHasher
 from aianimals.core.tokens import new_token, token_digest
-from aianimals.users.models import ROLE_ADMIN, AuthToken, User
+from aianimals.users.identities import fold_identifier, folded_identity
+from aianimals.users.models import (
+    ROLE_ADMIN,
+    SIGNUP_WITH_EXISTING_EMAIL,
+    AuthToken,
+    EmailMessage,
+    User,
+)
+from aianimals.users.notices import signup_with_existing_email
 from aianimals.users.password_rules import PASSWORD_MIN_LENGTH, password_problem
 from aianimals.users.schemas import UserCreate, UserLogin
 
 LOGIN_FAILED = "wrong handle_name, email_address or password"
+HANDLE_TAKEN = "handle_name is already registered"
+EMAIL_TAKEN = "email_address is already registered"
+
+Identifier = Literal["handle", "email"]
+_COLUMNS = {
+    "handle": (User.handle_name, User.handle_name_folded),
+    "email": (User.email_address, User.email_address_folded),
+}
+"""Each identifier's column, as stored and folded."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,24 @@ class IssuedToken:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class LoginTarget:
+    """The account a login names, if any, and the name its failures are counted under:
+    `user:<id>` for an account, however it was typed; the folded identifier as typed
+    (`handle:…`, `email:…`) for none."""
+
+    account: User | None
+    key: str
+
+
+class _EmailTaken(Conflict):
+    """The e-mail address belongs to `owner`'s account (told to no one but the owner)."""
+
+    def __init__(self, owner: User) -> None:
+        super().__init__(EMAIL_TAKEN)
+        self.owner = owner
+
+
 class UserService:
     """Accounts and sessions."""
 
@@ -39,8 +75,28 @@ class UserService:
         self.token_ttl = token_ttl
 
     def sign_up(self, request: UserCreate, *, min_length: int = PASSWORD_MIN_LENGTH) -> User:
-        """Create an account; a taken handle or e-mail is a 409, a password the policy
-        refuses (`min_length` and the rules of `password_rules`) a 422."""
+        """Create an account. A password the policy refuses (`min_length` and the rules of
+        `password_rules`) is a 422, a handle taken up to case a 409: handles are public.
+
+        An e-mail address taken up to case is not said: the answer is an account that
+        looks new but is never stored, and the address's owner gets a notice in the e-mail
+        outbox. Both paths hash the password and commit one row, so they take about as long.
+        """
+        try:
+            return self._create(request, min_length)
+        except _EmailTaken as taken:
+            return self._notify_owner(taken.owner, request)
+
+    def sign_up_admin(self, request: UserCreate) -> User:
+        """Create an administrator account (portal access); a taken handle or e-mail is a 409."""
+        user = self._create(request, PASSWORD_MIN_LENGTH)
+        user.role = ROLE_ADMIN
+        self.session.commit()
+        return user
+
+    def _create(self, request: UserCreate, min_length: int) -> User:
+        """The new account, stored; Conflict for a taken handle, _EmailTaken for a taken
+        e-mail address (both up to case), InvalidInput for a refused password."""
         email = str(request.email_address)
         problem = password_problem(
             request.password,
@@ -50,50 +106,90 @@ class UserService:
         )
         if problem:
             raise InvalidInput(problem)
-        taken = self.session.scalar(
-            select(User.id).where(
-                or_(User.handle_name == request.handle_name, User.email_address == email)
-            )
-        )
-        if taken is not None:
-            raise Conflict("handle_name or email_address is already registered")
+        handle_folded, email_folded = folded_identity(request.handle_name, email)
+        if self._owner("handle", request.handle_name, handle_folded):
+            raise Conflict(HANDLE_TAKEN)
+        password_hash = self.hasher.hash(request.password)
+        owner = self._owner("email", email, email_folded)
+        if owner is not None:
+            raise _EmailTaken(owner)
         user = User(
             id=new_id(),
             handle_name=request.handle_name,
             email_address=email,
-            password_hash=self.hasher.hash(request.password),
+            password_hash=password_hash,
             age=request.age,
             gender=request.gender,
         )
         self.session.add(user)
         try:
             self.session.commit()
-        except IntegrityError as error:
+        except IntegrityError as error:  # another sign-up took a name meanwhile
             self.session.rollback()
-            raise Conflict("handle_name or email_address is already registered") from error
+            if self._owner("handle", request.handle_name, handle_folded):
+                raise Conflict(HANDLE_TAKEN) from error
+            owner = self._owner("email", email, email_folded)
+            if owner is not None:
+                raise _EmailTaken(owner) from error
+            raise
         return user
 
-    def sign_up_admin(self, request: UserCreate) -> User:
-        """Create an administrator account (portal access); a taken handle or e-mail is a 409."""
-        user = self.sign_up(request)
-        user.role = ROLE_ADMIN
+    def _owner(self, identifier: Identifier, value: str, folded: str) -> User | None:
+        """The account whose handle or e-mail address is `value`: the one spelled exactly so
+        first (only accounts left unfolded by migration 0006 can tie), else the one whose
+        folded value is `folded`."""
+        column, folded_column = _COLUMNS[identifier]
+        exact = column == value
+        query = select(User).where(or_(exact, folded_column == folded))
+        return self.session.scalar(query.order_by(exact.desc()).limit(1))
+
+    def _notify_owner(self, owner: User, request: UserCreate) -> User:
+        """Tell the owner of the taken address; answer with an account that is never stored."""
+        now = utcnow()
+        body = signup_with_existing_email(owner.handle_name, request.handle_name, now)
+        self.session.add(
+            EmailMessage(
+                id=new_id(),
+                to_address=owner.email_address,
+                kind=SIGNUP_WITH_EXISTING_EMAIL,
+                body=body,
+                created_at=now,
+            )
+        )
         self.session.commit()
-        return user
+        return User(
+            id=new_id(),
+            handle_name=request.handle_name,
+            email_address=str(request.email_address),
+            age=request.age,
+            gender=request.gender,
+            deactivated=False,
+            created_at=now,
+            updated_at=now,
+        )
 
     def has_admin(self) -> bool:
         """True when at least one active administrator exists."""
         query = select(User.id).where(User.role == ROLE_ADMIN, User.deactivated.is_(False))
         return self.session.scalar(query.limit(1)) is not None
 
+    def login_target(self, request: UserLogin) -> LoginTarget:
+        """The account a login names, by its handle or e-mail address up to case."""
+        identifier: Identifier = "handle" if request.handle_name else "email"
+        typed = request.handle_name or request.email_address or ""
+        folded = fold_identifier(typed)
+        account = self._owner(identifier, typed, folded)
+        return LoginTarget(account, f"user:{account.id}" if account else f"{identifier}:{folded}")
+
     def log_in(self, request: UserLogin) -> IssuedToken:
         """Check the password (same cost for unknown users) and issue a token."""
-        query = select(User)
-        if request.handle_name:
-            query = query.where(User.handle_name == request.handle_name)
-        else:
-            query = query.where(User.email_address == request.email_address)
-        user = self.session.scalar(query)
-        valid = self.hasher.verify(user.password_hash if user else None, request.password)
+        return self.log_in_as(self.login_target(request), request.password)
+
+    def log_in_as(self, target: LoginTarget, password: str) -> IssuedToken:
+        """Check `password` for the account `target` found (the same cost when it found
+        none) and issue a token; 401 for a wrong password, or no or a deactivated account."""
+        user = target.account
+        valid = self.hasher.verify(user.password_hash if user else None, password)
         if user is None or not valid or user.deactivated:
             raise Unauthorized(LOGIN_FAILED)
         now = utcnow()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from importlib.resources import as_file, files
 
+from sqlalchemy import func, select
+
 from aianimals.api.container import Container
 from aianimals.dataset.importer import import_directory
+from aianimals.users.models import User
 
 
 def test_reference_files_import_as_they_are(container: Container) -> None:
@@ -29,3 +32,18 @@ def test_reference_files_import_as_they_are(container: Container) -> None:
     violations = report.file("violation.json")
     assert (violations.rows, violations.unknown_skipped) == (72, 72)
     assert report.hashing.passwords == 2_848
+
+
+def test_the_reference_users_are_distinct_once_folded(container: Container) -> None:
+    """The 2,848 demo users: no two share a handle or an e-mail address up to case."""
+    with as_file(files("aianimals.dataset") / "reference") as directory:
+        import_directory(container, directory)
+    with container.database.session() as session:
+        counts = session.execute(
+            select(
+                func.count(),
+                func.count(func.distinct(User.handle_name_folded)),
+                func.count(func.distinct(User.email_address_folded)),
+            )
+        ).one()
+    assert tuple(counts) == (2_848, 2_848, 2_848)

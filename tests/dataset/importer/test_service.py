@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,10 @@ from aianimals.dataset.importer import ImportFailed, import_directory
 from aianimals.likes.models import Like
 from aianimals.moderation.models import Violation
 from aianimals.ports.sql.base import Base
+from aianimals.users.identities import fold_identifier
 from aianimals.users.models import User
+from aianimals.users.schemas import UserLogin
+from aianimals.users.service import UserService
 
 from .seed import Seed, tiny_seed
 
@@ -232,6 +237,41 @@ def test_taken_handle_name_is_an_error_naming_the_record(
     with pytest.raises(ImportFailed, match=f"user.json: record {second}: field handle_name: "):
         import_directory(container, seed.write(tmp_path / "seed"))
     assert count(container, User) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "variant"),
+    [
+        ("handle_name", str.upper),
+        ("email_address", str.upper),
+        ("email_address", lambda email: email.replace("user", "ｕｓｅｒ")),
+    ],
+)
+def test_a_case_variant_of_a_taken_name_is_an_error_naming_the_record(
+    container: Container, tmp_path: Path, field: str, variant: Callable[[str], str]
+) -> None:
+    seed = tiny_seed()
+    first, second = list(seed.users)[:2]
+    seed.users[second][field] = variant(seed.users[first][field])
+    assert seed.users[second][field] != seed.users[first][field]
+
+    with pytest.raises(ImportFailed, match=f"user.json: record {second}: field {field}: "):
+        import_directory(container, seed.write(tmp_path / "seed"))
+    assert count(container, User) == 0
+
+
+def test_imported_users_log_in_whatever_the_case(container: Container, tmp_path: Path) -> None:
+    seed = tiny_seed()
+    import_directory(container, seed.write(tmp_path / "seed"))
+    user_id, record = next(iter(seed.users.items()))
+    with container.database.session() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        assert user.handle_name_folded == fold_identifier(record["handle_name"])
+        assert user.email_address_folded == fold_identifier(record["email_address"])
+        users = UserService(session, container.hasher, timedelta(hours=1))
+        login = UserLogin(handle_name=record["handle_name"].upper(), password=record["password"])
+        assert users.log_in(login).user_id == user_id
 
 
 def test_effective_violation_deactivates_its_animal(container: Container, tmp_path: Path) -> None:

@@ -37,6 +37,9 @@ class TableRules:
     """A second identity (a like's animal and user): present already, the record is skipped."""
     unique: tuple[str, ...] = ()
     """Columns whose values must not collide with other rows (a taken handle is an error)."""
+    unique_by: tuple[tuple[str, str], ...] = ()
+    """Columns compared through another one, their normalised form: `(column, compared)`,
+    as `("handle_name", "handle_name_folded")` (a handle taken up to case is an error)."""
     references: tuple[Reference, ...] = ()
 
 
@@ -111,13 +114,17 @@ def check_references(
 def check_unique(
     connection: Connection, filename: str, rules: TableRules, records: Iterable[Record]
 ) -> None:
-    """Fail on a value of a unique column that another row (stored or in the file) has."""
-    for column in rules.unique:
-        taken = stored_keys(connection, rules.table, (column,))
+    """Fail on a value of a unique column that another row (stored or in the file) has,
+    as it is or, for `unique_by`, once normalised."""
+    records = list(records)
+    pairs = [(column, column) for column in rules.unique] + list(rules.unique_by)
+    for column, compared in pairs:
+        taken = stored_keys(connection, rules.table, (compared,))
+        alike = "" if compared == column else " (up to case and width)"
         for record in records:
-            value = record.row[column]
+            value = record.row[compared]
             if value in taken:
-                problem = f"already taken by another record: {value!r}"
+                problem = f"already taken by another record{alike}: {record.row[column]!r}"
                 raise ImportFailed.at(filename, record.record_id, column, problem)
             taken.add(value)
 

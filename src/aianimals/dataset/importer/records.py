@@ -13,6 +13,7 @@ from aianimals.core.ids import is_id
 from aianimals.dataset.importer.errors import ImportFailed
 from aianimals.dataset.importer.fields import Fields
 from aianimals.dataset.importer.photos import check_photo_url
+from aianimals.users.identities import EMAIL_FOLDED_LENGTH, HANDLE_FOLDED_LENGTH, fold_identifier
 
 Row = dict[str, Any]
 ACTIONS = frozenset({"select", "see_long", "like"})
@@ -114,10 +115,14 @@ def parse_users(data: Any, ctx: ParseContext) -> list[Record]:
     records = []
     for f in _mapping(data, ctx):
         created_at = f.timestamp("created_at")
+        handle_name = f.text("handle_name", 64, empty=False)
+        email_address = f.text("email_address", 254, empty=False)
         row = {
             "id": _record_id(f),
-            "handle_name": f.text("handle_name", 64, empty=False),
-            "email_address": f.text("email_address", 254, empty=False),
+            "handle_name": handle_name,
+            "handle_name_folded": _folded(f, "handle_name", handle_name, HANDLE_FOLDED_LENGTH),
+            "email_address": email_address,
+            "email_address_folded": _folded(f, "email_address", email_address, EMAIL_FOLDED_LENGTH),
             "password": f.text("password", empty=False),
             "age": f.optional_integer("age"),
             "gender": f.optional_integer("gender"),
@@ -127,6 +132,14 @@ def parse_users(data: Any, ctx: ParseContext) -> list[Record]:
         }
         records.append(Record(f.record_id, row))
     return records
+
+
+def _folded(f: Fields, name: str, value: str, width: int) -> str:
+    """The value as accounts are compared (`users.identities`); an error when too long."""
+    folded = fold_identifier(value)
+    if len(folded) > width:
+        raise f.fail(name, f"too long once normalised ({len(folded)} > {width} characters)")
+    return folded
 
 
 def parse_animals(data: Any, ctx: ParseContext) -> list[Record]:

@@ -71,7 +71,14 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "user.json",
         records.parse_users,
-        TableRules(USERS, ("id",), unique=("handle_name", "email_address")),
+        TableRules(
+            USERS,
+            ("id",),
+            unique_by=(
+                ("handle_name", "handle_name_folded"),
+                ("email_address", "email_address_folded"),
+            ),
+        ),
         prepare=hooks.hash_passwords,
     ),
     FileSpec(

@@ -20,7 +20,7 @@ from aianimals.moderation.models import ModerationAudit, Violation, ViolationTyp
 from aianimals.ports.features.models import FeatureRow
 from aianimals.ports.sql.base import Base
 from aianimals.ports.sql.outbox_models import OutboxMessage, ProcessedEvent
-from aianimals.users.models import AuthToken, User
+from aianimals.users.models import AuthToken, EmailMessage, User
 
 __all__ = [
     "AccessLog",
@@ -30,6 +30,7 @@ __all__ = [
     "AnimalSubcategory",
     "AuthToken",
     "Base",
+    "EmailMessage",
     "FeatureRow",
     "Impression",
     "Like",

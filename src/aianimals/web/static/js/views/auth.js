@@ -83,12 +83,17 @@ export function renderSignUp(main, { params }) {
     const password = form.new_password.value;
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    let signedUp = false;
     try {
       await api.signUp({ handle_name: handle, email_address: form.email_address.value.trim(), password });
+      signedUp = true;
       saveSession(await api.login({ handle_name: handle, password }), handle);
       afterLogin(params);
     } catch (error) {
-      showError(failure, describe(error));
+      // Sign-up does not say whether an e-mail address is taken: for a taken one it answers
+      // as for a new account, makes none and writes to the address's owner, so the login
+      // that follows fails.
+      showError(failure, signedUp && error.status === 401 ? t("signup.notCreated") : describe(error));
     } finally {
       button.disabled = false;
     }
