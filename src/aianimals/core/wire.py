@@ -50,9 +50,10 @@ EntityId = Annotated[str, Field(pattern=ENTITY_ID_PATTERN)]
 SmallId = Annotated[int, Field(ge=0, le=MAX_SMALL_ID)]
 """A small-int id (category, breed): 0 to 2**31-1."""
 
-TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*$"
-"""`Text` as the OpenAPI schema states it (the validator gives the clearer message)."""
-LINE_PATTERN = r"^[^\x00-\x1f\x7f\ud800-\udfff]*$"
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+"""`Text` as the OpenAPI schema states it (the validator gives the clearer message, and
+also refuses lone surrogates, which a JSON client cannot send as UTF-8 anyway)."""
+LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"
 """`Line` as the OpenAPI schema states it."""
 
 Text = Annotated[

@@ -20,6 +20,7 @@ from aianimals.api.body_guard import BodyGuard, BodyLimits
 from aianimals.api.container import Container, build_container
 from aianimals.api.deps import token_is_valid
 from aianimals.api.errors import install_error_documentation, install_error_handlers
+from aianimals.api.links import install_links
 from aianimals.api.media import media_router
 from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
@@ -96,6 +97,7 @@ def create_app(
     install_observability(app)  # outermost: it times gzip too, and ids its log lines
     install_error_handlers(app)
     install_error_documentation(app)
+    install_links(app)
     app.include_router(_v0_router())
     app.include_router(media_router(settings.blobs.public_prefix))
     install_web_app(app)

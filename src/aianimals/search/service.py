@@ -18,7 +18,6 @@ from aianimals.access_logs.impressions import Shown
 from aianimals.animals.service import AnimalService
 from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
 from aianimals.categories.service import CategoryService
-from aianimals.core.errors import InvalidInput
 from aianimals.core.ids import new_id
 from aianimals.observability.metrics import SearchTimer
 from aianimals.ports.cache.json_cache import JsonCache
@@ -153,9 +152,7 @@ class SearchService:
         found = CategoryService(self.session).list_categories(
             CategoryFilter(name_en=en, name_ja=ja)
         )
-        if not found:
-            raise InvalidInput(f"unknown animal category {en or ja!r}")
-        return found[0].id
+        return found[0].id if found else NO_SUCH_ID
 
     def _subcategory_id(self, request: AnimalSearchRequest) -> int | None:
         en, ja = request.animal_subcategory_name_en, request.animal_subcategory_name_ja
@@ -164,9 +161,11 @@ class SearchService:
         breeds = CategoryService(self.session).list_subcategories(
             SubcategoryFilter(name_en=en, name_ja=ja)
         )
-        if not breeds:
-            raise InvalidInput(f"unknown animal subcategory {en or ja!r}")
-        return breeds[0].id
+        return breeds[0].id if breeds else NO_SUCH_ID
+
+
+NO_SUCH_ID = -1
+"""The filter of a category or breed name nobody has: like any filter, it matches nothing."""
 
 
 def _index_sort(sort: SearchSort) -> SortKey:

@@ -11,6 +11,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from aianimals.core.wire import UtcDatetime
 from aianimals.users.password_rules import (
@@ -19,14 +20,22 @@ from aianimals.users.password_rules import (
     password_problem,
 )
 
+_ONE_IDENTIFIER: JsonDict = {
+    "anyOf": [
+        {"required": [name], "properties": {name: {"type": "string"}}}
+        for name in ("handle_name", "email_address")
+    ]
+}
+"""The schema's form of `_one_identifier`: a handle name or an e-mail address is given."""
+
 
 class UserLogin(BaseModel):
-    """Log in by handle name or e-mail address."""
+    """Log in by handle name or e-mail address (one of them at least)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_ONE_IDENTIFIER)
 
-    handle_name: str | None = Field(default=None, max_length=64)
-    email_address: str | None = Field(default=None, max_length=254)
+    handle_name: str | None = Field(default=None, min_length=1, max_length=64)
+    email_address: str | None = Field(default=None, min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
     @model_validator(mode="after")
