@@ -147,3 +147,11 @@ def test_bad_json_is_422_not_500(client: TestClient) -> None:
         "/v0/user/login", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 422
+
+
+def test_a_login_identifier_with_a_nul_is_refused_not_sent_to_the_store(
+    client: TestClient,
+) -> None:
+    for body in ({"email_address": "\u0000"}, {"handle_name": "dog\u0000leigh"}):
+        response = client.post("/v0/user/login", json={**body, "password": "x"})
+        assert response.status_code == 422, response.text

@@ -13,7 +13,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from aianimals.core.wire import UtcDatetime
+from aianimals.core.wire import Line, UtcDatetime
 from aianimals.users.password_rules import (
     PASSWORD_MAX_LENGTH,
     PASSWORD_MIN_LENGTH,
@@ -34,8 +34,8 @@ class UserLogin(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_ONE_IDENTIFIER)
 
-    handle_name: str | None = Field(default=None, min_length=1, max_length=64)
-    email_address: str | None = Field(default=None, min_length=1, max_length=254)
+    handle_name: Line | None = Field(default=None, min_length=1, max_length=64)
+    email_address: Line | None = Field(default=None, min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
     @model_validator(mode="after")
