@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from aianimals.access_logs.models import Impression
 from aianimals.animals.models import Animal
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.core.ids import new_id
@@ -19,7 +20,7 @@ PASSWORD = "password"
 
 @dataclass
 class Factory:
-    """Makes users, categories, animals and likes."""
+    """Makes users, categories, animals, likes and impressions."""
 
     session: Session
     hasher: PasswordHasher
@@ -80,6 +81,31 @@ class Factory:
         self.session.add(like)
         self.session.commit()
         return like
+
+    def shown(
+        self,
+        user: User,
+        *animals: Animal,
+        search_id: str | None = None,
+        sort_by: str = "learn_to_rank",
+        model_name: str | None = None,
+    ) -> str:
+        """A search that showed `animals` to `user`, in that order (its impressions, as the
+        search route stores them); returns its search_id."""
+        search_id = search_id or new_id()
+        self.session.add_all(
+            Impression(
+                search_id=search_id,
+                position=position,
+                user_id=user.id,
+                animal_id=animal.id,
+                sort_by=sort_by,
+                model_name=model_name,
+            )
+            for position, animal in enumerate(animals)
+        )
+        self.session.commit()
+        return search_id
 
     def violation_types(self) -> list[ViolationType]:
         """The reference's five violation types, named as in its violation_type.json."""

@@ -138,3 +138,28 @@ def test_container_close_drains_the_writer(
     container.close_ports()
     with container.database.session() as session:
         assert session.scalar(select(func.count()).select_from(Impression)) == 3
+
+
+def test_a_page_is_held_until_it_is_stored_then_let_go(
+    container: Container, user: User, shown_animals: list[Animal], slow_writer: ImpressionWriter
+) -> None:
+    page = _page(shown_animals)
+    search_id, animal_id = page[0].search_id, page[0].animal_id
+    slow_writer.submit(user.id, page)
+    assert slow_writer.holds(search_id, user.id, animal_id)
+    assert not slow_writer.holds(search_id, new_id(), animal_id)  # another user's view
+    assert not slow_writer.holds(new_id(), user.id, animal_id)
+    assert not slow_writer.holds(search_id, user.id, new_id())
+    assert _stored(container) == []
+    slow_writer.flush()
+    assert not slow_writer.holds(search_id, user.id, animal_id)
+    assert len(_stored(container)) == 3
+
+
+def test_a_page_that_cannot_be_stored_is_let_go_too(
+    user: User, slow_writer: ImpressionWriter
+) -> None:
+    lost = [Shown(new_id(), 0, new_id(), "score", None)]  # an unknown animal
+    slow_writer.submit(user.id, lost)
+    slow_writer.flush()
+    assert not slow_writer.holds(lost[0].search_id, user.id, lost[0].animal_id)

@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from aianimals.animals.photos import PhotoLimits, PhotoStore, photo_key, prepare_photo
+from aianimals.animals.photos import (
+    PhotoLimits,
+    PhotoStore,
+    animal_of_key,
+    photo_key,
+    prepare_photo,
+)
 from aianimals.animals.thumbnails import THUMBNAIL_SIDE, thumbnail_key
 from aianimals.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from aianimals.core.ids import new_id
 from aianimals.ports.blobs.store import LocalBlobStore
 from tests.animals.images import image_bytes, png_with_huge_header
 
@@ -162,3 +169,11 @@ def test_photo_stores_of_one_process_share_their_decode_slots(tmp_path: Path) ->
         assert not saved.wait(0.3)
     assert saved.wait(10)
     worker.join()
+
+
+def test_the_animal_of_a_photo_or_thumbnail_key_is_known_and_no_other_key_has_one() -> None:
+    animal_id = new_id()
+    assert animal_of_key(photo_key(animal_id)) == animal_id
+    assert animal_of_key(thumbnail_key(animal_id)) == animal_id
+    for key in ("animals/abc.jpg", f"animals/{animal_id}.png", f"x/{animal_id}.jpg", "a.jpg"):
+        assert animal_of_key(key) is None, key

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from aianimals.users.models import User
+from aianimals.users.models import ROLE_ADMIN, User
 from tests.factories import PASSWORD, Factory
 
 
@@ -127,3 +127,25 @@ def test_liked_by_unknown_or_hidden_animal_is_404(client: TestClient, factory: F
             "/v0/animal/liked_by", headers=headers, params={"animal_id": animal_id}
         )
         assert response.status_code == 404
+
+
+def test_liked_by_a_hidden_animal_answers_its_owner_and_administrators(
+    client: TestClient, factory: Factory
+) -> None:
+    owner, admin, fan = factory.user(), factory.user(role=ROLE_ADMIN), factory.user()
+    hidden = factory.animal(owner, deactivated=True)
+    factory.like(hidden, fan)
+    for user in (owner, admin):
+        response = client.get(
+            "/v0/animal/liked_by", headers=_auth(client, user), params={"animal_id": hidden.id}
+        )
+        assert response.status_code == 200, response.text
+        assert [row["id"] for row in response.json()] == [fan.id]
+
+
+def test_administrators_list_every_hidden_animal(client: TestClient, factory: Factory) -> None:
+    hidden = {factory.animal(deactivated=True).id for _ in range(2)}
+    factory.animal()
+    headers = _auth(client, factory.user(role=ROLE_ADMIN))
+    listed = client.get("/v0/animal", headers=headers, params={"deactivated": True})
+    assert {row["id"] for row in listed.json()} == hidden

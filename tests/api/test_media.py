@@ -1,42 +1,167 @@
-"""The blob store's files served at `/media`."""
+"""Animals' photos and thumbnails served at `/media`, as the animal is shown."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from aianimals.animals.models import Animal
+from aianimals.animals.owner import OwnerEdits
+from aianimals.animals.photos import photo_key
+from aianimals.animals.thumbnails import thumbnail_key
 from aianimals.api.container import Container
+from aianimals.core.ids import new_id
+from aianimals.users.models import ROLE_ADMIN, User
 from tests.animals.images import image_bytes
+from tests.factories import PASSWORD, Factory
+
+CACHE_SHOWN = "private, max-age=3600"  # browsers keep it; shared caches never store it
+CACHE_HIDDEN = "private, no-store"
+MEDIA_COOKIE = "aianimals_media"
+PHOTO = image_bytes("JPEG")
+THUMBNAIL = image_bytes("JPEG", (32, 24))
 
 
-def test_stored_photo_is_served_with_its_content_type(
-    client: TestClient, container: Container
+def _posted(container: Container, factory: Factory, owner: User | None = None) -> Animal:
+    """An animal whose photo and thumbnail are in the blob store, as after a post."""
+    animal_id = new_id()
+    return factory.animal(
+        owner,
+        id=animal_id,
+        photo_url=container.blobs.put(photo_key(animal_id), PHOTO),
+        thumbnail_url=container.blobs.put(thumbnail_key(animal_id), THUMBNAIL),
+    )
+
+
+def _urls(animal: Animal) -> list[str]:
+    assert animal.thumbnail_url is not None
+    return [animal.photo_url, animal.thumbnail_url]
+
+
+def _hide(container: Container, owner: User, animal: Animal) -> None:
+    with container.database.session() as session:
+        OwnerEdits(session).hide(session.merge(owner), animal.id)
+
+
+def _login(client: TestClient, user: User) -> dict[str, str]:
+    body = {"handle_name": user.handle_name, "password": PASSWORD}
+    response = client.post("/v0/user/login", json=body)
+    assert response.status_code == 200, response.text
+    return {"token": response.json()["token"]}
+
+
+def _anonymous(client: TestClient) -> TestClient:
+    """The same app without the cookies an earlier login left in the client."""
+    client.cookies.clear()
+    return client
+
+
+def test_a_shown_animals_photo_and_thumbnail_need_no_token_and_are_never_shared_cached(
+    client: TestClient, container: Container, factory: Factory
 ) -> None:
-    data = image_bytes("JPEG")
-    url = container.blobs.put("animals/abc.jpg", data)
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response.content == data
-    assert response.headers["content-type"] == "image/jpeg"
-    assert response.headers["x-content-type-options"] == "nosniff"
+    animal = _posted(container, factory)
+    for url, data in zip(_urls(animal), (PHOTO, THUMBNAIL), strict=True):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.content == data
+        assert response.headers["content-type"] == "image/jpeg"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == CACHE_SHOWN
+        assert "public" not in response.headers["cache-control"]
 
 
-def test_media_needs_no_token(client: TestClient, container: Container) -> None:
-    container.blobs.put("animals/p.png", image_bytes("PNG"))
-    response = client.get("/media/animals/p.png")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "image/png"
+def test_a_hidden_animals_photo_and_thumbnail_are_404_to_everyone_else(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    owner, other = factory.user(), factory.user()
+    animal = _posted(container, factory, owner)
+    _hide(container, owner, animal)
+    stranger = _login(client, other)  # also leaves the other user's media cookie
+    for url in _urls(animal):
+        assert client.get(url).status_code == 404, url  # the stranger's cookie
+        assert client.get(url, headers=stranger).status_code == 404, url
+        bearer = {"Authorization": f"Bearer {stranger['token']}"}
+        assert client.get(url, headers=bearer).status_code == 404, url
+        response = _anonymous(client).get(url)
+        assert response.status_code == 404, url
+        assert response.json()["code"] == "not_found"
+        bad_token = _anonymous(client).get(url, headers={"token": "not-a-token"})
+        assert bad_token.status_code == 404, url
+
+
+def test_a_photo_hidden_by_moderation_is_404_too(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    animal = _posted(container, factory)
+    with container.database.session() as session:
+        session.get(Animal, animal.id).deactivated = True  # type: ignore[union-attr]
+        session.commit()
+    for url in _urls(animal):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_owner_sees_their_hidden_photo_through_the_login_cookie_never_cached(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    owner = factory.user()
+    animal = _posted(container, factory, owner)
+    _hide(container, owner, animal)
+    _login(client, owner)  # the web app's <img> tags send only the cookie
+    for url in _urls(animal):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["cache-control"] == CACHE_HIDDEN
+
+
+def test_the_owner_and_administrators_see_a_hidden_photo_with_a_token_header(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    owner, admin = factory.user(), factory.user(role=ROLE_ADMIN)
+    animal = _posted(container, factory, owner)
+    _hide(container, owner, animal)
+    for user in (owner, admin):
+        headers = _login(client, user)
+        for url in _urls(animal):
+            response = _anonymous(client).get(url, headers=headers)
+            assert response.status_code == 200, url
+            assert response.headers["cache-control"] == CACHE_HIDDEN
+            bearer = {"Authorization": f"Bearer {headers['token']}"}
+            assert _anonymous(client).get(url, headers=bearer).status_code == 200, url
+
+
+def test_login_sets_an_http_only_media_cookie_and_logout_clears_it(
+    client: TestClient, factory: Factory
+) -> None:
+    headers = _login(client, factory.user())
+    cookie = next(c for c in client.cookies.jar if c.name == MEDIA_COOKIE)
+    assert cookie.value == headers["token"]
+    assert cookie.path == "/media"
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert cookie.get_nonstandard_attr("SameSite", "").lower() == "strict"
+    assert client.post("/v0/user/logout", headers=headers).status_code == 204
+    assert MEDIA_COOKIE not in client.cookies
+
+
+def test_a_file_that_is_no_animals_photo_is_404(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    orphan = new_id()  # stored, but no animal has it (say, a post that failed after it)
+    for key in ("animals/abc.jpg", "health-check", "other/x.jpg", photo_key(orphan)):
+        container.blobs.put(key, PHOTO)
+        assert client.get(f"/media/{key}").status_code == 404, key
+    animal = _posted(container, factory)
+    assert client.get(f"/media/animals/{animal.id}.png").status_code == 404
 
 
 def test_unknown_key_is_404_json(client: TestClient) -> None:
-    response = client.get("/media/animals/missing.jpg")
+    response = client.get(f"/media/animals/{new_id()}.jpg")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 
 
-def test_path_traversal_is_404(client: TestClient, container: Container) -> None:
+def test_path_traversal_is_404(client: TestClient, container: Container, factory: Factory) -> None:
     secret = container.settings.blobs.root.parent / "secret.txt"
     secret.write_text("do not serve")
-    container.blobs.put("animals/a.jpg", image_bytes())
+    _posted(container, factory)
     for path in (
         "/media/animals/..%2F..%2Fsecret.txt",
         "/media/..%2Fsecret.txt",
@@ -49,6 +174,6 @@ def test_path_traversal_is_404(client: TestClient, container: Container) -> None
         assert "do not serve" not in response.text
 
 
-def test_directory_is_404(client: TestClient, container: Container) -> None:
-    container.blobs.put("animals/a.jpg", image_bytes())
+def test_directory_is_404(client: TestClient, container: Container, factory: Factory) -> None:
+    _posted(container, factory)
     assert client.get("/media/animals").status_code == 404

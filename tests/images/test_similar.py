@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from aianimals.api.container import Container
+from aianimals.core.errors import NotFound
+from aianimals.images.similar import SimilarService
+from aianimals.users.models import ROLE_ADMIN
 from tests.factories import Factory
 from tests.images.conftest import login, photo, post_photo
 
@@ -85,3 +89,22 @@ def test_an_unknown_or_malformed_id_is_a_client_error(
 
 def test_similar_needs_a_login(images_client: TestClient) -> None:
     assert images_client.post("/v0/animal/search/similar", json={"id": "x"}).status_code == 401
+
+
+def test_a_hidden_animals_own_page_is_for_its_owner_and_administrators(
+    container: Container, factory: Factory
+) -> None:
+    owner, admin, other = factory.user(), factory.user(role=ROLE_ADMIN), factory.user()
+    hidden = factory.animal(owner, deactivated=True)  # not embedded: an empty page
+    with container.database.session() as session:
+        service = SimilarService(
+            session,
+            index=container.vector_index,
+            cache=container.cache,
+            model_version="test",
+            limit=8,
+        )
+        for viewer in (owner, admin):
+            assert service.similar(hidden.id, session.merge(viewer)).shown == []
+        with pytest.raises(NotFound):
+            service.similar(hidden.id, session.merge(other))

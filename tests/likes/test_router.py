@@ -10,7 +10,7 @@ from aianimals.api.container import Container
 from aianimals.likes.models import Like
 from aianimals.likes.schemas import LikeCreate
 from aianimals.likes.service import LikeService
-from aianimals.users.models import User
+from aianimals.users.models import ROLE_ADMIN, User
 from tests.factories import PASSWORD, Factory
 
 
@@ -128,6 +128,30 @@ def test_list_likes_filters_by_id_animal_and_user(client: TestClient, factory: F
     assert ids(id=b_pochi.id) == {b_pochi.id}
     assert client.get("/v0/like", headers=headers, params={"limit": 201}).status_code == 422
     assert client.get("/v0/like", headers=headers, params={"id": "x"}).status_code == 422
+
+
+def test_a_hidden_animals_likes_are_listed_only_to_its_owner_and_administrators(
+    client: TestClient, factory: Factory
+) -> None:
+    owner, fan, stranger = factory.user(), factory.user(), factory.user()
+    admin = factory.user(role=ROLE_ADMIN)
+    hidden = factory.animal(owner, deactivated=True)
+    shown = factory.animal(owner)
+    hidden_like, shown_like = factory.like(hidden, fan), factory.like(shown, fan)
+
+    def ids(user: User, **params: str) -> set[str]:
+        response = client.get("/v0/like", headers=_auth(client, user), params=params)
+        assert response.status_code == 200, response.text
+        return {like["id"] for like in response.json()}
+
+    for user in (stranger, fan):  # the fan's own like names a post hidden from them
+        assert ids(user, animal_id=hidden.id) == set()
+        assert ids(user, id=hidden_like.id) == set()
+        assert ids(user, user_id=fan.id) == {shown_like.id}
+        assert ids(user) == {shown_like.id}
+    for user in (owner, admin):
+        assert ids(user, animal_id=hidden.id) == {hidden_like.id}
+        assert ids(user, user_id=fan.id) == {hidden_like.id, shown_like.id}
 
 
 def test_unlike_by_like_id_returns_the_id(

@@ -7,6 +7,10 @@ falls behind, `submit` waits for room (back-pressure) rather than dropping rows.
 writes everything submitted before it, then stops the thread, so a clean shutdown loses
 nothing. Rows are keyed by (search_id, position) and inserted with ON CONFLICT DO NOTHING,
 so a batch written twice (a retry) stores each impression once.
+
+Until a page is stored, `holds` answers for it: an action logged right after its search
+(before the batch is written) is checked against what this process showed (see
+`aianimals.access_logs.verified`).
 """
 
 from __future__ import annotations
@@ -81,6 +85,8 @@ class ImpressionWriter:
         self._queue: queue.Queue[list[Row] | str] = queue.Queue(maxsize=max_pending)
         self._closed = False
         self._lock = threading.Lock()
+        self._held: dict[str, list[list[Row]]] = {}  # search id → its pages not stored yet
+        self._held_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="impression-writer", daemon=True)
         self._thread.start()
 
@@ -94,9 +100,26 @@ class ImpressionWriter:
         rows = impression_rows(user_id, shown, utcnow())
         with self._lock:
             if not self._closed:
+                self._hold(rows)
                 self._queue.put(rows)
                 return
         self._write([rows])
+
+    def holds(self, search_id: str, user_id: str, animal_id: str) -> bool:
+        """Whether a page submitted here and not stored yet showed `animal_id` to `user_id`
+        in that search.
+
+        A page is let go only once its transaction has committed (or failed), so a caller
+        that asks here first and then reads the store misses no page in between.
+        """
+        with self._held_lock:
+            return any(
+                row["search_id"] == search_id
+                and row["user_id"] == user_id
+                and row["animal_id"] == animal_id
+                for page in self._held.get(search_id, ())
+                for row in page
+            )
 
     def flush(self) -> None:
         """Store everything submitted so far now, and wait until it is stored (or logged
@@ -124,8 +147,24 @@ class ImpressionWriter:
                 if batch:
                     self._write(batch)
             finally:
+                self._let_go(batch)
                 for _ in range(len(batch) + markers):
                     self._queue.task_done()
+
+    def _hold(self, page: list[Row]) -> None:
+        with self._held_lock:
+            for search_id in {row["search_id"] for row in page}:
+                self._held.setdefault(search_id, []).append(page)
+
+    def _let_go(self, pages: list[list[Row]]) -> None:
+        with self._held_lock:
+            for page in pages:
+                for search_id in {row["search_id"] for row in page}:
+                    held = [kept for kept in self._held.get(search_id, ()) if kept is not page]
+                    if held:
+                        self._held[search_id] = held
+                    else:
+                        self._held.pop(search_id, None)
 
     def _gather(self, batch: list[list[Row]]) -> tuple[int, bool]:
         """Wait for a page, then add pages to `batch` for up to flush_seconds or max_rows,

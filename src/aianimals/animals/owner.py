@@ -13,7 +13,7 @@ from aianimals.animals.models import Animal
 from aianimals.animals.schemas import AnimalResponse, AnimalUpdate
 from aianimals.animals.service import AnimalService
 from aianimals.core.clock import utcnow
-from aianimals.core.errors import Forbidden, NotFound
+from aianimals.core.errors import Forbidden
 from aianimals.ports.sql.outbox import record_event
 from aianimals.users.models import User
 
@@ -25,9 +25,7 @@ class OwnerEdits:
         self.session = session
 
     def _own(self, user: User, animal_id: str) -> Animal:
-        animal = self.session.get(Animal, animal_id)
-        if animal is None or (animal.deactivated and animal.user_id != user.id):
-            raise NotFound(f"no animal with id {animal_id}")
+        animal = AnimalService(self.session).get(animal_id, user)
         if animal.user_id != user.id:
             raise Forbidden("only the owner may change or hide an animal")
         return animal

@@ -8,6 +8,7 @@ before any pixel is decoded, and the output size. Client mistakes become domain 
 from __future__ import annotations
 
 import io
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -157,6 +158,16 @@ def prepare_photo(data: bytes, limits: PhotoLimits) -> bytes:
 def photo_key(animal_id: str) -> str:
     """Where an animal's photo lives in the blob store."""
     return f"animals/{animal_id}.jpg"
+
+
+_ANIMAL_KEY = re.compile(r"^(?:animals|thumbnails)/([0-9a-f]{32})\.jpg$")
+"""`photo_key` and `thumbnail_key` of an animal id."""
+
+
+def animal_of_key(key: str) -> str | None:
+    """The animal whose photo or thumbnail is stored under `key`; None for any other key."""
+    found = _ANIMAL_KEY.match(key)
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,14 @@ def list_animals(
 
 @router.get("/liked_by", response_model=list[PublicUserResponse], responses={404: {}})
 def liked_by(
+    user: CurrentUser,
     likes: LikeServiceDep,
     page: PageDep,
     animal_id: Annotated[str, Query(pattern=ENTITY_ID_PATTERN)],
 ) -> list[PublicUserResponse]:
-    """Users who liked an animal, latest like first (public fields only)."""
-    users = likes.liked_by(animal_id, limit=page.limit, offset=page.offset)
+    """Users who liked an animal, latest like first (public fields only); 404 for a hidden
+    animal unless the caller owns it or is an administrator."""
+    users = likes.liked_by(user, animal_id, limit=page.limit, offset=page.offset)
     return [PublicUserResponse.model_validate(user) for user in users]
 
 

@@ -34,7 +34,8 @@ class AnimalFilter(BaseModel):
     animal_subcategory_id: SmallId | None = None
     user_id: EntityId | None = None
     deactivated: bool = Field(
-        default=False, description="true lists hidden animals: only the caller's own"
+        default=False,
+        description="true lists hidden animals: the caller's own (an administrator's: all)",
     )
 
 

@@ -13,6 +13,7 @@ from aianimals.animals.events import animal_created
 from aianimals.animals.models import Animal
 from aianimals.animals.photos import PhotoStore
 from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse
+from aianimals.animals.visibility import can_see, seen_by
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
 from aianimals.categories.service import CategoryService
@@ -30,10 +31,11 @@ class AnimalService:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, animal_id: str, *, include_deactivated: bool = False) -> Animal:
-        """An animal by id; 404 when unknown (or hidden, unless asked for)."""
+    def get(self, animal_id: str, viewer: User | None = None) -> Animal:
+        """An animal by id; 404 when unknown or hidden from `viewer` (see `can_see`;
+        without a viewer, hidden animals are hidden)."""
         animal = self.session.get(Animal, animal_id)
-        if animal is None or (animal.deactivated and not include_deactivated):
+        if animal is None or not can_see(viewer, animal):
             raise NotFound(f"no animal with id {animal_id}")
         return animal
 
@@ -46,7 +48,8 @@ class AnimalService:
     ) -> list[AnimalResponse]:
         """A page of animals, newest first, with names and live like counts in one query.
 
-        Hidden animals are listed only with `deactivated=True`, and only the viewer's own.
+        Hidden animals are listed only with `deactivated=True`, and only those the viewer
+        may see (their own; every one for an administrator).
         """
         page_query = select(Animal.id).where(*_conditions(viewer, where))
         page = (
@@ -147,7 +150,7 @@ class AnimalService:
 def _conditions(viewer: User, where: AnimalFilter) -> list[Any]:
     conditions: list[Any] = [Animal.deactivated.is_(where.deactivated)]
     if where.deactivated:
-        conditions.append(Animal.user_id == viewer.id)
+        conditions.append(seen_by(viewer))
     if where.id is not None:
         conditions.append(Animal.id == where.id)
     if where.name:

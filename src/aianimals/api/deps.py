@@ -117,9 +117,10 @@ def get_moderation_service(session: SessionDep) -> ModerationService:
 ModerationServiceDep = Annotated[ModerationService, Depends(get_moderation_service)]
 
 
-def get_access_log_service(session: SessionDep) -> AccessLogService:
-    """Access logs; checks the animal through the animals feature."""
-    return AccessLogService(session, AnimalService(session))
+def get_access_log_service(session: SessionDep, container: ContainerDep) -> AccessLogService:
+    """Access logs; checks the animal through the animals feature, and that a search showed
+    it to the user through the impressions (stored, or still held by the writer)."""
+    return AccessLogService(session, AnimalService(session), container.impressions)
 
 
 AccessLogServiceDep = Annotated[AccessLogService, Depends(get_access_log_service)]

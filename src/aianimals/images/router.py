@@ -54,10 +54,11 @@ def similar_animals(
     container: ContainerDep,
 ) -> Response:
     """Visible animals whose photos look most like this one's, most similar first
-    (`sort_by` is `image_similarity`; the animal itself and hidden animals never appear).
+    (`sort_by` is `image_similarity`; the animal itself and hidden animals never appear;
+    a hidden animal's own page is only for its owner and administrators).
 
     Log taps on the results via `POST /v0/access_log` with this response's `search_id`.
     """
-    answer = similar.similar(request.id, user.id)
+    answer = similar.similar(request.id, user)
     container.impressions.submit(user.id, answer.shown)
     return Response(answer.body, media_type="application/json")

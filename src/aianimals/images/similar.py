@@ -13,14 +13,13 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from aianimals.access_logs.impressions import Shown
-from aianimals.animals.models import Animal
 from aianimals.animals.service import AnimalService
-from aianimals.core.errors import NotFound
 from aianimals.core.ids import new_id
 from aianimals.images.embeddings import Vector, load_embedding
 from aianimals.ports.cache.json_cache import JsonCache
 from aianimals.ports.vectors.base import VectorIndex
 from aianimals.search.service import SearchAnswer, encode_response
+from aianimals.users.models import User
 
 SORT_BY = "image_similarity"
 SIMILAR_NAMESPACE = "similar"
@@ -47,11 +46,9 @@ class SimilarService:
         self.model_version = model_version
         self.limit = limit
 
-    def similar(self, animal_id: str, user_id: str) -> SearchAnswer:
-        """The page for `animal_id`; 404 when it does not exist or is hidden from this user."""
-        animal = self.session.get(Animal, animal_id)
-        if animal is None or (animal.deactivated and animal.user_id != user_id):
-            raise NotFound(f"no animal with id {animal_id}")
+    def similar(self, animal_id: str, viewer: User) -> SearchAnswer:
+        """The page for `animal_id`; 404 when it does not exist or is hidden from the viewer."""
+        AnimalService(self.session).get(animal_id, viewer)
         stored = load_embedding(self.session, animal_id, self.model_version)
         neighbours = (
             self.cache.get_or_compute(

@@ -20,10 +20,14 @@ router = APIRouter(
 
 @router.get("", response_model=list[LikeResponse], responses={422: {}})
 def list_likes(
-    likes: LikeServiceDep, page: PageDep, filters: Annotated[LikeFilter, Query()]
+    user: CurrentUser,
+    likes: LikeServiceDep,
+    page: PageDep,
+    filters: Annotated[LikeFilter, Query()],
 ) -> list[LikeResponse]:
-    """Likes matching the filters, newest first."""
-    found = likes.find(filters, limit=page.limit, offset=page.offset)
+    """Likes matching the filters, newest first; a hidden animal's likes are listed only to
+    its owner and administrators."""
+    found = likes.find(user, filters, limit=page.limit, offset=page.offset)
     return [LikeResponse.model_validate(like) for like in found]
 
 

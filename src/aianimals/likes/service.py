@@ -8,7 +8,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from aianimals.animals.models import Animal
 from aianimals.animals.service import AnimalService
+from aianimals.animals.visibility import seen_by
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
 from aianimals.likes.events import like_added, like_removed
@@ -25,9 +27,10 @@ class LikeService:
         self.session = session
         self.animals = animals
 
-    def find(self, where: LikeFilter, *, limit: int, offset: int) -> list[Like]:
-        """A page of likes, newest first."""
-        conditions: list[Any] = []
+    def find(self, viewer: User, where: LikeFilter, *, limit: int, offset: int) -> list[Like]:
+        """A page of likes of animals the viewer may see, newest first (a hidden animal's
+        likes are listed to its owner and administrators only)."""
+        conditions: list[Any] = [seen_by(viewer)]
         if where.id is not None:
             conditions.append(Like.id == where.id)
         if where.animal_id is not None:
@@ -36,6 +39,7 @@ class LikeService:
             conditions.append(Like.user_id == where.user_id)
         query = (
             select(Like)
+            .join(Animal, Animal.id == Like.animal_id)
             .where(*conditions)
             .order_by(Like.created_at.desc(), Like.id)
             .limit(limit)
@@ -43,9 +47,10 @@ class LikeService:
         )
         return list(self.session.scalars(query))
 
-    def liked_by(self, animal_id: str, *, limit: int, offset: int) -> list[User]:
-        """Active users who liked a visible animal, latest like first; 404 if it is not."""
-        self.animals.get(animal_id)
+    def liked_by(self, viewer: User, animal_id: str, *, limit: int, offset: int) -> list[User]:
+        """Active users who liked an animal, latest like first; 404 unless the viewer may
+        see it."""
+        self.animals.get(animal_id, viewer)
         query = (
             select(User)
             .join(Like, Like.user_id == User.id)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from aianimals.api.deps import ContainerDep, CurrentUser, TokenDep, UserServiceDep
+from aianimals.api.media import forget_media_viewer, remember_media_viewer
 from aianimals.core.errors import TooManyRequests, Unauthorized
 from aianimals.users.login_guard import (
     TOO_MANY_LOGINS_RESPONSE,
@@ -25,10 +26,19 @@ router = APIRouter(prefix="/user", tags=["user"])
     responses={401: {}, **TOO_MANY_LOGINS_RESPONSE},
 )
 def log_in(
-    request: UserLogin, users: UserServiceDep, limiter: LoginLimiterDep, http: Request
+    request: UserLogin,
+    users: UserServiceDep,
+    limiter: LoginLimiterDep,
+    http: Request,
+    *,
+    response: Response,
+    container: ContainerDep,
 ) -> UserLoginResponse | JSONResponse:
     """Exchange a handle name (or e-mail address) and password for an access token. Either
     matches whatever its case or width (`Dog_Leigh`, `ｄｏｇ_ｌｅｉｇｈ`).
+
+    The token is also set as the HttpOnly media cookie (path `/media`), so that `<img>`
+    tags show the user's own hidden photos (see `aianimals.api.media`).
 
     After too many failures (for the account, however it is typed, or from the client) the
     answer is a 429 with `Retry-After`, whether the account exists or not; only failures
@@ -45,6 +55,7 @@ def log_in(
         attempt.failed()
         raise
     attempt.succeeded()
+    remember_media_viewer(response, http, container.settings, issued.token, issued.expires_at)
     return UserLoginResponse(
         user_id=issued.user_id, token=issued.token, expires_at=issued.expires_at
     )
@@ -88,7 +99,16 @@ def me(user: CurrentUser) -> UserResponse:
 
 
 @router.post("/logout", status_code=204, responses={401: {}})
-def log_out(user: CurrentUser, token: TokenDep, users: UserServiceDep) -> None:
-    """Revoke the token used for this request."""
+def log_out(
+    user: CurrentUser,
+    token: TokenDep,
+    users: UserServiceDep,
+    *,
+    http: Request,
+    response: Response,
+    container: ContainerDep,
+) -> None:
+    """Revoke the token used for this request, and clear the media cookie."""
     del user
     users.log_out(token)
+    forget_media_viewer(response, http, container.settings)

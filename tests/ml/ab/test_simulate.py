@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import typing
 
 import httpx
 import pytest
@@ -14,11 +15,12 @@ from aianimals.ml.ab.report import arm_report
 from aianimals.ml.ab.simulate import (
     SimulationConfig,
     SimulationError,
+    _Run,
     check_api,
     search_sort_keys,
     simulate,
 )
-from aianimals.ml.ab.world import build_world
+from aianimals.ml.ab.world import ReplayWorld, build_world
 from tests.ml.ab.conftest import DATASET_ANIMALS, LiveApi, run_cli
 
 
@@ -140,3 +142,28 @@ def test_a_sort_the_api_does_not_accept_fails_at_start() -> None:
         check_api(client, "like")
         with pytest.raises(SimulationError, match="refuses sort_by=learn_to_rank"):
             check_api(client, "learn_to_rank")
+
+
+def test_an_action_refused_as_unverified_is_sent_once_more_after_a_pause() -> None:
+    """With several API processes, an action can arrive before its search's impressions are
+    stored by the process that answered the search."""
+    answers = [
+        httpx.Response(422, json={"code": "unverified_action", "detail": "not shown"}),
+        httpx.Response(200, json={"id": "stored"}),
+        httpx.Response(422, json={"code": "invalid_request", "detail": "bad body"}),
+    ]
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return answers.pop(0)
+
+    run = _Run(SimulationConfig(), typing.cast(ReplayWorld, None), None)
+    with mock_client(httpx.MockTransport(answer)) as client:
+        stored = run.call(client, "POST", "/v0/access_log", "access_log", json={})
+        refused = run.call(client, "POST", "/v0/access_log", "access_log", json={})
+    assert stored is not None
+    assert stored.json() == {"id": "stored"}
+    assert refused is None  # any other refusal is not retried
+    assert len(sent) == 3
+    assert dict(run.summary.errors) == {"access_log: HTTP 422": 1}

@@ -13,7 +13,6 @@ from aianimals.animals.owner import OwnerEdits
 from aianimals.api.container import Container
 from aianimals.cli import app
 from aianimals.core.events import LIKE_ADDED, Event, MalformedMessage
-from aianimals.core.ids import new_id
 from aianimals.likes.events import like_added
 from aianimals.ml.ltr.features import FEATURE_VERSION, AnimalCounters, UserProfile
 from aianimals.ml.ltr.live import live_counters, live_profile
@@ -59,7 +58,7 @@ def test_an_access_log_updates_the_actions_of_the_animal_and_of_the_user_who_act
 ) -> None:
     animal, user = factory.animal(), factory.user("actor")
     body = {
-        "search_id": new_id(),
+        "search_id": factory.shown(user, animal),
         "phrases": ["柴犬"],
         "animal_category_id": 2,
         "animal_subcategory_id": 14,
@@ -71,7 +70,7 @@ def test_an_access_log_updates_the_actions_of_the_animal_and_of_the_user_who_act
     response = client.post("/v0/access_log", json=body, headers=_auth(client, user))
     assert response.status_code == 200, response.text
     drain()
-    assert _counters(container, animal.id) == AnimalCounters(actions=1)
+    assert _counters(container, animal.id) == AnimalCounters(impressions=1, actions=1)
     expected = UserProfile(
         actions=1,
         actions_by_breed={14: 1},

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
+from aianimals.animals.photos import photo_key
 from aianimals.animals.thumbnails import make_thumbnail, thumbnail_key
 from aianimals.ports.blobs.store import BlobStore
 
@@ -36,11 +37,6 @@ def check_photo_url(directory: Path, photo_url: str) -> str | None:
     return None
 
 
-def blob_key(animal_id: str) -> str:
-    """Where an imported animal's photo lives in the blob store."""
-    return f"animals/{animal_id}.jpg"
-
-
 def store_photos(
     directory: Path,
     rows: list[dict[str, object]],
@@ -57,7 +53,7 @@ def store_photos(
     paths = [photo_path(directory, str(row["photo_url"])) for row in local]
     for row, (photo, thumbnail) in zip(local, _read_all(paths, workers), strict=True):
         animal_id = str(row["id"])
-        row["photo_url"] = blobs.put(blob_key(animal_id), photo)
+        row["photo_url"] = blobs.put(photo_key(animal_id), photo)
         row["thumbnail_url"] = blobs.put(thumbnail_key(animal_id), thumbnail)
         if on_done:
             on_done(1)

@@ -2,7 +2,8 @@
 
 A search belongs to the arm named in its impressions' `model_name`
 (`<experiment>:<arm>:<served>`, see `aianimals.ml.ltr.experiments`); its actions are the
-access logs with the same `search_id`. Per arm: how many searches had at least one select
+verified access logs with the same `search_id` (on an animal it showed to its user, see
+`aianimals.access_logs.verified`). Per arm: how many searches had at least one select
 (and one like), with 95 % Wilson intervals, the mean number of selects per search with a
 normal-approximation 95 % interval, and a two-proportion z-test of the select rate against
 the experiment's arm named `control`.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, select
 
 from aianimals.access_logs.models import AccessLog, Impression
+from aianimals.access_logs.verified import verified
 from aianimals.ml.ltr.experiments import parse_label
 
 Z_95 = 1.959963984540054
@@ -125,7 +127,7 @@ def _tallies(connection: Connection, experiment: str | None) -> dict[tuple[str, 
     labelled_ids = select(Impression.search_id).where(labelled).distinct().scalar_subquery()
     counts = connection.execute(
         select(AccessLog.search_id, AccessLog.action, func.count())
-        .where(AccessLog.search_id.in_(labelled_ids))
+        .where(AccessLog.search_id.in_(labelled_ids), verified())
         .group_by(AccessLog.search_id, AccessLog.action)
     ).all()
     actions: dict[str, dict[str, int]] = defaultdict(dict)

@@ -38,6 +38,9 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 PASSWORD = "password"  # noqa: S105 - every demo user's, public
 PAGE = 50
 SEARCHES_PER_SESSION = ((1, 2, 3, 4, 5), (30, 28, 20, 13, 9))  # as simulation.py
+UNVERIFIED_RETRY_S = 0.3
+"""An action refused as `unverified_action` is sent once more after this pause: with several
+API processes, it may reach one before another has stored its search's impressions (0.1 s)."""
 Progress = Callable[[int, int, int], None]
 """Called after each search with (searches, actions, errors) so far."""
 
@@ -176,6 +179,9 @@ class _Run:
         user_id: str | None = kwargs.pop("user_id", None)
         try:
             response = client.request(method, path, **kwargs)
+            if _unverified(response):
+                time.sleep(UNVERIFIED_RETRY_S)
+                response = client.request(method, path, **kwargs)
         except httpx.HTTPError as error:
             self.count(error=f"{what}: {type(error).__name__}")
             return None
@@ -198,6 +204,17 @@ class _Run:
             done = (summary.searches, summary.actions.total(), summary.errors.total())
         if searches and self.progress is not None:
             self.progress(*done)
+
+
+def _unverified(response: httpx.Response) -> bool:
+    """Whether the API refused an action as not shown (yet) to the user."""
+    if response.status_code != 422:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("code") == "unverified_action"
 
 
 def _worker(run: _Run, index: int) -> None:

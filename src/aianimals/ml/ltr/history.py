@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Executable, select, text
 
+from aianimals.access_logs.models import AccessLog
+from aianimals.access_logs.verified import verified
 from aianimals.core.clock import as_naive_utc
 from aianimals.ml.ltr.features import AnimalCounters, UserProfile
 from aianimals.ml.ltr.judgements import GRADES
@@ -56,15 +58,18 @@ class Replay:
 
     @classmethod
     def from_store(cls, connection: Connection, kinds: AnimalKinds) -> Replay:
-        """Every like, impression and action of the store."""
-        queries = (
-            ("like", "SELECT created_at, user_id, animal_id FROM likes"),
-            ("shown", "SELECT created_at, user_id, animal_id FROM impressions"),
-            ("action", "SELECT created_at, user_id, animal_id, action FROM access_logs"),
+        """Every like, impression and verified action of the store."""
+        actions = select(
+            AccessLog.created_at, AccessLog.user_id, AccessLog.animal_id, AccessLog.action
+        ).where(verified())
+        queries: tuple[tuple[str, Executable], ...] = (
+            ("like", text("SELECT created_at, user_id, animal_id FROM likes")),
+            ("shown", text("SELECT created_at, user_id, animal_id FROM impressions")),
+            ("action", actions),
         )
         events: list[_Event] = []
         for kind, query in queries:
-            for row in connection.execute(text(query)):
+            for row in connection.execute(query):
                 if kind == "action" and row.action not in GRADES:
                     continue
                 grade = GRADES[row.action] if kind == "action" else 0

@@ -1,8 +1,10 @@
 """Labelled searches from the logs: what was shown, what the user did, graded per search.
 
 Grades: like = 4, see_long = 3, select = 1, shown but not chosen = 0 (the best action an
-animal got in that search counts). Searches are the groups: nothing is ever split inside
-one. The split is by time: older searches train, newer ones test.
+animal got in that search counts). Only verified actions count: an impression of the
+search showed the animal to the user (`aianimals.access_logs.verified`), so a forged or
+unverifiable log never becomes a label. Searches are the groups: nothing is ever split
+inside one. The split is by time: older searches train, newer ones test.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
+from aianimals.access_logs.models import AccessLog
+from aianimals.access_logs.verified import verified
 from aianimals.core.clock import as_naive_utc
 
 GRADES = {"select": 1, "see_long": 3, "like": 4}
@@ -35,14 +39,23 @@ class JudgedSearch:
 
 
 def load_judged_searches(connection: Connection) -> list[JudgedSearch]:
-    """Every search with an action, oldest first, its shown animals graded (0 = not chosen)."""
+    """Every search with a verified action, oldest first, its shown animals graded
+    (0 = not chosen)."""
     searches: dict[str, JudgedSearch] = {}
     actions: dict[str, dict[str, int]] = defaultdict(dict)
     rows = connection.execute(
-        text(
-            "SELECT search_id, created_at, user_id, phrases, animal_category_id, "
-            "animal_subcategory_id, sort_by, model_name, animal_id, action FROM access_logs"
-        )
+        select(
+            AccessLog.search_id,
+            AccessLog.created_at,
+            AccessLog.user_id,
+            AccessLog.phrases,
+            AccessLog.animal_category_id,
+            AccessLog.animal_subcategory_id,
+            AccessLog.sort_by,
+            AccessLog.model_name,
+            AccessLog.animal_id,
+            AccessLog.action,
+        ).where(verified())
     )
     for row in rows:
         found = searches.get(row.search_id)

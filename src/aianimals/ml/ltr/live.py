@@ -1,7 +1,7 @@
 """The ranker's inputs as they are now, read from the SQL store (the serving side of history.py).
 
 The same `AnimalCounters` and `UserProfile` the trainer replays, counted from the same
-tables, so a feature means the same thing in both paths.
+tables (verified actions only, as there), so a feature means the same thing in both paths.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session
 
 from aianimals.access_logs.models import AccessLog, Impression
+from aianimals.access_logs.verified import verified
 from aianimals.animals.models import Animal
 from aianimals.likes.models import Like
 from aianimals.ml.ltr.features import AnimalCounters, UserProfile
@@ -37,7 +38,7 @@ def live_counters(session: Session, animal_ids: Sequence[str]) -> dict[str, Anim
     acted = _counts(
         session,
         select(AccessLog.animal_id, func.count())
-        .where(AccessLog.animal_id.in_(ids), AccessLog.action.in_(list(GRADES)))
+        .where(AccessLog.animal_id.in_(ids), AccessLog.action.in_(list(GRADES)), verified())
         .group_by(AccessLog.animal_id),
     )
     return {
@@ -56,7 +57,7 @@ def live_profile(session: Session, user_id: str) -> UserProfile:
         select(Animal.category_id, Animal.subcategory_id, func.count())
         .select_from(AccessLog)
         .join(Animal, Animal.id == AccessLog.animal_id)
-        .where(AccessLog.user_id == user_id, AccessLog.action.in_(list(GRADES)))
+        .where(AccessLog.user_id == user_id, AccessLog.action.in_(list(GRADES)), verified())
         .group_by(Animal.category_id, Animal.subcategory_id)
     ).all()
     by_breed: dict[int, int] = {}
@@ -77,7 +78,7 @@ def live_profile(session: Session, user_id: str) -> UserProfile:
     graded: dict[str, int] = {}
     for animal_id, action in session.execute(
         select(AccessLog.animal_id, AccessLog.action)
-        .where(AccessLog.user_id == user_id, AccessLog.action.in_(list(GRADES)))
+        .where(AccessLog.user_id == user_id, AccessLog.action.in_(list(GRADES)), verified())
         .distinct()
     ):
         graded[animal_id] = max(graded.get(animal_id, 0), GRADES[action])

@@ -1,0 +1,35 @@
+"""Who sees an animal: everyone while it is shown; once hidden, only its owner and admins.
+
+An animal is hidden (`deactivated`) by its owner or by an effective violation (see
+`aianimals.moderation.visibility`, which changes the flag). Every read that can name a
+hidden animal asks here — lookups, lists, likes, similar images, the media files — so a
+hidden post answers 404 to anyone else wherever it is looked for.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, true
+
+from aianimals.animals.models import Animal
+from aianimals.users.models import ROLE_ADMIN, User
+
+
+def is_admin(viewer: User | None) -> bool:
+    """Whether the viewer is an administrator (who sees hidden animals to review them)."""
+    return viewer is not None and viewer.role == ROLE_ADMIN
+
+
+def can_see(viewer: User | None, animal: Animal) -> bool:
+    """Whether `viewer` (None: someone not logged in) may see `animal`."""
+    if not animal.deactivated:
+        return True
+    return viewer is not None and (animal.user_id == viewer.id or is_admin(viewer))
+
+
+def seen_by(viewer: User | None) -> ColumnElement[bool]:
+    """`can_see` as a SQL condition on `Animal`, for queries over many animals."""
+    if is_admin(viewer):
+        return true()
+    if viewer is None:
+        return Animal.deactivated.is_(False)
+    return or_(Animal.deactivated.is_(False), Animal.user_id == viewer.id)
