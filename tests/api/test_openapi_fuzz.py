@@ -11,6 +11,7 @@ exceptions, where OpenAPI cannot state a rule the server enforces, are in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -40,19 +41,37 @@ fuzz_settings = settings(
 # The operations are read from an app that is never started (building the schema touches
 # nothing); each test sends its requests to an app over that test's own container. The
 # schema is used as served: timestamps carry an offset, so `format: date-time` holds.
-_schema_app = create_app(Settings(environment="test", api={"allowed_hosts": ["*"]}))
-schema = schemathesis.openapi.from_dict(_schema_app.openapi())
-schema.app = _schema_app
+schema = schemathesis.openapi.from_dict(create_app(Settings(environment="test")).openapi())
+
+
+class _AppUnderTest:
+    """The schema's ASGI app: passes every request (the checks' own probes included, such as
+    a request sent again without credentials) to the app of the test that is running."""
+
+    def __init__(self) -> None:
+        self.app: FastAPI | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        assert self.app is not None, "no test is running"
+        await self.app(scope, receive, send)
+
+
+_under_test = _AppUnderTest()
+schema.app = _under_test
 
 
 @pytest.fixture
-def app(container: Container) -> FastAPI:
-    """The app under test, over this test's store. Schemathesis's probes (a request re-sent
-    without credentials, say) name their own host: the host check has its own tests."""
+def app(container: Container) -> Iterator[FastAPI]:
+    """The app under test, over this test's store; the checks' own probes (a request sent
+    again without credentials, say) go to it too, for as long as the test runs. They name
+    their own host: the host check has its own tests."""
     settings = container.settings.model_copy(
         update={"api": container.settings.api.model_copy(update={"allowed_hosts": ["*"]})}
     )
-    return create_app(settings, container)
+    app = create_app(settings, container)
+    _under_test.app = app
+    yield app
+    _under_test.app = None
 
 
 class TokenMint:
