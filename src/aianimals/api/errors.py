@@ -173,15 +173,3 @@ def _add_guard_answers(operation: dict[str, Any]) -> None:
             responses.setdefault(status, {"description": description})
     if operation.get("security"):
         responses.setdefault("401", {"description": "missing, unknown or expired token"})
-
-
-def install_error_documentation(app: FastAPI) -> None:
-    """Make `app`'s OpenAPI document the error bodies the handlers above send."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = document_error_responses(generate())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
-
 _ANIMAL_ID = "$response.body#/id"
 _LINKS: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {
     ("/v0/animal", "post", "200"): {
@@ -61,15 +59,3 @@ def document_links(openapi: dict[str, Any]) -> dict[str, Any]:
         known = {name: link for name, link in links.items() if link["operationId"] in operation_ids}
         response[status].setdefault("links", {}).update(known)
     return openapi
-
-
-def install_links(app: FastAPI) -> None:
-    """Make `app`'s OpenAPI carry the links."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = document_links(generate())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -19,9 +19,10 @@ from aianimals.animals.router import router as animal_router
 from aianimals.api.body_guard import BodyGuard, BodyLimits
 from aianimals.api.container import Container, build_container
 from aianimals.api.deps import token_is_valid
-from aianimals.api.errors import install_error_documentation, install_error_handlers
-from aianimals.api.links import install_links
+from aianimals.api.errors import document_error_responses, install_error_handlers
+from aianimals.api.links import document_links
 from aianimals.api.media import media_router
+from aianimals.api.openapi import complete_openapi
 from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
 from aianimals.images.router import router as similar_router
@@ -96,8 +97,7 @@ def create_app(
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.api.allowed_hosts)
     install_observability(app)  # outermost: it times gzip too, and ids its log lines
     install_error_handlers(app)
-    install_error_documentation(app)
-    install_links(app)
+    complete_openapi(app, document_error_responses, document_links)
     app.include_router(_v0_router())
     app.include_router(media_router(settings.blobs.public_prefix))
     install_web_app(app)

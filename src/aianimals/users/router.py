@@ -8,14 +8,15 @@ from fastapi.responses import JSONResponse
 from aianimals.api.deps import ContainerDep, CurrentUser, TokenDep, UserServiceDep
 from aianimals.api.media import forget_media_viewer, remember_media_viewer
 from aianimals.core.errors import TooManyRequests, Unauthorized
-from aianimals.users.login_guard import (
+from aianimals.users.guards import (
     TOO_MANY_LOGINS_RESPONSE,
+    TOO_MANY_SIGNUPS_RESPONSE,
     LoginLimiterDep,
+    SignUpLimiterDep,
     client_address,
-    too_many_logins,
+    too_many_requests,
 )
 from aianimals.users.schemas import UserCreate, UserLogin, UserLoginResponse, UserResponse
-from aianimals.users.signup_guard import TOO_MANY_SIGNUPS_RESPONSE, SignUpLimiterDep
 
 router = APIRouter(prefix="/user", tags=["user"])
 
@@ -48,7 +49,7 @@ def log_in(
     try:
         attempt = limiter.begin(client_address(http), target.key)
     except TooManyRequests as error:
-        return too_many_logins(error)
+        return too_many_requests(error)
     try:
         issued = users.log_in_as(target, request.password)
     except Unauthorized:
