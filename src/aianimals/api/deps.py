@@ -44,6 +44,21 @@ async def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
+async def single_query_values(request: Request) -> None:
+    """Each of a route's query parameters at most once: a repeated one is a 422, never
+    silently its last copy (as the schema says: none of them is an array)."""
+    operation = request.app.openapi()["paths"].get(request.url.path, {})
+    declared = {
+        parameter["name"]
+        for parameter in operation.get(request.method.lower(), {}).get("parameters", [])
+        if parameter.get("in") == "query"
+    }
+    names = [name for name, _ in request.query_params.multi_items() if name in declared]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InvalidInput(f"query parameter(s) given more than once: {', '.join(repeated)}")
+
+
 def get_session(container: ContainerDep) -> Iterator[Session]:
     """One session per request; services commit, anything uncommitted is rolled back."""
     with container.database.session() as session:

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 ENTITY_ID_PATTERN = r"^[0-9a-f]{32}$"
 """An entity id: 32-character lowercase uuid4 hex, as in the reference data."""
@@ -23,15 +23,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _LINE_BREAK = re.compile(r"[\t\n\r]")
 
 
-def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
+def _no_control_characters(value: object) -> object:
+    if isinstance(value, str) and _CONTROL.search(value):
         msg = "must not contain control characters (such as NUL) or lone surrogates"
         raise ValueError(msg)
     return value
 
 
-def _one_line(value: str) -> str:
-    if _LINE_BREAK.search(value):
+def _one_line(value: object) -> object:
+    if isinstance(value, str) and _LINE_BREAK.search(value):
         msg = "must be one line"
         raise ValueError(msg)
     return value
@@ -58,14 +58,15 @@ LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"
 
 Text = Annotated[
     str,
-    AfterValidator(_no_control_characters),
+    BeforeValidator(_no_control_characters),
     Field(json_schema_extra={"pattern": TEXT_PATTERN}),
 ]
 """Free text: tabs and line breaks allowed; other control characters (NUL, which
-PostgreSQL cannot store or compare, among them) and lone surrogates refused."""
+PostgreSQL cannot store or compare, among them) and lone surrogates refused. The check sees
+the value as sent, before a model strips its whitespace, as the schema's pattern says."""
 
 Line = Annotated[
-    Text, AfterValidator(_one_line), Field(json_schema_extra={"pattern": LINE_PATTERN})
+    Text, BeforeValidator(_one_line), Field(json_schema_extra={"pattern": LINE_PATTERN})
 ]
 """One line of `Text`: no tab or line break either."""
 

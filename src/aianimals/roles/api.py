@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -18,7 +18,7 @@ from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
 from aianimals.api.body_guard import BodyGuard, BodyLimits
 from aianimals.api.container import Container, build_container
-from aianimals.api.deps import token_is_valid
+from aianimals.api.deps import single_query_values, token_is_valid
 from aianimals.api.errors import document_error_responses, install_error_handlers
 from aianimals.api.links import document_links
 from aianimals.api.media import media_router
@@ -42,7 +42,7 @@ API_PREFIX = "/v0"
 
 
 def _v0_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
+    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(single_query_values)])
     for feature_router in (
         health_router,
         user_router,
