@@ -117,7 +117,7 @@ class ApiSettings(BaseModel):
     allowed_hosts: list[str] = Field(default_factory=lambda: list(LOOPBACK_HOSTS))
     """`Host` header names the API answers (ports ignored; `*.example.com` for
     subdomains, `*` for any): others get a 400, so a DNS-rebinding page cannot drive it."""
-    max_body_bytes: int = Field(default=16 * 1024, ge=1024)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     """The largest JSON request body; the photo upload has `uploads.max_bytes`."""
     cors_origins: list[str] = Field(default_factory=list)
 

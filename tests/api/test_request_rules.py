@@ -32,3 +32,9 @@ def test_a_control_character_is_refused_even_where_whitespace_is_stripped(
     response = client.post("/v0/animal/search", json=body, headers=headers)
     assert response.status_code == 422
     assert client.post("/v0/animal/search", json={"phrases": [" 猫 "]}, headers=headers).is_success
+
+
+def test_a_405_outside_the_schema_keeps_the_routers_allow_list(client: TestClient) -> None:
+    response = client.post("/media/animals/0.jpg")
+    assert response.status_code == 405
+    assert response.headers["allow"]

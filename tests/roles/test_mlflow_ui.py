@@ -65,3 +65,9 @@ def test_foreign_hosts_and_origins_cannot_drive_the_registry(mlflow_url: str) ->
         )
         assert cross_site.status_code in (400, 403), origin
     assert "forged" not in httpx.get(search, timeout=10).text
+
+
+def test_the_ui_listens_on_loopback_whatever_the_apis_address(tmp_path: Path) -> None:
+    settings = Settings(environment="test", var_dir=tmp_path, api={"host": "0.0.0.0"})
+    command = mlflow_ui_command(settings)
+    assert command[command.index("--host") + 1] == "127.0.0.1"

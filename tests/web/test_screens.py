@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, Route, expect
@@ -253,3 +254,23 @@ def test_the_detail_page_shows_similar_animals_and_a_tap_is_logged_as_image_sear
     )
     assert "image_search" in str(rows[0][0])
     screenshot(page, f"similar-{page.viewport_size['width']}")  # type: ignore[index]
+
+
+def test_a_photo_over_the_size_limit_is_refused_before_it_is_sent(
+    page: Page, live_site: LiveSite, tmp_path: Path
+) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    page.get_by_role("link", name="投稿").click()
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(f"{request.method} {request.url}"))
+    big = tmp_path / "big.jpg"
+    big.write_bytes(b"\xff\xd8" + b"0" * (11 << 20))
+    page.get_by_label("写真（JPEG・PNG・WebP）").set_input_files(big)
+    page.get_by_label("種類").select_option(label="ネコ")
+    page.get_by_label("品種").select_option(label="ラグドール")
+    page.get_by_label("名前").fill("おおきい")
+    page.get_by_role("button", name="投稿する").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "写真が大きすぎます。10 MB までの写真を選んでください。"
+    )
+    assert "POST" not in {sent.split()[0] for sent in posts if sent.endswith("/v0/animal")}

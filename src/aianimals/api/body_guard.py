@@ -2,7 +2,7 @@
 
 One plain ASGI middleware in front of every route:
 
-- **Size.** A JSON route accepts `api.max_body_bytes` (16 KiB); the photo upload
+- **Size.** A JSON route accepts `api.max_body_bytes` (64 KiB); the photo upload
   (`POST /v0/animal`) accepts `uploads.max_bytes` plus room for the form around it. A
   `Content-Length` over the cap is a 413 at once, the body unread; a body without one
   (chunked) is counted as it streams and cut off with a 413 when it passes the cap.

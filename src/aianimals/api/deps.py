@@ -6,6 +6,7 @@ the event loop, sparing each a thread-pool hop (about 0.15 ms apiece per request
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,8 +54,8 @@ async def single_query_values(request: Request) -> None:
         for parameter in operation.get(request.method.lower(), {}).get("parameters", [])
         if parameter.get("in") == "query"
     }
-    names = [name for name, _ in request.query_params.multi_items() if name in declared]
-    repeated = sorted({name for name in names if names.count(name) > 1})
+    counts = Counter(name for name, _ in request.query_params.multi_items() if name in declared)
+    repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise InvalidInput(f"query parameter(s) given more than once: {', '.join(repeated)}")
 

@@ -85,8 +85,9 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     headers = dict(error.headers or {})
-    if error.status_code == 405:
-        headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    methods = allowed_methods(request.app, request.url.path) if error.status_code == 405 else []
+    if methods:  # paths outside the schema (/media/…) keep the router's own list
+        headers["Allow"] = ", ".join(methods)
     return JSONResponse(
         error_body(HTTP_ERROR_CODES.get(error.status_code, "http_error"), str(error.detail)),
         status_code=error.status_code,

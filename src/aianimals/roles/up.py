@@ -87,7 +87,7 @@ def mlflow_ui_command(settings: Settings) -> list[str]:
         "--default-artifact-root",
         artifacts.as_uri(),
         "--host",
-        settings.api.host,
+        "127.0.0.1",  # never beyond loopback: it has no authentication
         "--port",
         str(registry.ui_port),
         "--workers",

@@ -32,5 +32,10 @@ export function logAction(search, animalId, action) {
     animal_id: animalId,
     action,
   };
-  return api.accessLog(body).catch(() => api.accessLog(body).catch(() => null));
+  // One retry, after a pause: another API process may not have stored the search yet
+  // (422 `unverified_action`), or the network blinked.
+  const retry = () => new Promise((resolve) => setTimeout(resolve, 300))
+    .then(() => api.accessLog(body))
+    .catch(() => null);
+  return api.accessLog(body).catch(retry);
 }

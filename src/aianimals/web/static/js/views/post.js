@@ -6,6 +6,8 @@ import { breedOptions, metadata } from "../metadata.js";
 import { message } from "./tiles.js";
 
 const ACCEPT = "image/jpeg,image/png,image/webp";
+// The server's `uploads.max_bytes`: checked here so a large photo is not sent for nothing.
+const MAX_BYTES = 10 * 1024 * 1024;
 
 function describe(error) {
   if (error instanceof ApiError && error.status === 0) return t("error.network");
@@ -70,6 +72,13 @@ export async function renderPost(main) {
       missing[0].focus();
       failure.textContent = missing.map((input) => form.querySelector(`label[for=${input.id}]`).textContent).join(", ");
       failure.hidden = false;
+      return;
+    }
+    if (file.files[0].size > MAX_BYTES) {
+      file.setAttribute("aria-invalid", "true");
+      failure.textContent = t("post.tooLarge");
+      failure.hidden = false;
+      file.focus();
       return;
     }
     const body = new FormData();
