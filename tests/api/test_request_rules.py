@@ -38,3 +38,15 @@ def test_a_405_outside_the_schema_keeps_the_routers_allow_list(client: TestClien
     response = client.post("/media/animals/0.jpg")
     assert response.status_code == 405
     assert response.headers["allow"]
+
+
+def test_a_malformed_authorization_header_is_refused_beside_a_valid_token(
+    client: TestClient, factory: Factory
+) -> None:
+    factory.user("twoheaders")
+    token = _token(client, "twoheaders")
+    assert client.get("/v0/user/me", headers={"token": token}).status_code == 200
+    both = {"token": token, "Authorization": "Basic abc"}
+    assert client.get("/v0/user/me", headers=both).status_code == 401
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/v0/user/me", headers=bearer).status_code == 200

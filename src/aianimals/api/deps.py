@@ -79,10 +79,14 @@ UserServiceDep = Annotated[UserService, Depends(get_user_service)]
 
 
 async def get_token(
+    request: Request,
     token: Annotated[str | None, Depends(_token_header)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
-    """The access token from the `token` header or `Authorization: Bearer`."""
+    """The access token from the `token` header or `Authorization: Bearer`; an
+    `Authorization` header of another form is refused, not ignored."""
+    if bearer is None and request.headers.get("authorization") is not None:
+        raise Unauthorized("the Authorization header must be `Bearer <token>`")
     value = token or (bearer.credentials if bearer else None)
     if not value:
         raise Unauthorized("missing access token: send the `token` header or a bearer token")
