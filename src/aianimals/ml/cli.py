@@ -132,7 +132,7 @@ def ltr(
     try:
         sources = LtrSources(
             database=container.database,
-            index=container.search_index,
+            index=container.text_search,
             analyze=container.analyzer.analyze,
             expand=container.search_expander(),
             candidates=candidates,

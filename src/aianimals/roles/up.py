@@ -188,7 +188,7 @@ def ensure_rankers(container: Container, console: Console) -> None:
         console.print("training the learn-to-rank models (lambdarank, regression)")
         sources = LtrSources(
             database=container.database,
-            index=container.search_index,
+            index=container.text_search,
             analyze=container.analyzer.analyze,
             expand=container.search_expander(),
             candidates=container.settings.ranking.candidates,

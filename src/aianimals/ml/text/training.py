@@ -18,6 +18,7 @@ from typing import Any
 from aianimals.api.container import Container
 from aianimals.core.clock import utcnow
 from aianimals.ml.evaluation.recall import time_split
+from aianimals.search.engine import TextSearch
 from aianimals.ml.evaluation.retrieval import ExpansionComparison, compare_expansion, evaluable
 from aianimals.ml.text.corpus import (
     AnimalText,
@@ -117,7 +118,7 @@ def evaluate_dictionary(
                     None if progress is None else lambda d, t: progress("indexing animals", d, t),
                 )
             return compare_expansion(
-                index,
+                TextSearch(index, container.text_search.builder),
                 evaluable(searches),
                 words,
                 weight=settings.expansion_weight,

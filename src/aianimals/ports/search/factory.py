@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.base import SearchIndex
+from aianimals.ports.search.fields import AnimalTokens
 from aianimals.settings import SearchSettings
 
 
 def create_search_index(settings: SearchSettings, analyzer: Analyzer) -> SearchIndex:
     """The index `settings.kind` names: embedded files under `settings.path`, or OpenSearch."""
+    tokens = AnimalTokens(analyzer)
     if settings.kind == "opensearch":
         from aianimals.ports.search.opensearch import OpenSearchIndex
 
-        return OpenSearchIndex(settings, analyzer)
+        return OpenSearchIndex(settings, tokens)
     from aianimals.ports.search.embedded import EmbeddedSearchIndex
 
-    return EmbeddedSearchIndex(settings.path, analyzer)
+    return EmbeddedSearchIndex(settings.path, tokens)

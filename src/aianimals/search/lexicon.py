@@ -1,0 +1,140 @@
+"""The pet vocabulary as a query sees it: every form of a breed or concept, found by its
+terms or by its sound, in any script, exactly or within a typo."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from aianimals.ports.search.analyzer import SOUND, Analyzer, Word
+from aianimals.ports.search.base import Term
+from aianimals.ports.search.fields import breed_token, category_token
+from aianimals.ports.search.sound import is_kana, kana_key, latin_key
+from aianimals.search.vocabulary import Breed, Concept, Vocabulary
+
+CATEGORY_IDS = {"cat": 1, "dog": 2}
+"""The reference's category ids (other = 0), which the demo data and every import keep."""
+BREED_WEIGHT = 2.0
+GROUP_WEIGHT = 1.5
+SOUND_WEIGHT = 0.8
+
+
+def typo_distance(length: int) -> int:
+    """Edit distance a term of this length may be off by: 0 below 4, 1 up to 7, else 2."""
+    return 0 if length < 4 else 1 if length <= 7 else 2
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a vocabulary form stands for, and the terms a query clause gets for it."""
+
+    kind: str  # "breed" | "concept"
+    name: str
+    label_ja: str
+    label_en: str
+    terms: tuple[Term, ...]
+    implies: tuple[str, ...] = ()
+
+
+def span_sound(words: Sequence[Word]) -> str:
+    """The sound key of words read together ("" when one of them has none)."""
+    if not words or any(not w.key for w in words):
+        return ""
+    return latin_key("".join(w.key for w in words))
+
+
+def content(words: Iterable[Word]) -> list[Word]:
+    return [w for w in words if w.term]
+
+
+class Lexicon:
+    """Vocabulary forms → meanings, by their terms and by their sound keys."""
+
+    def __init__(self, vocabulary: Vocabulary, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        by_terms: dict[tuple[str, ...], set[Meaning]] = defaultdict(set)
+        by_sound: dict[str, set[Meaning]] = defaultdict(set)
+        self.concepts: dict[str, Meaning] = {}
+        breed_ids = {breed.name_en: breed.id for breed in vocabulary.breeds}
+        entries: list[tuple[Meaning, tuple[str, ...]]] = [
+            (self._breed(breed), (breed.name_ja, breed.name_en.replace("_", " "), *breed.aliases))
+            for breed in vocabulary.breeds
+        ]
+        for concept in vocabulary.concepts:
+            meaning = self._concept(concept, breed_ids)
+            self.concepts[concept.name] = meaning
+            entries.append((meaning, concept.forms))
+        for meaning, forms in entries:
+            for form in forms:
+                words = content(analyzer.words(form))
+                if words:
+                    by_terms[tuple(w.term for w in words)].add(meaning)
+                for sound in {span_sound(words), kana_key(form.replace(" ", ""))} - {""}:
+                    by_sound[sound].add(meaning)
+        # A form two meanings share means neither: it is left to plain text matching.
+        self._by_terms = {k: next(iter(v)) for k, v in by_terms.items() if len(v) == 1}
+        self._by_sound = {k: next(iter(v)) for k, v in by_sound.items() if len(v) == 1}
+        self._sounds = sorted(self._by_sound)
+
+    def exact(self, words: Sequence[Word]) -> Meaning | None:
+        """The meaning of these (content) words read together, if the vocabulary has it."""
+        found = self._by_terms.get(tuple(w.term for w in words))
+        return found or self._by_sound.get(span_sound(words))
+
+    def by_kana(self, text: str) -> Meaning | None:
+        """The meaning of a word written in kana only (「しばいぬ」), read as one word."""
+        return self._by_sound.get(kana_key(text)) if is_kana(text) else None
+
+    def closest(self, sound: str) -> Meaning | None:
+        """The one meaning whose sound is within a typo of `sound` (none when two are)."""
+        distance = typo_distance(len(sound))
+        if not distance:
+            return None
+        found = process.extract(
+            sound, self._sounds, scorer=OSA.distance, score_cutoff=distance, limit=8
+        )
+        if not found:
+            return None
+        best = min(score for _, score, _ in found)
+        meanings = {self._by_sound[key] for key, score, _ in found if score == best}
+        return next(iter(meanings)) if len(meanings) == 1 else None
+
+    def _breed(self, breed: Breed) -> Meaning:
+        return Meaning(
+            "breed",
+            breed.name_en,
+            breed.name_ja,
+            breed.name_en.replace("_", " "),
+            (Term(breed_token(breed.id), BREED_WEIGHT),),
+        )
+
+    def _concept(self, concept: Concept, breed_ids: dict[str, int]) -> Meaning:
+        terms: dict[str, Term] = {}
+        for form in concept.forms:
+            words = content(self.analyzer.words(form))
+            if len(words) != 1:
+                continue  # a multi-word form finds the concept, but is not one term to match
+            word = words[0]
+            terms.setdefault(word.term, Term(word.term))
+            if word.key and not word.latin:
+                terms.setdefault(SOUND + word.key, Term(SOUND + word.key, SOUND_WEIGHT))
+        if concept.category is not None and concept.category == concept.name:
+            token = category_token(CATEGORY_IDS[concept.category])
+            terms[token] = Term(token, GROUP_WEIGHT)
+        for name in concept.breeds:
+            token = breed_token(breed_ids[name])
+            terms[token] = Term(token, GROUP_WEIGHT)
+        japanese = [f for f in concept.forms if not f.isascii()]
+        english = [f for f in concept.forms if f.isascii()]
+        return Meaning(
+            "concept",
+            concept.name,
+            japanese[0] if japanese else concept.name,
+            english[0] if english else concept.name,
+            tuple(terms.values()),
+            tuple(concept.implies),
+        )

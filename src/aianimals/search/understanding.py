@@ -1,0 +1,242 @@
+"""From what a user typed to the index's query: clauses of alternative terms.
+
+Every word the user meant becomes one clause; a document covers the clause when any of its
+terms matches. A run of words the pet vocabulary knows (`saint bernard`, 「しばいぬ」,
+`yorkie`, 子猫) is one clause whose terms are that breed's token or that concept's forms in
+both languages; any other word matches by its term or by its sound (`neko` finds 猫). Most
+clauses must be covered, not all (all of one or two, three quarters beyond). Typos: a word
+the vocabulary does not know exactly is matched to the one form within 1 edit (4–7
+letters) or 2 (longer) — the search then says what it understood ("did you mean"); and
+when a query finds too little, a second pass lets every plain term match within a typo.
+Similar words (the trained expansion) only add score, or rescue a query that found nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from aianimals.ports.search.analyzer import SOUND, Analyzer, Word, normalize_text
+from aianimals.ports.search.base import Clause, SearchQuery, Term
+from aianimals.ports.search.sound import is_kana, kana_key
+from aianimals.search.expansion import Expansion
+from aianimals.search.lexicon import SOUND_WEIGHT, Lexicon, Meaning, typo_distance
+
+MAX_SPAN = 4
+"""The longest run of words looked up in the vocabulary as one form."""
+FUZZY_WEIGHT = 0.5
+PART_WEIGHT = 0.5
+MIN_SOUND_LENGTH = 3
+_SEGMENT = re.compile(r"[^\s,、。!?！？]+")
+
+
+def min_cover(clauses: int) -> int:
+    """How many clauses a document must cover: all of one or two, about 75 % beyond."""
+    return clauses if clauses <= 2 else math.ceil(0.75 * clauses)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one part of the query was understood (the search console shows these)."""
+
+    text: str
+    meaning: str
+    corrected: bool = False
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A query's clauses with what they came from, and their typo-tolerant variant."""
+
+    clauses: tuple[Clause, ...]
+    fuzzy_clauses: tuple[Clause, ...]
+    readings: tuple[Reading, ...]
+    owner: str | None = None
+    suggestion: str | None = None
+
+
+class QueryBuilder:
+    """Understands phrases (cached) and builds index queries from them."""
+
+    def __init__(self, analyzer: Analyzer, lexicon: Lexicon, cache_size: int = 4096) -> None:
+        self.analyzer = analyzer
+        self.lexicon = lexicon
+        self.understand: Callable[[tuple[str, ...]], Understood] = lru_cache(
+            maxsize=cache_size
+        )(self._understand)
+
+    def query(
+        self,
+        understood: Understood,
+        *,
+        fuzzy: bool = False,
+        expansions: Sequence[Expansion] = (),
+        rescue: bool = False,
+        **options: object,
+    ) -> SearchQuery:
+        """The index query: `fuzzy` lets plain terms match within a typo; `expansions` add
+        score (`rescue`: they also widen their phrase's clauses)."""
+        clauses = list(understood.fuzzy_clauses if fuzzy else understood.clauses)
+        boosts: list[Term] = []
+        for expansion in expansions:
+            terms = self._expansion_terms(expansion)
+            if rescue:  # the query found nothing: a similar word may stand for any clause
+                clauses = [Clause(clause.terms + terms) for clause in clauses]
+            else:
+                boosts.extend(terms)
+        query = SearchQuery(
+            clauses=tuple(clauses),
+            min_cover=min_cover(len(clauses)),
+            boosts=tuple(boosts),
+            owner=understood.owner,
+        )
+        return replace(query, **options)  # type: ignore[arg-type]
+
+    def _expansion_terms(self, expansion: Expansion) -> tuple[Term, ...]:
+        """A similar word's terms; none when it names a breed (it would stand for another)."""
+        words = [w for w in self.analyzer.words(expansion.word) if w.term]
+        meaning = self.lexicon.exact(words) if words else None
+        if meaning is not None and meaning.kind == "breed":
+            return ()
+        return tuple(Term(w.term, expansion.weight) for w in words)
+
+    def _understand(self, phrases: tuple[str, ...]) -> Understood:
+        owner: str | None = None
+        texts: list[str] = []
+        for phrase in phrases:
+            text = normalize_text(phrase).strip()
+            if text.startswith("@") and len(text) > 1 and " " not in text:
+                owner = text[1:]
+            elif text:
+                texts.append(text)
+        parts = _Parts(self)
+        for text in texts:
+            for segment in _SEGMENT.findall(text):
+                parts.add_segment(segment)
+        return parts.finish(owner)
+
+
+class _Parts:
+    """The clauses of one query as they are found, left to right."""
+
+    def __init__(self, builder: QueryBuilder) -> None:
+        self.analyzer = builder.analyzer
+        self.lexicon = builder.lexicon
+        self.pending: list[Word] = []
+        """Content words not yet made clauses (a vocabulary form may span segments)."""
+        self.clauses: list[tuple[Clause, Clause]] = []
+        self.readings: list[Reading] = []
+        self.corrections: list[tuple[str, str]] = []
+
+    def add_segment(self, segment: str) -> None:
+        """One space-separated piece of the query; its words may join the previous piece's
+        (`saint` `bernard`, 「ゴールデン」「レトリーバー」)."""
+        words = self.analyzer.words(segment)
+        if is_kana(segment):
+            meaning = self.lexicon.by_kana(segment)
+            if meaning is not None:
+                self._flush()
+                self._meaning(segment, meaning)
+                return
+            if any(not w.term for w in words):  # 「ちわわ」 read as ちわ + わ
+                self._flush()
+                self._kana_word(segment)
+                return
+        for word in words:
+            if word.term:
+                self.pending.append(word)
+            else:
+                self._flush()
+
+    def finish(self, owner: str | None) -> Understood:
+        self._flush()
+        suggestion = None
+        if any(reading.corrected for reading in self.readings):
+            suggestion = " ".join(fixed for _, fixed in self.corrections)
+        return Understood(
+            clauses=tuple(exact for exact, _ in self.clauses),
+            fuzzy_clauses=tuple(fuzzy for _, fuzzy in self.clauses),
+            readings=tuple(self.readings),
+            owner=owner,
+            suggestion=suggestion,
+        )
+
+    def _flush(self) -> None:
+        """Turn the pending words into clauses: longest vocabulary runs first."""
+        words, self.pending = self.pending, []
+        start = 0
+        while start < len(words):
+            for length in range(min(MAX_SPAN, len(words) - start), 0, -1):
+                span = words[start : start + length]
+                meaning = self.lexicon.exact(span)
+                if meaning is not None:
+                    self._meaning(" ".join(w.surface for w in span), meaning)
+                    start += length
+                    break
+            else:
+                self._word(words[start])
+                start += 1
+
+    def _meaning(self, text: str, meaning: Meaning, *, corrected: bool = False) -> None:
+        implied = [self.lexicon.concepts[name] for name in meaning.implies]
+        if implied:
+            # 黒猫: a black thing and a cat, either written as 黒猫 itself.
+            for part in implied:
+                clause = Clause(part.terms + meaning.terms)
+                self.clauses.append((clause, clause))
+        else:
+            clause = Clause(meaning.terms)
+            self.clauses.append((clause, clause))
+        self.readings.append(Reading(text, f"{meaning.kind}: {meaning.name}", corrected))
+        label = meaning.label_en if text.isascii() else meaning.label_ja
+        self.corrections.append((text, label if corrected else text))
+
+    def _word(self, word: Word) -> None:
+        """A word the vocabulary does not know exactly: a typo of a form, or plain text."""
+        sound = word.key if len(word.key) >= MIN_SOUND_LENGTH else ""
+        meaning = self.lexicon.closest(sound) if sound and not word.parts else None
+        if meaning is not None and typo_distance(len(word.surface)):
+            self._meaning(word.surface, meaning, corrected=True)
+            return
+        terms = [Term(word.term)]
+        if sound:
+            terms.append(Term(SOUND + sound, SOUND_WEIGHT))
+        heads = [p for p in word.parts if p.term and p.term != word.term]
+        if heads:
+            terms.append(Term(heads[-1].term, PART_WEIGHT))  # 大型犬: any 犬, whole first
+        exact = Clause(tuple(terms))
+        self.clauses.append((exact, Clause(exact.terms + _fuzzy(word))))
+        self.readings.append(Reading(word.surface, f"text: {word.term}"))
+        self.corrections.append((word.surface, word.surface))
+
+    def _kana_word(self, segment: str) -> None:
+        """A kana-only word Sudachi cuts into pieces (「ちわわ」): one word, by its sound."""
+        sound = kana_key(segment)
+        meaning = self.lexicon.closest(sound)
+        if meaning is not None:
+            self._meaning(segment, meaning, corrected=True)
+            return
+        from aianimals.ports.search.analyzer import to_katakana
+
+        terms = (Term(to_katakana(segment)), Term(SOUND + sound, SOUND_WEIGHT))
+        fuzzy = tuple(
+            Term(t.token, FUZZY_WEIGHT * t.weight, typo_distance(len(t.token.lstrip(SOUND))))
+            for t in terms
+            if typo_distance(len(t.token.lstrip(SOUND)))
+        )
+        self.clauses.append((Clause(terms), Clause(terms + fuzzy)))
+        self.readings.append(Reading(segment, f"kana: {sound}"))
+        self.corrections.append((segment, segment))
+
+
+def _fuzzy(word: Word) -> tuple[Term, ...]:
+    """The typo-tolerant terms of a plain word (none for short words)."""
+    terms: list[Term] = []
+    if distance := typo_distance(len(word.term)):
+        terms.append(Term(word.term, FUZZY_WEIGHT, distance))
+    if word.key and (distance := typo_distance(len(word.key))):
+        terms.append(Term(SOUND + word.key, FUZZY_WEIGHT * SOUND_WEIGHT, distance))
+    return tuple(terms)
