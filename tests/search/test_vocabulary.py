@@ -1,13 +1,191 @@
-"""The pet vocabulary loader: bad data is refused, naming the file and the entry."""
+"""The pet vocabulary: the packaged data is complete and unambiguous; bad data is refused."""
 
 from __future__ import annotations
 
+import json
 import re
+from importlib.resources import files
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
-from aianimals.search.vocabulary import load_vocabulary
+from aianimals.ports.search.analyzer import to_hiragana, to_katakana
+from aianimals.search.vocabulary import (
+    CATEGORIES,
+    Vocabulary,
+    load_vocabulary,
+    surface_key,
+)
+
+REFERENCE_CATEGORIES = {1: "cat", 2: "dog"}
+
+
+class ReferenceBreed(TypedDict):
+    category: int
+    subcategory: int
+    name_en: str
+    name_ja: str
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary()
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, ReferenceBreed]:
+    """The reference breeds (animal_subcategory.json), by name_en."""
+    text = (files("aianimals.dataset") / "reference" / "animal_subcategory.json").read_text("utf-8")
+    return {entry["name_en"]: entry for entry in json.loads(text).values()}
+
+
+def breeds_by_surface(vocabulary: Vocabulary) -> dict[str, set[str]]:
+    named: dict[str, set[str]] = {}
+    for breed in vocabulary.breeds:
+        for surface in breed.surfaces:
+            named.setdefault(surface_key(surface), set()).add(breed.name_en)
+    return named
+
+
+# --- The packaged vocabulary -----------------------------------------------------------
+
+
+def test_every_reference_breed_is_present_with_its_reference_names(
+    vocabulary: Vocabulary, reference: dict[str, ReferenceBreed]
+) -> None:
+    expected = {(e["subcategory"], e["name_en"], e["name_ja"]) for e in reference.values()}
+    assert {(b.id, b.name_en, b.name_ja) for b in vocabulary.breeds} == expected
+    assert len(vocabulary.breeds) == 38
+
+
+def test_no_alias_names_two_breeds(vocabulary: Vocabulary) -> None:
+    shared = {s: names for s, names in breeds_by_surface(vocabulary).items() if len(names) > 1}
+    assert shared == {}
+
+
+def test_an_ambiguous_word_names_several_known_breeds_and_is_no_alias(
+    vocabulary: Vocabulary,
+) -> None:
+    names = {breed.name_en for breed in vocabulary.breeds}
+    surfaces = breeds_by_surface(vocabulary)
+    assert vocabulary.ambiguous, "terrier / テリア at least"
+    for word, breeds in vocabulary.ambiguous.items():
+        assert len(set(breeds)) >= 2, word
+        assert set(breeds) <= names, word
+        assert surface_key(word) not in surfaces, word
+
+
+def test_no_alias_is_a_kana_spelling_of_the_japanese_name(vocabulary: Vocabulary) -> None:
+    """The analyzer folds kana itself: ちわわ beside チワワ would only repeat it."""
+    for breed in vocabulary.breeds:
+        for alias in breed.aliases:
+            assert to_katakana(alias) != breed.name_ja, alias
+            assert to_hiragana(alias) != to_hiragana(breed.name_ja), alias
+
+
+@pytest.mark.parametrize(
+    ("surface", "breed"),
+    [
+        ("ヨーキー", "yorkshire_terrier"),
+        ("yorkie", "yorkshire_terrier"),
+        ("ヨークシャー・テリア", "yorkshire_terrier"),
+        ("pitbull", "american_pit_bull_terrier"),
+        ("ピットブル", "american_pit_bull_terrier"),
+        ("ブリショー", "british_shorthair"),
+        ("pom", "pomeranian"),
+        ("ポメ", "pomeranian"),
+        ("ペルシア", "persian"),
+        ("ペルシャ", "persian"),
+        ("ミニチュア・ピンシャー", "miniature_pinscher"),
+        ("ミニチュアピンシャー", "miniature_pinscher"),
+        ("メイン・クーン", "maine_coon"),
+        ("Maine Coon", "maine_coon"),
+        ("柴犬", "shiba_inu"),
+        ("shiba inu", "shiba_inu"),
+        ("Shiba", "shiba_inu"),
+        ("狆", "japanese_chin"),
+        ("pug", "pug"),
+        ("St. Bernard", "saint_bernard"),
+    ],
+)
+def test_the_names_people_write_find_their_breed(
+    vocabulary: Vocabulary, surface: str, breed: str
+) -> None:
+    assert breeds_by_surface(vocabulary)[surface_key(surface)] == {breed}
+
+
+def test_terrier_alone_is_ambiguous(vocabulary: Vocabulary) -> None:
+    assert "yorkshire_terrier" in vocabulary.ambiguous["terrier"]
+    assert "scottish_terrier" in vocabulary.ambiguous["テリア"]
+
+
+def test_each_concept_category_is_cat_or_dog(vocabulary: Vocabulary) -> None:
+    categories = {c.category for c in vocabulary.concepts}
+    assert categories <= {None, *CATEGORIES}
+    assert {"cat", "dog"} <= categories
+
+
+def test_a_concept_of_a_category_names_only_breeds_of_that_category(
+    vocabulary: Vocabulary, reference: dict[str, ReferenceBreed]
+) -> None:
+    for concept in vocabulary.concepts:
+        if concept.category is not None:
+            categories = {REFERENCE_CATEGORIES[reference[b]["category"]] for b in concept.breeds}
+            assert categories <= {concept.category}, concept.name
+
+
+def test_a_concept_has_the_category_of_what_it_implies(vocabulary: Vocabulary) -> None:
+    for concept in vocabulary.concepts:
+        implied = {vocabulary.concept(name).category for name in vocabulary.implied(concept.name)}
+        assert implied - {None} <= {concept.category} - {None}, concept.name
+
+
+def test_concepts_are_bilingual(vocabulary: Vocabulary) -> None:
+    assert 100 <= len(vocabulary.concepts) <= 130
+    for concept in vocabulary.concepts:
+        assert any(form.isascii() for form in concept.forms), concept.name
+        assert any(not form.isascii() for form in concept.forms), concept.name
+
+
+@pytest.mark.parametrize(
+    ("form", "concept", "category"),
+    [
+        ("子猫", "kitten", "cat"),
+        ("仔猫", "kitten", "cat"),
+        ("baby cat", "kitten", "cat"),
+        ("子犬", "puppy", "dog"),
+        ("黒猫", "black_cat", "cat"),
+        ("大型犬", "large_dog", "dog"),
+        ("お昼寝", "sleeping", None),
+        ("寝顔", "sleeping", None),
+        ("おさんぽ", "walk", None),
+        ("ごはん", "eating", None),
+        ("couch", "sofa", None),
+        ("日向ぼっこ", "sunbathing", None),
+        ("甘えん坊", "affectionate", None),
+        ("ぬこ", "cat", "cat"),
+        ("わんちゃん", "dog", "dog"),
+        ("ゴールデン", "golden_retriever", "dog"),
+        ("シーズー", "shih_tzu", "dog"),
+    ],
+)
+def test_a_form_finds_its_concept(
+    vocabulary: Vocabulary, form: str, concept: str, category: str | None
+) -> None:
+    found = [c for c in vocabulary.concepts if surface_key(form) in map(surface_key, c.forms)]
+    assert [(c.name, c.category) for c in found] == [(concept, category)]
+
+
+def test_implications_are_followed_through_other_concepts(vocabulary: Vocabulary) -> None:
+    assert set(vocabulary.implied("black_cat")) == {"black", "cat"}
+    assert set(vocabulary.implied("brown_tabby")) == {"tabby", "brown", "cat"}
+    assert "saint_bernard" in vocabulary.concept("large_dog").breeds
+
+
+def test_the_packaged_vocabulary_is_read_once() -> None:
+    assert load_vocabulary() is load_vocabulary()
+
 
 # --- Refused data ----------------------------------------------------------------------
 
