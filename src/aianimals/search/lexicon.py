@@ -6,16 +6,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from aianimals.ports.search.analyzer import SOUND, Analyzer, Word
+from aianimals.ports.search.analyzer import SOUND, Analyzer, Word, normalize_text
 from aianimals.ports.search.base import Term
 from aianimals.ports.search.fields import breed_token, category_token
 from aianimals.ports.search.sound import is_kana, kana_key, latin_key
 from aianimals.search.vocabulary import Breed, Concept, Vocabulary
 
+K = TypeVar("K")
 CATEGORY_IDS = {"cat": 1, "dog": 2}
 """The reference's category ids (other = 0), which the demo data and every import keep."""
 BREED_WEIGHT = 2.0
@@ -48,7 +50,18 @@ def span_sound(words: Sequence[Word]) -> str:
 
 
 def content(words: Iterable[Word]) -> list[Word]:
+    """The words that carry meaning (not particles, symbols or stop words)."""
     return [w for w in words if w.term]
+
+
+def _whole(form: str, words: Sequence[Word]) -> bool:
+    """True when `words` (content words) spell all of `form`: nothing was dropped."""
+    spelled = "".join(w.surface for w in words)
+    return bool(words) and spelled == normalize_text(form).replace(" ", "").replace("-", "")
+
+
+def _unique(found: dict[K, set[Meaning]]) -> dict[K, Meaning]:
+    return {key: next(iter(meanings)) for key, meanings in found.items() if len(meanings) == 1}
 
 
 class Lexicon:
@@ -58,6 +71,7 @@ class Lexicon:
         self.analyzer = analyzer
         by_terms: dict[tuple[str, ...], set[Meaning]] = defaultdict(set)
         by_sound: dict[str, set[Meaning]] = defaultdict(set)
+        by_spelling: dict[str, set[Meaning]] = defaultdict(set)
         self.concepts: dict[str, Meaning] = {}
         breed_ids = {breed.name_en: breed.id for breed in vocabulary.breeds}
         entries: list[tuple[Meaning, tuple[str, ...]]] = [
@@ -71,19 +85,29 @@ class Lexicon:
         for meaning, forms in entries:
             for form in forms:
                 words = content(analyzer.words(form))
-                if words:
-                    by_terms[tuple(w.term for w in words)].add(meaning)
-                for sound in {span_sound(words), kana_key(form.replace(" ", ""))} - {""}:
+                if form.isascii():
+                    # English forms are found by their terms; their spelling (not a reading)
+                    # only serves typos: `shampoo` must not sound like 「さんぽ」.
+                    by_spelling[latin_key(form.replace(" ", ""))].add(meaning)
+                if kana := kana_key(form.replace(" ", "")):
+                    by_sound[kana].add(meaning)
+                if not _whole(form, words):
+                    continue  # 超大型犬 is not 大型犬, 猫ちゃん not just 猫
+                by_terms[tuple(w.term for w in words)].add(meaning)
+                if not form.isascii() and (sound := span_sound(words)):
                     by_sound[sound].add(meaning)
         # A form two meanings share means neither: it is left to plain text matching.
-        self._by_terms = {k: next(iter(v)) for k, v in by_terms.items() if len(v) == 1}
-        self._by_sound = {k: next(iter(v)) for k, v in by_sound.items() if len(v) == 1}
-        self._sounds = sorted(self._by_sound)
+        self._by_terms = _unique(by_terms)
+        self._by_sound = _unique(by_sound)
+        self._by_spelling = _unique(by_spelling)
+        self._typo_keys = sorted(self._by_sound.keys() | self._by_spelling.keys())
 
     def exact(self, words: Sequence[Word]) -> Meaning | None:
-        """The meaning of these (content) words read together, if the vocabulary has it."""
+        """The meaning of these (content) words read together, if the vocabulary has it:
+        by their terms, by their sound as Japanese (`shiba inu` → 柴犬), or by spelling."""
         found = self._by_terms.get(tuple(w.term for w in words))
-        return found or self._by_sound.get(span_sound(words))
+        sound = span_sound(words)
+        return found or self._by_sound.get(sound) or self._by_spelling.get(sound)
 
     def by_kana(self, text: str) -> Meaning | None:
         """The meaning of a word written in kana only (「しばいぬ」), read as one word."""
@@ -95,12 +119,18 @@ class Lexicon:
         if not distance:
             return None
         found = process.extract(
-            sound, self._sounds, scorer=OSA.distance, score_cutoff=distance, limit=8
+            sound, self._typo_keys, scorer=OSA.distance, score_cutoff=distance, limit=8
         )
         if not found:
             return None
         best = min(score for _, score, _ in found)
-        meanings = {self._by_sound[key] for key, score, _ in found if score == best}
+        meanings = {
+            meaning
+            for key, score, _ in found
+            if score == best
+            for meaning in (self._by_sound.get(key), self._by_spelling.get(key))
+            if meaning is not None
+        }
         return next(iter(meanings)) if len(meanings) == 1 else None
 
     def _breed(self, breed: Breed) -> Meaning:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from aianimals.ports.search.analyzer import SOUND, Analyzer, Word, normalize_text
+from aianimals.ports.search.analyzer import SOUND, Analyzer, Word, normalize_text, to_katakana
 from aianimals.ports.search.base import Clause, SearchQuery, Term
 from aianimals.ports.search.sound import is_kana, kana_key
 from aianimals.search.expansion import Expansion
@@ -135,16 +135,14 @@ class _Parts:
         """One space-separated piece of the query; its words may join the previous piece's
         (`saint` `bernard`, 「ゴールデン」「レトリーバー」)."""
         words = self.analyzer.words(segment)
-        if is_kana(segment):
-            meaning = self.lexicon.by_kana(segment)
-            if meaning is not None:
-                self._flush()
-                self._meaning(segment, meaning)
-                return
-            if any(not w.term for w in words):  # 「ちわわ」 read as ちわ + わ
-                self._flush()
-                self._kana_word(segment)
-                return
+        if (
+            is_kana(segment)
+            and len(words) > 1
+            and (self.lexicon.by_kana(segment) or any(not w.term for w in words))
+        ):
+            # Kana that is a vocabulary form, or that Sudachi cuts into pieces meaning
+            # nothing here (「ちわわ」 → ちわ + わ, 「ぱぐ」 → ぱっ + ぐ): one word, read by its sound.
+            words = [Word(segment, to_katakana(segment), kana_key(segment), False)]
         for word in words:
             if word.term:
                 self.pending.append(word)
@@ -182,12 +180,12 @@ class _Parts:
 
     def _meaning(self, text: str, meaning: Meaning, *, corrected: bool = False) -> None:
         implied = [self.lexicon.concepts[name] for name in meaning.implies]
-        if implied:
+        if len(implied) > 1:
             # 黒猫: a black thing and a cat, either written as 黒猫 itself.
             for part in implied:
                 clause = Clause(part.terms + meaning.terms)
                 self.clauses.append((clause, clause))
-        else:
+        else:  # a golden retriever is a dog, but not every dog is one
             clause = Clause(meaning.terms)
             self.clauses.append((clause, clause))
         self.readings.append(Reading(text, f"{meaning.kind}: {meaning.name}", corrected))
@@ -211,25 +209,6 @@ class _Parts:
         self.clauses.append((exact, Clause(exact.terms + _fuzzy(word))))
         self.readings.append(Reading(word.surface, f"text: {word.term}"))
         self.corrections.append((word.surface, word.surface))
-
-    def _kana_word(self, segment: str) -> None:
-        """A kana-only word Sudachi cuts into pieces (「ちわわ」): one word, by its sound."""
-        sound = kana_key(segment)
-        meaning = self.lexicon.closest(sound)
-        if meaning is not None:
-            self._meaning(segment, meaning, corrected=True)
-            return
-        from aianimals.ports.search.analyzer import to_katakana
-
-        terms = (Term(to_katakana(segment)), Term(SOUND + sound, SOUND_WEIGHT))
-        fuzzy = tuple(
-            Term(t.token, FUZZY_WEIGHT * t.weight, typo_distance(len(t.token.lstrip(SOUND))))
-            for t in terms
-            if typo_distance(len(t.token.lstrip(SOUND)))
-        )
-        self.clauses.append((Clause(terms), Clause(terms + fuzzy)))
-        self.readings.append(Reading(segment, f"kana: {sound}"))
-        self.corrections.append((segment, segment))
 
 
 def _fuzzy(word: Word) -> tuple[Term, ...]:

@@ -36,10 +36,11 @@ if TYPE_CHECKING:
         Tokenizer,
     )
 
-KEPT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
-"""Parts of speech that carry meaning; particles, auxiliaries, symbols… are dropped."""
-KEPT_PART_POS = KEPT_POS | {"接尾辞", "接頭辞"}
-"""A compound's parts also keep their affixes (大型犬 → 大型, 犬)."""
+KEPT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "接尾辞"})
+"""Parts of speech that carry meaning (白黒犬 → 白黒, 犬); particles, auxiliaries, symbols…
+are dropped (and light suffixes such as さん, ちゃん are stop words)."""
+KEPT_PART_POS = KEPT_POS | {"接頭辞"}
+"""A compound's parts also keep their prefixes."""
 SOUNDED_POS = frozenset({"名詞", "接尾辞"})
 """Words whose reading is worth a sound key (not inflected verbs: 遊んで reads アソン)."""
 MIN_KEY_LENGTH = 3
@@ -125,7 +126,7 @@ def _runs(text: str) -> Iterator[tuple[bool, str, bool]]:
     position = 0
     previous_end = -1
     for match in _LATIN.finditer(text):
-        if match.start() > position:
+        if match.start() > position and not _LATIN_GAP.fullmatch(text, position, match.start()):
             yield False, text[position : match.start()], False
         joins = previous_end >= 0 and bool(
             _LATIN_GAP.fullmatch(text, previous_end, match.start())
