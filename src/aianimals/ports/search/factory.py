@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from aianimals.ports.search.analyzer import Analyzer
-from aianimals.ports.search.base import SearchIndex
+from aianimals.ports.search.base import DocumentAnalyzer, SearchIndex
 from aianimals.settings import SearchSettings
 
 
-def create_search_index(settings: SearchSettings, analyzer: Analyzer) -> SearchIndex:
+def create_search_index(settings: SearchSettings, analyzer: DocumentAnalyzer) -> SearchIndex:
     """The index `settings.kind` names: embedded files under `settings.path`, or OpenSearch."""
     if settings.kind == "opensearch":
         from aianimals.ports.search.opensearch import OpenSearchIndex
