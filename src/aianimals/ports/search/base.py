@@ -35,6 +35,12 @@ FIELD_WEIGHTS: tuple[float, ...] = (3.0, 2.0, 1.0)
 """How much a match in each text field counts (name most, description least)."""
 COVER_WEIGHT = 100.0
 """Score of each clause a document covers: coverage first, then BM25 (which stays below it)."""
+FUZZY_SCORE = 1.0
+"""What a fuzzy term adds (times its weight) when it matches in any field, however near.
+
+An exact match of its token adds its BM25 on top, so it always ranks above a fuzzy one."""
+MAX_FUZZY = 2
+"""The largest edit distance a backend allows; a larger `Term.fuzzy` is taken as this."""
 
 DocumentTokens = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 """A document's analysed tokens per text field, in `TEXT_FIELDS` order."""
@@ -51,7 +57,8 @@ class Term:
     """One analysed token that a clause looks for in every text field.
 
     `weight` multiplies its BM25; `fuzzy` is the edit distance allowed (0: exact; a
-    transposition costs 1).
+    transposition costs 1; at most `MAX_FUZZY`). A fuzzy term scores `FUZZY_SCORE` times
+    its weight wherever a token within that distance occurs, plus the BM25 of an exact match.
     """
 
     token: str
@@ -91,7 +98,7 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result: the animal and its text-relevance score (0 without phrases)."""
+    """One result: the animal and its text-relevance score (0 without clauses)."""
 
     animal_id: str
     score: float

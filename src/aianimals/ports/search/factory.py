@@ -9,7 +9,8 @@ from aianimals.settings import SearchSettings
 
 
 def create_search_index(settings: SearchSettings, analyzer: Analyzer) -> SearchIndex:
-    """The index `settings.kind` names: embedded files under `settings.path`, or OpenSearch."""
+    """The index `settings.kind` names: embedded files under `settings.path`, or OpenSearch;
+    both store what `AnimalTokens` makes of a document with `analyzer`."""
     tokens = AnimalTokens(analyzer)
     if settings.kind == "opensearch":
         from aianimals.ports.search.opensearch import OpenSearchIndex
