@@ -14,10 +14,10 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import tantivy
 
@@ -43,9 +43,6 @@ from aianimals.ports.search.tantivy_schema import (
 )
 
 Record = dict[str, Any]
-T = TypeVar("T")
-_OPEN_ATTEMPTS = 5
-"""Opening races a writer in another process that deletes merged-away segment files."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +105,11 @@ class _Batch:
 
 
 class EmbeddedSearchIndex:
-    """`SearchIndex` over tantivy indexes under `path`, for threads and for processes."""
+    """`SearchIndex` over tantivy indexes under `path`, for threads and for processes.
+
+    `writer_heap` is a write's tantivy buffer; `build_heap` and `build_threads` a rebuild's
+    (the heap bounds its memory: about 500 MB of RSS at a million animals by default).
+    """
 
     def __init__(
         self,
@@ -263,30 +264,16 @@ class EmbeddedSearchIndex:
         signature = self._store.signature(current)
         if signature == view.signature:
             return False
-        _retrying(view.index.reload)
+        view.index.reload()  # tantivy's meta lock keeps a writer's cleanup from racing it
         self._view = replace(view, signature=signature)
         return True
 
     def _open(self, name: str) -> _View:
-        def open_index() -> _View:
-            signature = self._store.signature(name)
-            index = tantivy.Index.open(str(self._store.path_of(name)))
-            register_tokenizer(index)
-            index.config_reader(reload_policy="manual")
-            return _View(name, index, signature)
-
-        return _retrying(open_index)
-
-
-def _retrying(action: Callable[[], T]) -> T:
-    for attempt in range(_OPEN_ATTEMPTS):
-        try:
-            return action()
-        except ValueError:
-            if attempt == _OPEN_ATTEMPTS - 1:
-                raise
-            time.sleep(0.02 * (attempt + 1))
-    raise AssertionError("unreachable")
+        signature = self._store.signature(name)  # before opening: a later commit shows
+        index = tantivy.Index.open(str(self._store.path_of(name)))
+        register_tokenizer(index)
+        index.config_reader(reload_policy="manual")
+        return _View(name, index, signature)
 
 
 if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, nothing at runtime)
