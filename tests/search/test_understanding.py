@@ -118,7 +118,10 @@ def test_particles_and_stop_words_are_dropped_never_emptying_the_query(
         "concept: sleeping",
         "concept: sofa",
     ]
-    assert understood(builder, "on the").clauses == ()
+    nothing = understood(builder, "on the")
+    assert nothing.clauses == ()
+    assert nothing.meaningless
+    assert not understood(builder, "@someone").meaningless
 
 
 def test_most_clauses_must_be_covered_not_all() -> None:

@@ -78,6 +78,8 @@ class TextSearch:
         names_breed = any(r.meaning.startswith("breed:") for r in understood.readings)
         expansions = () if names_breed or text.sort_by != "score" else text.expansions
         query = self.builder.query(understood, expansions=expansions, **options)
+        if understood.meaningless:
+            return Found(SearchPage(hits=0, max_score=0.0, results=[]), query, understood, False)
         page = run(query)
         if page.hits >= FEW_HITS or not query.clauses:
             return Found(page, query, understood, bool(expansions))

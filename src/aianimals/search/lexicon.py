@@ -18,11 +18,12 @@ from aianimals.ports.search.sound import is_kana, kana_key, latin_key
 from aianimals.search.vocabulary import Breed, Concept, Vocabulary
 
 K = TypeVar("K")
-CATEGORY_IDS = {"cat": 1, "dog": 2}
-"""The reference's category ids (other = 0), which the demo data and every import keep."""
 BREED_WEIGHT = 2.0
 GROUP_WEIGHT = 1.5
 SOUND_WEIGHT = 0.8
+TRAIT_FIELDS = ("breed", "description")
+"""Where a concept is looked for: what is said of an animal, not its name (a cat named シロ
+is not thereby white; typing its name still finds it, see `understanding`)."""
 
 
 def typo_distance(length: int) -> int:
@@ -73,13 +74,12 @@ class Lexicon:
         by_sound: dict[str, set[Meaning]] = defaultdict(set)
         by_spelling: dict[str, set[Meaning]] = defaultdict(set)
         self.concepts: dict[str, Meaning] = {}
-        breed_ids = {breed.name_en: breed.id for breed in vocabulary.breeds}
         entries: list[tuple[Meaning, tuple[str, ...]]] = [
             (self._breed(breed), (breed.name_ja, breed.name_en.replace("_", " "), *breed.aliases))
             for breed in vocabulary.breeds
         ]
         for concept in vocabulary.concepts:
-            meaning = self._concept(concept, breed_ids)
+            meaning = self._concept(concept)
             self.concepts[concept.name] = meaning
             entries.append((meaning, concept.forms))
         for meaning, forms in entries:
@@ -139,25 +139,26 @@ class Lexicon:
             breed.name_en,
             breed.name_ja,
             breed.name_en.replace("_", " "),
-            (Term(breed_token(breed.id), BREED_WEIGHT),),
+            (Term(breed_token(breed.name_en), BREED_WEIGHT, fields=("breed",)),),
         )
 
-    def _concept(self, concept: Concept, breed_ids: dict[str, int]) -> Meaning:
+    def _concept(self, concept: Concept) -> Meaning:
         terms: dict[str, Term] = {}
         for form in concept.forms:
             words = content(self.analyzer.words(form))
             if len(words) != 1:
                 continue  # a multi-word form finds the concept, but is not one term to match
             word = words[0]
-            terms.setdefault(word.term, Term(word.term))
+            terms.setdefault(word.term, Term(word.term, fields=TRAIT_FIELDS))
             if word.key and not word.latin:
-                terms.setdefault(SOUND + word.key, Term(SOUND + word.key, SOUND_WEIGHT))
+                sound = SOUND + word.key
+                terms.setdefault(sound, Term(sound, SOUND_WEIGHT, fields=TRAIT_FIELDS))
         if concept.category is not None and concept.category == concept.name:
-            token = category_token(CATEGORY_IDS[concept.category])
-            terms[token] = Term(token, GROUP_WEIGHT)
+            token = category_token(concept.category)
+            terms[token] = Term(token, GROUP_WEIGHT, fields=("breed",))
         for name in concept.breeds:
-            token = breed_token(breed_ids[name])
-            terms[token] = Term(token, GROUP_WEIGHT)
+            token = breed_token(name)
+            terms[token] = Term(token, GROUP_WEIGHT, fields=("breed",))
         japanese = [f for f in concept.forms if not f.isascii()]
         english = [f for f in concept.forms if f.isascii()]
         return Meaning(

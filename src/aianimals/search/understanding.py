@@ -23,12 +23,13 @@ from aianimals.ports.search.analyzer import SOUND, Analyzer, Word, normalize_tex
 from aianimals.ports.search.base import Clause, SearchQuery, Term
 from aianimals.ports.search.sound import is_kana, kana_key
 from aianimals.search.expansion import Expansion
-from aianimals.search.lexicon import SOUND_WEIGHT, Lexicon, Meaning, typo_distance
+from aianimals.search.lexicon import SOUND_WEIGHT, Lexicon, Meaning, span_sound, typo_distance
 
 MAX_SPAN = 4
 """The longest run of words looked up in the vocabulary as one form."""
 FUZZY_WEIGHT = 0.5
 PART_WEIGHT = 0.5
+NAME_WEIGHT = 0.2
 MIN_SOUND_LENGTH = 3
 _SEGMENT = re.compile(r"[^\s,、。!?！？]+")
 
@@ -56,6 +57,9 @@ class Understood:
     readings: tuple[Reading, ...]
     owner: str | None = None
     suggestion: str | None = None
+    meaningless: bool = False
+    """Text was typed but none of it can match (only symbols, particles, stop words):
+    such a query finds nothing, rather than everything."""
 
 
 class QueryBuilder:
@@ -116,7 +120,8 @@ class QueryBuilder:
         for text in texts:
             for segment in _SEGMENT.findall(text):
                 parts.add_segment(segment)
-        return parts.finish(owner)
+        found = parts.finish(owner)
+        return replace(found, meaningless=bool(texts) and not found.clauses)
 
 
 class _Parts:
@@ -167,19 +172,37 @@ class _Parts:
         words, self.pending = self.pending, []
         start = 0
         while start < len(words):
-            for length in range(min(MAX_SPAN, len(words) - start), 0, -1):
-                span = words[start : start + length]
-                meaning = self.lexicon.exact(span)
-                if meaning is not None:
-                    self._meaning(" ".join(w.surface for w in span), meaning)
-                    start += length
-                    break
-            else:
-                self._word(words[start])
-                start += 1
+            start += self._span(words, start) or self._word(words[start])
 
-    def _meaning(self, text: str, meaning: Meaning, *, corrected: bool = False) -> None:
+    def _span(self, words: Sequence[Word], start: int) -> int:
+        """Make the longest vocabulary run at `start` a clause (exactly, else for runs of two
+        or more words within a typo: ニューファンランド); how many words it took (0: none)."""
+        for length in range(min(MAX_SPAN, len(words) - start), 0, -1):
+            span = words[start : start + length]
+            text = " ".join(w.surface for w in span)
+            meaning = self.lexicon.exact(span)
+            if meaning is not None:
+                self._meaning(text, meaning, words=span)
+                return length
+            meaning = self.lexicon.closest(span_sound(span)) if length > 1 else None
+            if meaning is not None:
+                self._meaning(text, meaning, corrected=True)
+                return length
+        return 0
+
+    def _meaning(
+        self,
+        text: str,
+        meaning: Meaning,
+        *,
+        corrected: bool = False,
+        words: Sequence[Word] = (),
+    ) -> None:
         implied = [self.lexicon.concepts[name] for name in meaning.implies]
+        if meaning.kind == "concept" and not corrected:
+            # What was typed may also be a name (a cat called シロ), found at a low weight.
+            named = (Term(words[0].term, NAME_WEIGHT, fields=("name",)),) if len(words) == 1 else ()
+            meaning = replace(meaning, terms=meaning.terms + named)
         if len(implied) > 1:
             # 黒猫: a black thing and a cat, either written as 黒猫 itself.
             for part in implied:
@@ -192,13 +215,13 @@ class _Parts:
         label = meaning.label_en if text.isascii() else meaning.label_ja
         self.corrections.append((text, label if corrected else text))
 
-    def _word(self, word: Word) -> None:
+    def _word(self, word: Word) -> int:
         """A word the vocabulary does not know exactly: a typo of a form, or plain text."""
         sound = word.key if len(word.key) >= MIN_SOUND_LENGTH else ""
         meaning = self.lexicon.closest(sound) if sound and not word.parts else None
         if meaning is not None and typo_distance(len(word.surface)):
             self._meaning(word.surface, meaning, corrected=True)
-            return
+            return 1
         terms = [Term(word.term)]
         if sound:
             terms.append(Term(SOUND + sound, SOUND_WEIGHT))
@@ -209,6 +232,7 @@ class _Parts:
         self.clauses.append((exact, Clause(exact.terms + _fuzzy(word))))
         self.readings.append(Reading(word.surface, f"text: {word.term}"))
         self.corrections.append((word.surface, word.surface))
+        return 1
 
 
 def _fuzzy(word: Word) -> tuple[Term, ...]:

@@ -249,6 +249,21 @@ def check_field_weights_count_name_three_times_description(index: SearchIndex) -
     assert in_name == pytest.approx(3 * in_description, rel=1e-4)
 
 
+def check_a_term_is_looked_for_only_in_its_fields(index: SearchIndex) -> None:
+    index.upsert(
+        [
+            make_doc("w2", "くろ", "しろ", day=1),
+            make_doc("w1", "しろ", "くろ", day=2),
+        ]
+    )
+    in_description = index.search(ask(Term("くろ", fields=("breed", "description"))))
+    assert [hit.animal_id for hit in in_description.results] == ["w1"]
+    in_name = index.search(ask(Term("くろ", fields=("name",))))
+    assert [hit.animal_id for hit in in_name.results] == ["w2"]
+    fuzzy = index.search(ask(Term("くろい", fuzzy=1, fields=("description",))))
+    assert [hit.animal_id for hit in fuzzy.results] == ["w1"]
+
+
 def check_term_weights_multiply_bm25(index: SearchIndex) -> None:
     loaded(index)
     plain = scores(index, ask("ネズミ"))["a06"] - COVER_WEIGHT

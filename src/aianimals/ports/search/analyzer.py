@@ -64,8 +64,9 @@ STOP_WORDS = frozenset(
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _DIGITS = re.compile(r"[0-9]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_LATIN_GAP = re.compile(r"[\s\-_]*")
-"""What may stand between two Latin words of one run (`pit bull`, `cocker-spaniel`)."""
+_LATIN_GAP = re.compile(r"[\s\-_.]*")
+"""What may stand between two Latin words of one run (`pit bull`, `cocker-spaniel`,
+`st.bernard`)."""
 _NAKAGURO = re.compile(r"(?<=[\u30a1-\u30faー])[・･=＝](?=[\u30a1-\u30fa])")
 _HIRAGANA = re.compile(r"[\u3041-\u3096ー]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30f6ー]+")

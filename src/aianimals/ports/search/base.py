@@ -64,6 +64,16 @@ class Term:
     token: str
     weight: float = 1.0
     fuzzy: int = 0
+    fields: tuple[str, ...] = TEXT_FIELDS
+    """The text fields it is looked for in (every one by default)."""
+
+    def weighted_fields(self) -> list[tuple[str, float]]:
+        """(field, field weight) of each text field this term is looked for in."""
+        return [
+            (field, weight)
+            for field, weight in zip(TEXT_FIELDS, FIELD_WEIGHTS, strict=True)
+            if field in self.fields
+        ]
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,15 @@ from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.base import AnimalDocument, DocumentTokens
 
 
-def breed_token(breed_id: int) -> str:
-    """The token every document of this breed carries in its breed field."""
-    return f"#b{breed_id}"
+def breed_token(name_en: str) -> str:
+    """The token every document of this breed carries in its breed field (by the breed's
+    stable English name, `shiba_inu`: ids differ between stores)."""
+    return f"#b:{name_en.lower()}"
 
 
-def category_token(category_id: int) -> str:
-    """The token every document of this category carries in its breed field."""
-    return f"#c{category_id}"
+def category_token(name_en: str) -> str:
+    """The token every document of this category carries in its breed field (`#c:dog`)."""
+    return f"#c:{name_en.lower()}"
 
 
 class AnimalTokens:
@@ -48,8 +49,8 @@ class AnimalTokens:
             self._short(document.name),
             (
                 *self._short(breed),
-                breed_token(document.subcategory_id),
-                category_token(document.category_id),
+                breed_token(document.subcategory_name_en),
+                category_token(document.category_name_en),
             ),
             self._long(document.description),
         )

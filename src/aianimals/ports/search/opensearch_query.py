@@ -17,10 +17,8 @@ from typing import Any
 
 from aianimals.ports.search.base import (
     COVER_WEIGHT,
-    FIELD_WEIGHTS,
     FUZZY_SCORE,
     MAX_FUZZY,
-    TEXT_FIELDS,
     Clause,
     HitExplanation,
     SearchHit,
@@ -48,7 +46,7 @@ def term_query(term: Term, name: str | None = None) -> Body:
             {"value": term.token, "boost": term.weight * weight},
             None if name is None else f"{name}.{field}",
         )
-        for field, weight in zip(TEXT_FIELDS, FIELD_WEIGHTS, strict=True)
+        for field, weight in term.weighted_fields()
     ]
     if term.fuzzy > 0:
         fuzzy = {
@@ -60,7 +58,7 @@ def term_query(term: Term, name: str | None = None) -> Body:
         }
         near = [
             _leaf("fuzzy", field, fuzzy, None if name is None else f"{name}.~{field}")
-            for field in TEXT_FIELDS
+            for field in term.fields
         ]
         should.append(
             {
@@ -196,10 +194,10 @@ def with_text_scores(page: SearchPage, responses: Sequence[Mapping[str, Any]]) -
 def _term_matches(term: Term, prefix: str, named: Mapping[str, float]) -> list[TermMatch]:
     matches = [
         TermMatch(field, term.token, float(named[f"{prefix}.{field}"]))
-        for field in TEXT_FIELDS
+        for field in term.fields
         if f"{prefix}.{field}" in named
     ]
-    near = [field for field in TEXT_FIELDS if f"{prefix}.~{field}" in named]
+    near = [field for field in term.fields if f"{prefix}.~{field}" in named]
     if term.fuzzy > 0 and near:
         token = f"{term.token}~{min(term.fuzzy, MAX_FUZZY)}"
         matches.append(TermMatch(near[0], token, FUZZY_SCORE * term.weight))

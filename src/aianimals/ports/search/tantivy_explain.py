@@ -13,10 +13,8 @@ import tantivy
 from tantivy import Occur, Query
 
 from aianimals.ports.search.base import (
-    FIELD_WEIGHTS,
     FUZZY_SCORE,
     MAX_FUZZY,
-    TEXT_FIELDS,
     HitExplanation,
     SearchQuery,
     Term,
@@ -50,13 +48,13 @@ class Explainer:
         return explained
 
     def _matches(self, term: Term, animal_id: str) -> Iterator[TermMatch]:
-        for field, weight in zip(TEXT_FIELDS, FIELD_WEIGHTS, strict=True):
+        for field, weight in term.weighted_fields():
             score = self._score(exact_query(self.schema, term, field, weight), animal_id)
             if score is not None:
                 yield TermMatch(field, term.token, score)
         if term.fuzzy <= 0:
             return
-        for field in TEXT_FIELDS:
+        for field in term.fields:
             if self._score(fuzzy_query(self.schema, term, field), animal_id) is not None:
                 token = f"{term.token}~{min(term.fuzzy, MAX_FUZZY)}"
                 yield TermMatch(field, token, FUZZY_SCORE * term.weight)

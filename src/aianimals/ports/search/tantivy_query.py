@@ -21,10 +21,8 @@ from tantivy import Occur, Query
 
 from aianimals.ports.search.base import (
     COVER_WEIGHT,
-    FIELD_WEIGHTS,
     FUZZY_SCORE,
     MAX_FUZZY,
-    TEXT_FIELDS,
     Clause,
     SearchQuery,
     Term,
@@ -63,11 +61,11 @@ def term_query(schema: tantivy.Schema, term: Term) -> Query:
     """A term's score: its weighted BM25 summed over the fields, plus the fuzzy constant."""
     parts = [
         (Occur.Should, exact_query(schema, term, field, weight))
-        for field, weight in zip(TEXT_FIELDS, FIELD_WEIGHTS, strict=True)
+        for field, weight in term.weighted_fields()
     ]
     if term.fuzzy > 0:
         near = Query.boolean_query(
-            [(Occur.Should, fuzzy_query(schema, term, field)) for field in TEXT_FIELDS]
+            [(Occur.Should, fuzzy_query(schema, term, field)) for field in term.fields]
         )
         parts.append((Occur.Should, Query.const_score_query(near, FUZZY_SCORE * term.weight)))
     return Query.boolean_query(parts)
