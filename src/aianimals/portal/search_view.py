@@ -62,9 +62,7 @@ def render_search(backend: PortalBackend) -> None:
                 "animal": result.animal_id,
                 "score": round(result.score, 3),
                 "clauses covered": result.covered,
-                "matches": "; ".join(
-                    f"{m.field}:{m.token} +{m.score:.2f}" for m in result.matches
-                ),
+                "matches": "; ".join(f"{m.field}:{m.token} +{m.score:.2f}" for m in result.matches),
             }
             for result in explained.results
         ],

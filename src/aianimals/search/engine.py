@@ -65,36 +65,38 @@ class TextSearch:
         """The page `text` asks for; `run` runs index queries (default: the index itself)."""
         run = run or self.index.search
         understood = self.builder.understand(text.phrases)
-        options = {
-            "category_id": text.category_id,
-            "subcategory_id": text.subcategory_id,
-            "sort_by": text.sort_by,
-            "limit": text.limit,
-            "offset": text.offset,
-            "seed": text.seed,
-        }
+        shape = SearchQuery(
+            category_id=text.category_id,
+            subcategory_id=text.subcategory_id,
+            sort_by=text.sort_by,
+            limit=text.limit,
+            offset=text.offset,
+            seed=text.seed,
+        )
         # Similar words never stand in for a breed the user named, and only ever order
         # results (boosts), so they take no part in the other sorts.
         names_breed = any(r.meaning.startswith("breed:") for r in understood.readings)
         expansions = () if names_breed or text.sort_by != "score" else text.expansions
-        query = self.builder.query(understood, expansions=expansions, **options)
+        query = self.builder.query(understood, shape, expansions=expansions)
         if understood.meaningless:
             return Found(SearchPage(hits=0, max_score=0.0, results=[]), query, understood, False)
         page = run(query)
         if page.hits >= FEW_HITS or not query.clauses:
             return Found(page, query, understood, bool(expansions))
-        forgiving = self.builder.query(understood, fuzzy=True, expansions=expansions, **options)
+        forgiving = self.builder.query(understood, shape, fuzzy=True, expansions=expansions)
         wider = run(forgiving)
         if wider.hits > page.hits:
             query, page = forgiving, wider
         if page.hits == 0 and expansions:
-            rescue = self.builder.query(understood, expansions=expansions, rescue=True, **options)
+            rescue = self.builder.query(understood, shape, expansions=expansions, rescue=True)
             rescued = run(rescue)
             if rescued.hits:
                 return Found(rescued, rescue, understood, True)
         return Found(page, query, understood, bool(expansions))
 
-    def model_name(self, text: TextQuery, found: Found, expansion_version: str | None) -> str | None:
+    def model_name(
+        self, text: TextQuery, found: Found, expansion_version: str | None
+    ) -> str | None:
         """What ordered the results: BM25, with the similar-word model when it took part."""
         if text.sort_by != "score" or not found.query.clauses:
             return None

@@ -27,8 +27,8 @@ from aianimals.ml.ltr.serving import Candidate, ChampionHolder, Reranker
 from aianimals.ml.ltr.training import CHAMPION
 from aianimals.ports.features.base import FeatureStore
 from aianimals.ports.search.base import SearchHit, SearchPage
-from aianimals.search.engine import TextQuery
 from aianimals.ports.sql.database import Database
+from aianimals.search.engine import TextQuery
 from aianimals.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from aianimals.search.schemas import (
     MAX_PHRASE_LENGTH,
     AnimalSearchRequest,
     AnimalSearchResponse,
+    Phrase,
     SearchSuggestion,
     SearchSuggestResponse,
-    Phrase,
 )
 
 router = APIRouter(

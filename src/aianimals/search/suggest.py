@@ -87,8 +87,7 @@ class Suggester:
         refresh_seconds: float = 300.0,
     ) -> None:
         self._fixed = [
-            self._entry(suggestion, rank)
-            for suggestion, rank in vocabulary_suggestions(vocabulary)
+            self._entry(suggestion, rank) for suggestion, rank in vocabulary_suggestions(vocabulary)
         ]
         self._popular = popular
         self._refresh_seconds = refresh_seconds

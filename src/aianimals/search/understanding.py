@@ -68,21 +68,21 @@ class QueryBuilder:
     def __init__(self, analyzer: Analyzer, lexicon: Lexicon, cache_size: int = 4096) -> None:
         self.analyzer = analyzer
         self.lexicon = lexicon
-        self.understand: Callable[[tuple[str, ...]], Understood] = lru_cache(
-            maxsize=cache_size
-        )(self._understand)
+        self.understand: Callable[[tuple[str, ...]], Understood] = lru_cache(maxsize=cache_size)(
+            self._understand
+        )
 
     def query(
         self,
         understood: Understood,
+        shape: SearchQuery | None = None,
         *,
         fuzzy: bool = False,
         expansions: Sequence[Expansion] = (),
         rescue: bool = False,
-        **options: object,
     ) -> SearchQuery:
-        """The index query: `fuzzy` lets plain terms match within a typo; `expansions` add
-        score (`rescue`: they also widen their phrase's clauses)."""
+        """The index query, with `shape`'s filters, order and page: `fuzzy` lets plain terms
+        match within a typo; `expansions` add score (`rescue`: they widen every clause)."""
         clauses = list(understood.fuzzy_clauses if fuzzy else understood.clauses)
         boosts: list[Term] = []
         for expansion in expansions:
@@ -91,13 +91,13 @@ class QueryBuilder:
                 clauses = [Clause(clause.terms + terms) for clause in clauses]
             else:
                 boosts.extend(terms)
-        query = SearchQuery(
+        return replace(
+            shape or SearchQuery(),
             clauses=tuple(clauses),
             min_cover=min_cover(len(clauses)),
             boosts=tuple(boosts),
             owner=understood.owner,
         )
-        return replace(query, **options)  # type: ignore[arg-type]
 
     def _expansion_terms(self, expansion: Expansion) -> tuple[Term, ...]:
         """A similar word's terms; none when it names a breed (it would stand for another)."""
@@ -145,8 +145,8 @@ class _Parts:
             and len(words) > 1
             and (self.lexicon.by_kana(segment) or any(not w.term for w in words))
         ):
-            # Kana that is a vocabulary form, or that Sudachi cuts into pieces meaning
-            # nothing here (「ちわわ」 → ちわ + わ, 「ぱぐ」 → ぱっ + ぐ): one word, read by its sound.
+            # Kana that is a vocabulary form, or that Sudachi cuts into pieces meaning nothing
+            # here (「ちわわ」 → ちわ + わ, 「ぱぐ」 → ぱっ + ぐ): one word, read by its sound.
             words = [Word(segment, to_katakana(segment), kana_key(segment), False)]
         for word in words:
             if word.term:

@@ -12,8 +12,8 @@ from aianimals.ml.ltr.features import AnimalText, IndexPlace, animal_text
 from aianimals.ml.ltr.history import AnimalKinds
 from aianimals.ml.ltr.judgements import JudgedSearch
 from aianimals.ports.search.base import AnimalDocument
-from aianimals.search.engine import TextQuery, TextSearch
 from aianimals.search.documents import document_of_row
+from aianimals.search.engine import TextQuery, TextSearch
 from aianimals.search.expansion import Expand
 
 Analyze = Callable[[str], Iterable[str]]

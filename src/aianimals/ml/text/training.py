@@ -18,7 +18,6 @@ from typing import Any
 from aianimals.api.container import Container
 from aianimals.core.clock import utcnow
 from aianimals.ml.evaluation.recall import time_split
-from aianimals.search.engine import TextSearch
 from aianimals.ml.evaluation.retrieval import ExpansionComparison, compare_expansion, evaluable
 from aianimals.ml.text.corpus import (
     AnimalText,
@@ -43,6 +42,7 @@ from aianimals.ml.text.similar_words import (
 )
 from aianimals.ports.search.factory import create_search_index
 from aianimals.search.documents import all_documents, visible_count
+from aianimals.search.engine import TextSearch
 from aianimals.search.expansion import SimilarWords
 from aianimals.settings import SearchSettings
 
@@ -86,6 +86,11 @@ class TrainReport:
     def metrics_path(self) -> Path:
         """Where the metrics lie, next to the dictionary."""
         return metrics_path(self.dictionary_path)
+
+    @property
+    def installed(self) -> bool:
+        """Whether the dictionary is put to use: unevaluated, or better than no expansion."""
+        return self.comparison is None or self.comparison.helps
 
 
 def metrics_path(dictionary_path: Path) -> Path:
@@ -173,12 +178,17 @@ def train_similar_words(
 
 
 def _write(report: TrainReport, words: Dictionary, options: TrainOptions) -> None:
-    """The metrics first, then the dictionary (what a reloading API picks up)."""
+    """The metrics first, then the dictionary (what a reloading API picks up) — or, when the
+    held-out searches show that expansion does not help, no dictionary at all: search then
+    runs without expansion (an older dictionary is removed, it was measured the same way)."""
     if report.comparison is None:
         report.metrics_path.unlink(missing_ok=True)
     else:
         write_json_atomically(report.metrics_path, metrics_document(report, options))
-    write_json_atomically(report.dictionary_path, dictionary_document(report.version, words))
+    if report.installed:
+        write_json_atomically(report.dictionary_path, dictionary_document(report.version, words))
+    else:
+        report.dictionary_path.unlink(missing_ok=True)
 
 
 def metrics_document(report: TrainReport, options: TrainOptions) -> dict[str, Any]:
@@ -186,6 +196,7 @@ def metrics_document(report: TrainReport, options: TrainOptions) -> dict[str, An
     comparison = report.comparison
     return {
         "version": report.version,
+        "installed": report.installed,
         "evaluation": None if comparison is None else asdict(comparison),
         "holdout": options.holdout,
         "train_searches": report.train_searches,

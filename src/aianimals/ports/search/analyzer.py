@@ -129,9 +129,7 @@ def _runs(text: str) -> Iterator[tuple[bool, str, bool]]:
     for match in _LATIN.finditer(text):
         if match.start() > position and not _LATIN_GAP.fullmatch(text, position, match.start()):
             yield False, text[position : match.start()], False
-        joins = previous_end >= 0 and bool(
-            _LATIN_GAP.fullmatch(text, previous_end, match.start())
-        )
+        joins = previous_end >= 0 and bool(_LATIN_GAP.fullmatch(text, previous_end, match.start()))
         yield True, match.group(), joins
         position = previous_end = match.end()
     if position < len(text):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import jaconv  # type: ignore[import-untyped]
+import jaconv
 
 _KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30faー]+$")
 _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
