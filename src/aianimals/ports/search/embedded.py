@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,8 @@ class _View:
     name: str
     index: tantivy.Index
     signature: Signature | None
+    ids: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Animal ids by document address, for this view's searcher only (emptied on reload)."""
 
 
 class _Batch:
@@ -155,8 +157,8 @@ class EmbeddedSearchIndex:
             self._write({"op": "likes", "likes": {k: int(v) for k, v in likes.items()}})
 
     def search(self, query: SearchQuery) -> SearchPage:
-        searcher = self._searcher()
-        return Pager(searcher, self._schema).page(match_query(self._schema, query), query)
+        searcher, ids = self._searcher_and_ids()
+        return Pager(searcher, self._schema, ids).page(match_query(self._schema, query), query)
 
     def explain(self, query: SearchQuery, animal_ids: Sequence[str]) -> list[HitExplanation]:
         return Explainer(self._searcher(), self._schema).explain(query, animal_ids)
@@ -187,10 +189,15 @@ class EmbeddedSearchIndex:
     # -- internals ------------------------------------------------------------------------
 
     def _searcher(self) -> tantivy.Searcher:
+        return self._searcher_and_ids()[0]
+
+    def _searcher_and_ids(self) -> tuple[tantivy.Searcher, dict[tuple[int, int], str]]:
+        """A searcher and the id cache of the same reader generation."""
         if time.monotonic() >= self._next_check:
             self.refresh()
-        assert self._view is not None  # opened by __init__
-        return self._view.index.searcher()
+        with self._view_lock:
+            assert self._view is not None  # opened by __init__
+            return self._view.index.searcher(), self._view.ids
 
     def _write(self, record: Record) -> None:
         """Commit one write to the live version, log it for running rebuilds, and see it."""
@@ -265,7 +272,7 @@ class EmbeddedSearchIndex:
         if signature == view.signature:
             return False
         view.index.reload()  # tantivy's meta lock keeps a writer's cleanup from racing it
-        self._view = replace(view, signature=signature)
+        self._view = replace(view, signature=signature, ids={})
         return True
 
     def _open(self, name: str) -> _View:

@@ -46,10 +46,16 @@ def _location(address: DocAddress) -> tuple[int, int]:
 class Pager:
     """Orders the matches of one query on one searcher."""
 
-    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema) -> None:
+    def __init__(
+        self,
+        searcher: tantivy.Searcher,
+        schema: tantivy.Schema,
+        ids: dict[tuple[int, int], str] | None = None,
+    ) -> None:
         self.searcher = searcher
         self.schema = schema
-        self._ids: dict[tuple[int, int], str] = {}
+        self._ids = {} if ids is None else ids
+        """Animal ids by address: pass the same dict for every query on one searcher."""
 
     def page(self, match: Query, query: SearchQuery) -> SearchPage:
         offset, limit = max(query.offset, 0), max(query.limit, 0)
