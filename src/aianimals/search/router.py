@@ -55,7 +55,10 @@ def search_animals(
 @router.get("/search/suggest", response_model=SearchSuggestResponse, responses={422: {}})
 def suggest(
     container: ContainerDep,
-    q: Annotated[Phrase, Query(description=f"what was typed so far (≤ {MAX_PHRASE_LENGTH})")],
+    q: Annotated[
+        Phrase,
+        Query(min_length=1, description=f"what was typed so far (≤ {MAX_PHRASE_LENGTH})"),
+    ],
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> SearchSuggestResponse:
     """Breeds, pet concepts and popular queries that complete `q` (kana-, romaji- and
