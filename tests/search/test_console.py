@@ -52,4 +52,3 @@ def test_the_cli_prints_the_explanation(
     assert "'chihuaua' → breed: chihuahua (typo corrected)" in result.output
     assert "did you mean: chihuahua 散歩" in result.output
     assert "0 hits" in result.output
-

@@ -287,9 +287,7 @@ def test_the_owner_handle_is_not_free_text_but_an_at_filter(
     assert set(owned) == {animals["tama"].id, animals["mike"].id}
 
 
-def test_suggestions_complete_what_was_typed(
-    client: TestClient, headers: dict[str, str]
-) -> None:
+def test_suggestions_complete_what_was_typed(client: TestClient, headers: dict[str, str]) -> None:
     response = client.get(f"{SEARCH}/suggest", params={"q": "しば"}, headers=headers)
     assert response.status_code == 200
     first = response.json()["suggestions"][0]

@@ -82,7 +82,7 @@ class TextSearch:
             return Found(SearchPage(hits=0, max_score=0.0, results=[]), query, understood, False)
         page = run(query)
         if page.hits >= FEW_HITS or not query.clauses:
-            return Found(page, query, understood, bool(expansions))
+            return Found(page, query, understood, bool(query.boosts))
         forgiving = self.builder.query(understood, shape, fuzzy=True, expansions=expansions)
         wider = run(forgiving)
         if wider.hits > page.hits:
@@ -92,7 +92,7 @@ class TextSearch:
             rescued = run(rescue)
             if rescued.hits:
                 return Found(rescued, rescue, understood, True)
-        return Found(page, query, understood, bool(expansions))
+        return Found(page, query, understood, bool(query.boosts))
 
     def model_name(
         self, text: TextQuery, found: Found, expansion_version: str | None

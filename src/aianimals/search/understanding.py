@@ -134,7 +134,8 @@ class _Parts:
         """Content words not yet made clauses (a vocabulary form may span segments)."""
         self.clauses: list[tuple[Clause, Clause]] = []
         self.readings: list[Reading] = []
-        self.corrections: list[tuple[str, str]] = []
+        self.said: list[str] = []
+        """The query as understood, part by part (a typo replaced by what it was read as)."""
 
     def add_segment(self, segment: str) -> None:
         """One space-separated piece of the query; its words may join the previous piece's
@@ -158,7 +159,7 @@ class _Parts:
         self._flush()
         suggestion = None
         if any(reading.corrected for reading in self.readings):
-            suggestion = " ".join(fixed for _, fixed in self.corrections)
+            suggestion = " ".join(self.said)
         return Understood(
             clauses=tuple(exact for exact, _ in self.clauses),
             fuzzy_clauses=tuple(fuzzy for _, fuzzy in self.clauses),
@@ -213,7 +214,7 @@ class _Parts:
             self.clauses.append((clause, clause))
         self.readings.append(Reading(text, f"{meaning.kind}: {meaning.name}", corrected))
         label = meaning.label_en if text.isascii() else meaning.label_ja
-        self.corrections.append((text, label if corrected else text))
+        self.said.append(label if corrected else text)
 
     def _word(self, word: Word) -> int:
         """A word the vocabulary does not know exactly: a typo of a form, or plain text."""
@@ -231,7 +232,7 @@ class _Parts:
         exact = Clause(tuple(terms))
         self.clauses.append((exact, Clause(exact.terms + _fuzzy(word))))
         self.readings.append(Reading(word.surface, f"text: {word.term}"))
-        self.corrections.append((word.surface, word.surface))
+        self.said.append(word.surface)
         return 1
 
 

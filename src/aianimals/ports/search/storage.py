@@ -19,8 +19,8 @@ import json
 import shutil
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TextIO
 
 from aianimals.ports.versioned_dir import VersionedDirectory
@@ -49,17 +49,6 @@ class RebuildLog:
             return
         self.path.unlink(missing_ok=True)
         self._handle.close()  # releases the flock
-
-    def __enter__(self) -> RebuildLog:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class Store(VersionedDirectory):
@@ -99,11 +88,12 @@ class Store(VersionedDirectory):
             return None
         return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
-    def begin_rebuild(self) -> RebuildLog:
+    def begin_rebuild(self) -> closing[RebuildLog]:
         """A new log that writers fill from now on (made under their lock, so that none
-        takes it for the log of a dead rebuild before its flock is held)."""
+        takes it for the log of a dead rebuild before its flock is held); closed (removed)
+        when the `with` block ends."""
         with self.locked():
-            return RebuildLog(self.root / f"rebuild-{uuid.uuid4().hex}.jsonl")
+            return closing(RebuildLog(self.root / f"rebuild-{uuid.uuid4().hex}.jsonl"))
 
     def log_write(self, record: dict[str, Any]) -> None:
         """Append a committed write to the log of every running rebuild (writers' lock held);
