@@ -11,7 +11,7 @@ from typing import TypeVar
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from aianimals.ports.search.analyzer import SOUND, Analyzer, Word, normalize_text
+from aianimals.ports.search.analyzer import Analyzer, Word, normalize_text
 from aianimals.ports.search.base import Term
 from aianimals.ports.search.fields import breed_token, category_token
 from aianimals.ports.search.sound import is_kana, kana_key, latin_key
@@ -148,11 +148,10 @@ class Lexicon:
             words = content(self.analyzer.words(form))
             if len(words) != 1:
                 continue  # a multi-word form finds the concept, but is not one term to match
-            word = words[0]
-            terms.setdefault(word.term, Term(word.term, fields=TRAIT_FIELDS))
-            if word.key and not word.latin:
-                sound = SOUND + word.key
-                terms.setdefault(sound, Term(sound, SOUND_WEIGHT, fields=TRAIT_FIELDS))
+            # Its term only, not its sound: every kana spelling of a form normalises to the
+            # same term as the text's (いぬ, イヌ → 犬), and each extra term is another pass
+            # over the postings of a common word.
+            terms.setdefault(words[0].term, Term(words[0].term, fields=TRAIT_FIELDS))
         if concept.category is not None and concept.category == concept.name:
             token = category_token(concept.category)
             terms[token] = Term(token, GROUP_WEIGHT, fields=("breed",))

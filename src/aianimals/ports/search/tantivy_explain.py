@@ -20,7 +20,13 @@ from aianimals.ports.search.base import (
     Term,
     TermMatch,
 )
-from aianimals.ports.search.tantivy_query import exact_query, fuzzy_query, match_query, zero
+from aianimals.ports.search.tantivy_query import (
+    cover_shift,
+    exact_query,
+    fuzzy_query,
+    match_query,
+    zero,
+)
 
 
 class Explainer:
@@ -32,11 +38,13 @@ class Explainer:
 
     def explain(self, query: SearchQuery, animal_ids: Sequence[str]) -> list[HitExplanation]:
         match = match_query(self.schema, query)
+        shift = cover_shift(query)
         explained = []
         for animal_id in animal_ids:
             score = self._score(match, animal_id)
             if score is None:
                 continue
+            score += shift
             clauses = [clause.terms for clause in query.clauses if clause.terms]
             per_clause = [
                 [m for t in terms for m in self._matches(t, animal_id)] for terms in clauses
