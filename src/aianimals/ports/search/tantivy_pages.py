@@ -153,8 +153,8 @@ class Pager:
         lower = self._range(match, field, FieldType.Unsigned, None, rotation - 1)
         if wanted <= count:  # the page is above the rotation: only count the rest
             # ordered by a fast field, tantivy counts without scoring (a third of the cost)
-            rest = self.searcher.search(lower, 1, count=True, order_by_field=field)
-            return candidates, count + _total(rest)
+            below = self.searcher.search(lower, 1, count=True, order_by_field=field)
+            return candidates, count + _total(below)
         rest, more = self._top(lower, field, FieldType.Unsigned, Order.Asc, wanted - count)
         candidates.extend(Candidate(address, (1, key)) for key, address in rest)
         return candidates, count + more
