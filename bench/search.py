@@ -14,7 +14,9 @@ synthetic animals (bench/search_data.py). Per size: `aianimals index rebuild` (t
 cached anyway; the animals are read from the store on every request in either mode; the
 embedded index does keep the score arrays of recently asked phrases until its next write,
 so a repeated phrase is not re-scored), then per query kind and sort key: sequential
-latency after warm-up, and requests/s with C concurrent clients (0: skipped). With
+latency after warm-up with the API process's CPU time per request (user + system, from
+/proc: the steady figure on a shared machine, where wall time swings with the load), and
+requests/s with C concurrent clients (0: skipped). With
 --cached, a second `aianimals api` on the same store then measures the same rows with the
 search-page cache at its default TTL: the repeated-query case, printed as a second table
 ("cache on"); the first table ("cache off") is the path every new query takes. Baselines
@@ -94,6 +96,8 @@ class Timing:
     samples: list[float] = field(default_factory=list)
     per_second: float = 0.0
     hits: int = -1
+    server_cpu: float = float("nan")
+    """The API process's CPU seconds per request over the sequential samples."""
 
     def ms(self, q: float) -> float:
         """The q-th percentile in milliseconds."""
@@ -231,12 +235,20 @@ def demo_user(url: str) -> str:
 # -- measuring ---------------------------------------------------------------------------
 
 
-def sequential(call: Callable[[], Any], args: Any) -> Timing:
-    """Latency of `call` over --requests runs after warm-up, stopping after --budget s."""
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def sequential(call: Callable[[], Any], args: Any, server: int | None = None) -> Timing:
+    """Latency of `call` over --requests runs after warm-up, stopping after --budget s;
+    with `server` (a pid), also that process's CPU time per request."""
     n, budget = args.requests, args.budget
     for _ in range(args.warm_up):
         call()
     timing = Timing()
+    cpu = process_cpu_seconds(server) if server else 0.0
     started = perf_counter()
     for _ in range(n):
         begin = perf_counter()
@@ -244,6 +256,8 @@ def sequential(call: Callable[[], Any], args: Any) -> Timing:
         timing.samples.append(perf_counter() - begin)
         if len(timing.samples) >= min(MIN_SAMPLES, n) and perf_counter() - started > budget:
             break
+    if server:
+        timing.server_cpu = (process_cpu_seconds(server) - cpu) / len(timing.samples)
     return timing
 
 
@@ -314,14 +328,19 @@ def _naive_where(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def measure_api(
-    client: httpx.Client, make: Callable[[], httpx.Client], result: SizeResult, args: Any
+    client: httpx.Client,
+    make: Callable[[], httpx.Client],
+    result: SizeResult,
+    args: Any,
+    server: int | None = None,
 ) -> dict[tuple[str, str], Timing]:
-    """Every (query kind, sort key) sequentially and concurrently."""
+    """Every (query kind, sort key) sequentially (with the server's CPU time per request)
+    and concurrently."""
     timings = {}
     for kind, body in KINDS.items():
         for sort in SORTS:
             request = {**body, "sort_by": sort}
-            timing = sequential(partial(search, client, request), args)
+            timing = sequential(partial(search, client, request), args, server)
             timing.hits = search(client, request)
             if args.clients > 0:
                 timing.per_second = concurrent(make, request, args)
@@ -397,13 +416,13 @@ def serve_and_measure(
 
             if cache:
                 console.print(f"[{size:,}] measuring the search route, cache on…")
-                result.cached = measure_api(client, make, result, args)
+                result.cached = measure_api(client, make, result, args, process.pid)
                 result.cached_load = " ".join(f"{x:.2f}" for x in os.getloadavg())
                 return
             result.startup_seconds = perf_counter() - started
             console.print(f"[{size:,}] measuring the search route…")
-            result.floor = sequential(lambda: client.get("/v0/health-check"), args)
-            result.search = measure_api(client, make, result, args)
+            result.floor = sequential(lambda: client.get("/v0/health-check"), args, process.pid)
+            result.search = measure_api(client, make, result, args, process.pid)
             result.load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         result.api_rss_mib = peak_rss_mib(process.pid)
 
@@ -542,6 +561,7 @@ LATENCY_COLUMNS = (
     "p50 ms",
     "p95 ms",
     "p99 ms",
+    "server CPU ms/req",
     "req/s ×{clients}",
     "p50 / floor",
     "p50 / naive SQL",
@@ -569,6 +589,7 @@ def latency_table(r: SizeResult, args: Any, *, cached: bool = False) -> Table:
             f"{t.hits:,}",
             str(len(t.samples)),
             *_ms(t),
+            f"{t.server_cpu * 1000:.2f}",
             f"{t.per_second:,.0f}" if t.per_second else "—",
             f"{t.ms(50) / floor:.1f}",
             f"{t.ms(50) / r.naive[kind].ms(50):.2f}",
@@ -580,7 +601,7 @@ def latency_table(r: SizeResult, args: Any, *, cached: bool = False) -> Table:
 def _baseline_rows(table: Table, r: SizeResult) -> None:
     """The HTTP floor and the naive SQL scans (whose hits are capped by LIMIT 100)."""
     floor = ("GET /v0/health-check", "(floor)", "", str(len(r.floor.samples)), *_ms(r.floor))
-    table.add_row(*floor, "", "1.0", "", "")
+    table.add_row(*floor, f"{r.floor.server_cpu * 1000:.2f}", "", "1.0", "", "")
     for kind, naive in r.naive.items():
         rows = f"{naive.hits} rows"
         table.add_row(
@@ -589,6 +610,7 @@ def _baseline_rows(table: Table, r: SizeResult) -> None:
             rows,
             str(len(naive.samples)),
             *_ms(naive),
+            "",
             "",
             "",
             "1.0",

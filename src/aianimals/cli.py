@@ -28,6 +28,8 @@ app.add_typer(dataset_app, name="dataset", help="Generate the demo dataset.")
 app.command("import")(import_command)
 index_app = typer.Typer(help="The search and similar-image indexes.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+search_app = typer.Typer(help="Search, as administrators inspect it.", no_args_is_help=True)
+app.add_typer(search_app, name="search")
 evaluate_app = typer.Typer(help="Offline model evaluation.", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(train_app, name="train", help="Train models (similar words, …).")
@@ -111,6 +113,27 @@ def index_rebuild(
     finally:
         container.close()
     console.print(f"[green]search index rebuilt:[/green] {size:,} animals")
+
+
+@search_app.command("explain")
+def search_explain(
+    query: Annotated[str, typer.Argument(help="What a user would type (phrases split on spaces).")],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Results to explain.")] = 10,
+) -> None:
+    """How a query is analysed and understood, and why each top result matched."""
+    from aianimals.api.container import build_container
+    from aianimals.search.console import describe, explain
+    from aianimals.search.engine import TextQuery
+
+    configure_logging()
+    container = build_container(_settings())
+    try:
+        container.search_index.refresh()
+        explained = explain(container.text_search, TextQuery(tuple(query.split()), limit=limit))
+    finally:
+        container.close()
+    for line in describe(explained):
+        typer.echo(line)
 
 
 @evaluate_app.command("images")

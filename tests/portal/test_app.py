@@ -13,6 +13,7 @@ from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
 from aianimals.moderation.review import ReviewService
 from aianimals.portal.serve import APP
+from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory
 from tests.portal.conftest import ADMIN_EMAIL, VISITOR_EMAIL, Prepared
 
@@ -71,6 +72,7 @@ def test_an_admin_sees_the_queue_with_photos(prepared: Prepared) -> None:
         "Audit log",
         "Charts",
         "Pipelines",
+        "Search",
     ]
     text = " ".join(str(m.value) for m in app.markdown)
     for name in prepared.violations:
@@ -177,3 +179,20 @@ def test_the_pipelines_tab_shows_the_schedules_and_the_run_history(
     ]
     assert list(history["result"]) == ["failed"]
     assert list(history["error"]) == ["exit status 1"]
+
+
+def test_the_search_tab_explains_how_a_query_was_read(
+    container: Container, factory: Factory, prepared: Prepared
+) -> None:
+    del prepared
+    pochi = factory.animal(factory.user("walker"), name="ポチ", description="散歩が大好きです")
+    rebuild_index(container.database, container.search_index, container.cache)
+    app = _logged_in(ADMIN_EMAIL)
+    app.text_input(key="search-console-query").input("しばいぬ 散歩").run()
+    assert not app.exception
+    frames = {tuple(frame.value.columns): frame.value for frame in app.dataframe}
+    readings = frames[("text", "meaning", "typo corrected")]
+    assert list(readings["meaning"]) == ["breed: shiba_inu", "concept: walk"]
+    results = frames[("animal", "score", "clauses covered", "matches")]
+    assert list(results["animal"]) == [pochi.id]
+    assert "description:散歩" in results["matches"][0]

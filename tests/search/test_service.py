@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from aianimals.animals.events import animal_created
 from aianimals.api.container import Container
 from aianimals.ports.search.embedded import EmbeddedSearchIndex
+from aianimals.ports.search.fields import AnimalTokens
 from aianimals.search.tasks import Indexer
 from tests.factories import Factory
 
@@ -26,7 +27,9 @@ def test_a_page_cached_after_another_process_indexed_shows_the_new_animal(
     animal = factory.animal(factory.user("owner"), name="ぽんた")
     assert _found(client, headers, "ぽんた") == []  # not indexed yet; this page is cached
 
-    worker_index = EmbeddedSearchIndex(container.settings.search.path, container.analyzer)
+    worker_index = EmbeddedSearchIndex(
+        container.settings.search.path, AnimalTokens(container.analyzer)
+    )
     indexer = Indexer(container.database, worker_index, container.cache)
     indexer.sync_animal(animal_created(animal.id))
 

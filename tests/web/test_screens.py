@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -274,3 +275,36 @@ def test_a_photo_over_the_size_limit_is_refused_before_it_is_sent(
         "写真が大きすぎます。10 MB までの写真を選んでください。"
     )
     assert "POST" not in {sent.split()[0] for sent in posts if sent.endswith("/v0/animal")}
+
+
+def test_a_typo_finds_the_breed_and_offers_what_it_understood(
+    page: Page, live_site: LiveSite
+) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    submit_search(page, "chihuaua")
+    hint = page.locator(".did-you-mean")
+    expect(hint).to_contain_text("もしかして")
+    expect(hint.get_by_role("link", name="chihuahua")).to_be_visible()
+    expect(page.locator(".grid .tile").first).to_be_visible()
+    hint.get_by_role("link", name="chihuahua").click()
+    expect(page.locator("#q")).to_have_value("chihuahua")
+    expect(page.locator(".did-you-mean")).to_be_hidden()
+
+
+def test_the_search_box_suggests_while_typing_and_only_the_last_answer_counts(
+    page: Page, live_site: LiveSite
+) -> None:
+    log_in(page, live_site, *DEMO_USER)
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: asked.append(request.url) if "/search/suggest" in request.url else None,
+    )
+    box = page.locator("#q")
+    box.press_sequentially("しば", delay=20)  # faster than the pause that asks
+    options = page.locator("#q-suggestions option")
+    expect(options.first).to_have_attribute("value", re.compile("^(シバ|柴|shiba)"))
+    assert len(asked) == 1, asked
+    box.fill("")
+    box.press_sequentially("yorki", delay=20)
+    expect(options.first).to_have_attribute("value", re.compile("^(yorkie|yorkshire)"))

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from aianimals.ml.images.model import ImageModel
     from aianimals.ml.no_animal.serving import NoAnimalChampion
     from aianimals.ports.vectors.base import VectorIndex
+    from aianimals.search.engine import TextSearch
     from aianimals.search.learned import LearnedRanking
+    from aianimals.search.suggest import Suggester
 
 
 @dataclass
@@ -82,6 +84,25 @@ class Container:
         index = create_search_index(self.settings.search, self.analyzer)
         self._closers.append(index)
         return index
+
+    @cached_property
+    def text_search(self) -> TextSearch:
+        """Search as users type it: the pet vocabulary and the analyzer in front of the index."""
+        from aianimals.search.engine import TextSearch
+        from aianimals.search.lexicon import Lexicon
+        from aianimals.search.understanding import QueryBuilder
+        from aianimals.search.vocabulary import load_vocabulary
+
+        lexicon = Lexicon(load_vocabulary(), self.analyzer)
+        return TextSearch(self.search_index, QueryBuilder(self.analyzer, lexicon))
+
+    @cached_property
+    def suggester(self) -> Suggester:
+        """Search-box completions: the vocabulary and popular past queries."""
+        from aianimals.search.suggest import Suggester, popular_queries
+        from aianimals.search.vocabulary import load_vocabulary
+
+        return Suggester(load_vocabulary(), popular_queries(self.database))
 
     @cached_property
     def vector_index(self) -> VectorIndex:

@@ -231,7 +231,7 @@ def get_search_service(container: ContainerDep, session: SessionDep) -> SearchSe
     """Full-text search over the index, hydrated from the store."""
     return SearchService(
         session,
-        index=container.search_index,
+        text_search=container.text_search,
         cache=container.cache,
         settings=container.settings.search,
         similar_words=container.similar_words.current(),

@@ -97,10 +97,18 @@ def similar_words(
         container.close()
     console.print(_summary(report))
     timings = ", ".join(f"{step} {s:.1f} s" for step, s in report.seconds.items())
-    console.print(
-        f"[green]{report.phrases} phrases expanded[/green] → {report.dictionary_path} "
+    trained = (
         f"({report.sentences:,} sentences, {report.train_searches:,} training searches; {timings})"
     )
+    if report.installed:
+        console.print(
+            f"[green]{report.phrases} phrases expanded[/green] → {report.dictionary_path} {trained}"
+        )
+    else:
+        console.print(
+            "[yellow]not installed: expansion does not beat no expansion on held-out "
+            f"searches[/yellow]; search runs without it (no {report.dictionary_path}) {trained}"
+        )
     if report.comparison is not None:
         console.print(f"metrics → {report.metrics_path}")
 
@@ -132,7 +140,7 @@ def ltr(
     try:
         sources = LtrSources(
             database=container.database,
-            index=container.search_index,
+            index=container.text_search,
             analyze=container.analyzer.analyze,
             expand=container.search_expander(),
             candidates=candidates,

@@ -15,6 +15,7 @@ from aianimals.portal.login import log_out, render_login, session_admin
 from aianimals.portal.markup import plain
 from aianimals.portal.pipelines_view import render_pipelines
 from aianimals.portal.queue_view import render_queue
+from aianimals.portal.search_view import render_search
 from aianimals.settings import Settings
 
 
@@ -30,8 +31,8 @@ def main() -> None:
         st.markdown(f"Logged in as **{plain(admin.handle_name)}**")
         st.button("Log out", key="log-out", on_click=log_out, args=(backend,))
     st.title("AIAnimals moderation")
-    queue, audit, charts, pipelines = st.tabs(
-        ["Violation queue", "Audit log", "Charts", "Pipelines"]
+    queue, audit, charts, pipelines, search = st.tabs(
+        ["Violation queue", "Audit log", "Charts", "Pipelines", "Search"]
     )
     with queue:
         render_queue(backend)
@@ -41,6 +42,8 @@ def main() -> None:
         render_charts(backend)
     with pipelines:
         render_pipelines(backend)
+    with search:
+        render_search(backend)
 
 
 if __name__ == "__main__":

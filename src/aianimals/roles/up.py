@@ -146,19 +146,23 @@ def index_everything(container: Container, console: Console) -> int:
 
 
 def ensure_similar_words(container: Container, console: Console) -> None:
-    """Train the query-expansion dictionary once, when none exists yet (with its metrics)."""
+    """Train the query-expansion dictionary once, when it has not been trained yet (its metrics
+    stay, even when they showed it does not help and it was not installed)."""
     import logging
 
-    from aianimals.ml.text.training import TrainOptions, train_similar_words
+    from aianimals.ml.text.training import TrainOptions, metrics_path, train_similar_words
 
     path = container.settings.search.similar_words_path
-    if path.exists():
+    if path.exists() or metrics_path(path).exists():
         return
     logging.getLogger("gensim").setLevel(logging.WARNING)
     console.print("training the similar-word dictionary for query expansion")
     with step_progress(console) as report:
         trained = train_similar_words(container, path, TrainOptions(), report)
-    console.print(f"similar words for {trained.phrases} phrases → {path}")
+    if trained.installed:
+        console.print(f"similar words for {trained.phrases} phrases → {path}")
+    else:
+        console.print("similar words not installed: no gain on held-out searches")
 
 
 def ensure_rankers(container: Container, console: Console) -> None:
@@ -188,7 +192,7 @@ def ensure_rankers(container: Container, console: Console) -> None:
         console.print("training the learn-to-rank models (lambdarank, regression)")
         sources = LtrSources(
             database=container.database,
-            index=container.search_index,
+            index=container.text_search,
             analyze=container.analyzer.analyze,
             expand=container.search_expander(),
             candidates=container.settings.ranking.candidates,

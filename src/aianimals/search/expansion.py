@@ -12,9 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aianimals.ports.search.base import Expansion
-
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A similar word that widens one phrase, at a lower weight (0 < weight < 1)."""
+
+    phrase: str
+    word: str
+    weight: float
 
 
 def phrase_key(phrase: str) -> str:

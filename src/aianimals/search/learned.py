@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,8 +26,9 @@ from aianimals.ml.ltr.models import Ranker
 from aianimals.ml.ltr.serving import Candidate, ChampionHolder, Reranker
 from aianimals.ml.ltr.training import CHAMPION
 from aianimals.ports.features.base import FeatureStore
-from aianimals.ports.search.base import SearchHit, SearchPage, SearchQuery
+from aianimals.ports.search.base import SearchHit, SearchPage
 from aianimals.ports.sql.database import Database
+from aianimals.search.engine import TextQuery
 from aianimals.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -61,21 +62,13 @@ class LearnedRanking:
         self.candidates = candidates
         self.inputs = LiveInputs(analyze, store=store)
 
-    def candidate_query(self, query: SearchQuery) -> SearchQuery:
-        """The index query whose results are re-ranked: top candidates in score order."""
+    def candidate_query(self, query: TextQuery) -> TextQuery:
+        """The search whose results are re-ranked: top candidates in score order."""
         depth = max(self.candidates, query.offset + query.limit)
-        return SearchQuery(
-            phrases=query.phrases,
-            expansions=query.expansions,
-            category_id=query.category_id,
-            subcategory_id=query.subcategory_id,
-            sort_by="score",
-            limit=depth,
-            offset=0,
-        )
+        return replace(query, sort_by="score", limit=depth, offset=0, seed=0)
 
     def rank(
-        self, session: Session, user_id: str, query: SearchQuery, index_page: SearchPage
+        self, session: Session, user_id: str, query: TextQuery, index_page: SearchPage
     ) -> Ranked:
         """The requested slice of `index_page` (the candidate query's answer), re-ranked."""
         self.inputs.warm()
@@ -104,7 +97,7 @@ class LearnedRanking:
         self,
         session: Session,
         user_id: str,
-        query: SearchQuery,
+        query: TextQuery,
         top: list[SearchHit],
         ranker: Ranker,
         started: float,

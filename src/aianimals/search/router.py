@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
 
 from aianimals.api.deps import (
     ContainerDep,
@@ -11,7 +13,14 @@ from aianimals.api.deps import (
     SearchServiceDep,
     get_current_user,
 )
-from aianimals.search.schemas import AnimalSearchRequest, AnimalSearchResponse
+from aianimals.search.schemas import (
+    MAX_PHRASE_LENGTH,
+    AnimalSearchRequest,
+    AnimalSearchResponse,
+    Phrase,
+    SearchSuggestion,
+    SearchSuggestResponse,
+)
 
 router = APIRouter(
     prefix="/animal",
@@ -41,3 +50,20 @@ def search_animals(
     container.impressions.submit(user.id, answer.shown)  # stored in batches, off this path
     # Encoded once by the service in the documented shape: not re-validated here.
     return Response(answer.body, media_type="application/json")
+
+
+@router.get("/search/suggest", response_model=SearchSuggestResponse, responses={422: {}})
+def suggest(
+    container: ContainerDep,
+    q: Annotated[
+        Phrase,
+        Query(min_length=1, description=f"what was typed so far (≤ {MAX_PHRASE_LENGTH})"),
+    ],
+    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> SearchSuggestResponse:
+    """Breeds, pet concepts and popular queries that complete `q` (kana-, romaji- and
+    typo-tolerant), for the search box."""
+    found = container.suggester.suggest(q, limit)
+    return SearchSuggestResponse(
+        suggestions=[SearchSuggestion(text=s.text, label=s.label, kind=s.kind) for s in found]
+    )

@@ -61,3 +61,21 @@ class AnimalSearchResponse(BaseModel):
     search_id: str
     sort_by: str
     model_name: str | None
+    did_you_mean: str | None = Field(
+        default=None,
+        description="the query as understood, when a word was read as a typo (ちわわ → チワワ)",
+    )
+
+
+class SearchSuggestion(BaseModel):
+    """One completion: `text` to search, the breed or concept it stands for, its source."""
+
+    text: str
+    label: str
+    kind: str = Field(description="breed, concept or query (a popular past query)")
+
+
+class SearchSuggestResponse(BaseModel):
+    """Completions of what was typed so far, best first."""
+
+    suggestions: list[SearchSuggestion]

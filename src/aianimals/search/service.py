@@ -21,7 +21,8 @@ from aianimals.categories.service import CategoryService
 from aianimals.core.ids import new_id
 from aianimals.observability.metrics import SearchTimer
 from aianimals.ports.cache.json_cache import JsonCache
-from aianimals.ports.search.base import SearchIndex, SearchPage, SearchQuery, SortKey
+from aianimals.ports.search.base import SearchPage, SearchQuery, SortKey
+from aianimals.search.engine import TextQuery, TextSearch
 from aianimals.search.expansion import SimilarWords
 from aianimals.search.schemas import AnimalSearchRequest, SearchSort
 from aianimals.settings import SearchSettings
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 SEARCH_NAMESPACE = "search"
 """Cache namespace of index pages; the indexer invalidates it on every change."""
-BM25_MODEL = "bm25"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class SearchService:
         self,
         session: Session,
         *,
-        index: SearchIndex,
+        text_search: TextSearch,
         cache: JsonCache,
         settings: SearchSettings,
         similar_words: SimilarWords | None,
@@ -58,7 +58,8 @@ class SearchService:
         learned: Callable[[], LearnedRanking] | None = None,
     ) -> None:
         self.session = session
-        self.index = index
+        self.text_search = text_search
+        self.index = text_search.index
         self.cache = cache
         self.settings = settings
         self.similar_words = similar_words
@@ -70,17 +71,19 @@ class SearchService:
     ) -> SearchAnswer:
         """A page of visible animals, encoded as JSON, and the impressions to record for it."""
         timer = SearchTimer()
-        query = self._query(request, limit=limit, offset=offset)
-        sort_by: str = query.sort_by
+        text = self._text_query(request, limit=limit, offset=offset)
+        sort_by: str = text.sort_by
         model_name: str | None
         if request.sort_by == SearchSort.learn_to_rank and self.learned is not None:
             learned = self.learned()
-            ranked = learned.rank(
-                self.session, user_id, query, self._page(learned.candidate_query(query))
-            )
+            found = self.text_search.search(learned.candidate_query(text), self._page)
+            ranked = learned.rank(self.session, user_id, text, found.page)
             page, model_name, sort_by = ranked.page, ranked.model_name, request.sort_by.value
         else:
-            page, model_name = self._page(query), self._model_name(query)
+            found = self.text_search.search(text, self._page)
+            page = found.page
+            version = self.similar_words.version if self.similar_words else None
+            model_name = self.text_search.model_name(text, found, version)
         # Read from the store on every request (never cached): a hidden animal vanishes at
         # once and like counts are live, whatever the cached index page says.
         animals = AnimalService(self.session).wire_many([hit.animal_id for hit in page.results])
@@ -95,6 +98,7 @@ class SearchService:
             search_id=search_id,
             sort_by=sort_by,
             model_name=model_name,
+            did_you_mean=found.suggestion,
         )
         shown = [
             Shown(search_id, offset + position, hit.animal_id, sort_by, model_name)
@@ -103,7 +107,7 @@ class SearchService:
         timer.done(sort_by, model_name)
         return SearchAnswer(body, shown)
 
-    def _query(self, request: AnimalSearchRequest, *, limit: int, offset: int) -> SearchQuery:
+    def _text_query(self, request: AnimalSearchRequest, *, limit: int, offset: int) -> TextQuery:
         phrases = tuple(phrase for phrase in request.phrases if phrase)
         expansions = (
             self.similar_words.expansions(
@@ -112,7 +116,7 @@ class SearchService:
             if self.similar_words and phrases
             else ()
         )
-        return SearchQuery(
+        return TextQuery(
             phrases=phrases,
             expansions=expansions,
             category_id=self._category_id(request),
@@ -137,13 +141,6 @@ class SearchService:
         kept for the cache's TTL must not come from an index a moment behind the indexer."""
         self.index.refresh()
         return self.index.search(query)
-
-    def _model_name(self, query: SearchQuery) -> str | None:
-        if query.sort_by != "score" or not query.phrases:
-            return None
-        if query.expansions and self.similar_words is not None:
-            return f"{BM25_MODEL}+similar_words:{self.similar_words.version}"
-        return BM25_MODEL
 
     def _category_id(self, request: AnimalSearchRequest) -> int | None:
         en, ja = request.animal_category_name_en, request.animal_category_name_ja
@@ -189,6 +186,7 @@ def encode_response(
     search_id: str,
     sort_by: str,
     model_name: str | None,
+    did_you_mean: str | None = None,
 ) -> bytes:
     """`AnimalSearchResponse`'s JSON from already-encoded results, fields in its order.
 
@@ -203,6 +201,7 @@ def encode_response(
         (b"search_id", to_json(search_id)),
         (b"sort_by", to_json(sort_by)),
         (b"model_name", to_json(model_name)),
+        (b"did_you_mean", to_json(did_you_mean)),
     )
     return b"{" + b",".join(b'"' + name + b'":' + value for name, value in fields) + b"}"
 

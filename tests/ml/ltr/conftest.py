@@ -58,7 +58,7 @@ def trained(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> o
     registry = create_registry(settings)
     sources = LtrSources(
         database=simulated.database,
-        index=simulated.search_index,
+        index=simulated.text_search,
         analyze=simulated.analyzer.analyze,
         options=TrainOptions(rounds=40),
     )

@@ -18,7 +18,7 @@ from aianimals.ml.ltr.features import (
     feature_vector,
     query_context,
 )
-from aianimals.ports.search.base import Expansion
+from aianimals.search.expansion import Expansion
 
 NOW = datetime(2021, 7, 1, 12)
 

@@ -10,8 +10,7 @@ from aianimals.ml.ltr.features import IndexPlace, feature_vector, query_context
 from aianimals.ml.ltr.history import Replay
 from aianimals.ml.ltr.inputs import LiveInputs
 from aianimals.ml.ltr.sources import animal_kinds, every_animal, text_of
-from aianimals.ports.search.base import Expansion
-from aianimals.search.expansion import SimilarWords, expander
+from aianimals.search.expansion import Expansion, SimilarWords, expander
 
 
 def _dictionary() -> SimilarWords:

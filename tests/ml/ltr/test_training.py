@@ -30,7 +30,7 @@ FAST = TrainOptions(rounds=40)
 def _sources(container: Container) -> LtrSources:
     return LtrSources(
         database=container.database,
-        index=container.search_index,
+        index=container.text_search,
         analyze=container.analyzer.analyze,
         options=FAST,
     )

@@ -10,6 +10,8 @@ from aianimals.access_logs.models import AccessLog
 from aianimals.api.container import Container
 from aianimals.core.ids import new_id
 from aianimals.ml.cli import app
+from aianimals.ml.evaluation.recall import RetrievalMetrics
+from aianimals.ml.evaluation.retrieval import ExpansionComparison
 from aianimals.ml.text.corpus import animal_texts, breed_names, build_corpus, logged_searches
 from aianimals.ml.text.similar_words import (
     FastTextParams,
@@ -154,14 +156,40 @@ def test_cli_trains_evaluates_and_writes_dictionary_and_metrics(
     result = CliRunner().invoke(app, [*args, str(output)], obj=container.settings)
     assert result.exit_code == 0, result.output
     assert "recall@100" in result.output
+    metrics = json.loads(output.with_name("similar_words.metrics.json").read_text("utf-8"))
+    assert metrics["evaluation"]["with_expansion"]["searches"] == 6
+    assert metrics["train_searches"] == 24
+    plain = metrics["evaluation"]["without_expansion"]
+    expanded = metrics["evaluation"]["with_expansion"]
+    helps = (expanded["recall"], -expanded["zero_hit_share"]) > (
+        plain["recall"],
+        -plain["zero_hit_share"],
+    )
+    assert metrics["installed"] is helps
     loaded = SimilarWords.load(output)
+    if not helps:  # measured, and not put to use
+        assert loaded is None
+        assert "not installed" in result.output
+        return
     assert loaded is not None
     assert set(loaded.words) <= {"散歩", "寝る", "ソファ"}
     assert loaded.words
-    metrics = json.loads(output.with_name("similar_words.metrics.json").read_text("utf-8"))
     assert metrics["version"] == loaded.version
-    assert metrics["evaluation"]["with_expansion"]["searches"] == 6
-    assert metrics["train_searches"] == 24
+
+
+def test_a_dictionary_is_installed_only_when_it_beats_no_expansion() -> None:
+    def compared(recall: tuple[float, float], zero: tuple[float, float]) -> ExpansionComparison:
+        return ExpansionComparison(
+            k=100,
+            without_expansion=RetrievalMetrics(10, recall[0], zero[0], 5.0),
+            with_expansion=RetrievalMetrics(10, recall[1], zero[1], 6.0),
+            expanded_searches=4,
+        )
+
+    assert compared((0.5, 0.6), (0.1, 0.1)).helps
+    assert not compared((0.6, 0.5), (0.1, 0.0)).helps
+    assert compared((0.5, 0.5), (0.1, 0.05)).helps
+    assert not compared((0.5, 0.5), (0.1, 0.1)).helps
 
 
 def test_cli_without_evaluation_trains_on_every_search(

@@ -91,3 +91,33 @@ def test_nothing_is_loaded_before_first_use() -> None:
     assert fresh._dictionary is None
     assert fresh.analyze("猫") == ["猫"]
     assert fresh._dictionary is not None
+
+
+def test_latin_words_are_never_fused_into_multi_word_terms(analyzer: Analyzer) -> None:
+    assert analyzer.analyze("Saint Bernard") == ["saint", "bernard"]
+    assert analyzer.analyze("セントバーナード saint bernard")[-2:] == ["saint", "bernard"]
+
+
+def test_katakana_names_meet_across_the_middle_dot(analyzer: Analyzer) -> None:
+    assert analyzer.analyze("ミニチュア・ピンシャー") == analyzer.analyze("ミニチュアピンシャー")
+
+
+def test_index_tokens_carry_the_sound_of_japanese_nouns(analyzer: Analyzer) -> None:
+    tokens = analyzer.index_tokens("柴犬の子犬")
+    assert {"柴犬", "子犬", "犬", "~koinu", "~inu"} <= set(tokens)
+    assert "~neko" in analyzer.index_tokens("ねこが遊んでいます")
+
+
+def test_inflected_verbs_and_short_readings_get_no_sound_key(analyzer: Analyzer) -> None:
+    tokens = analyzer.index_tokens("遊んでいました 子")
+    assert not [t for t in tokens if t.startswith("~")], tokens
+
+
+def test_joined_latin_words_are_indexed_only_when_asked(analyzer: Analyzer) -> None:
+    assert "pitbul" in analyzer.index_tokens("pit bull", join_latin=True)
+    assert "pitbul" not in analyzer.index_tokens("pit bull")
+    assert analyzer.index_tokens("the dog", join_latin=True) == ["dog"]
+
+
+def test_compound_parts_keep_their_affixes(analyzer: Analyzer) -> None:
+    assert analyzer.analyze("大型犬") == ["大型犬", "大型", "犬"]

@@ -16,7 +16,15 @@ import httpx
 import pytest
 
 from aianimals.ports.opensearch_http import error_reason
-from aianimals.ports.search.base import AnimalDocument, Expansion, SearchQuery
+from aianimals.ports.search.base import (
+    COVER_WEIGHT,
+    FUZZY_SCORE,
+    AnimalDocument,
+    Clause,
+    SearchQuery,
+    Term,
+)
+from aianimals.ports.search.documents import IndexedDocument, indexed_document
 from aianimals.ports.search.opensearch import OpenSearchIndex, SearchBackendError
 from aianimals.ports.search.opensearch_mapping import (
     alias_swap_body,
@@ -26,11 +34,18 @@ from aianimals.ports.search.opensearch_mapping import (
     bulk_likes_body,
     document_body,
     index_body,
+)
+from aianimals.ports.search.opensearch_query import (
+    explain_body,
     is_scored,
+    match_query,
+    parse_explanations,
     parse_search_page,
     search_body,
+    text_scores_bodies,
 )
 from aianimals.settings import SearchSettings
+from tests.ports.search.contract import split_fields
 
 CREATED = datetime(2022, 7, 17, 7, 17, 7, tzinfo=UTC)
 
@@ -45,11 +60,15 @@ def _document(animal_id: str = "a1", name: str = "ミケ") -> AnimalDocument:
         subcategory_name_en="calico",
         subcategory_name_ja="三毛猫",
         name=name,
-        description="ひなたぼっこ中",
-        user_handle_name="shibui",
+        description="ひなたぼっこ 中",
+        user_handle_name="Shibui",
         likes=3,
         created_at=CREATED,
     )
+
+
+def _indexed(animal_id: str = "a1", name: str = "ミケ") -> IndexedDocument:
+    return indexed_document(_document(animal_id, name), split_fields)
 
 
 def _lines(body: bytes) -> list[dict[str, Any]]:
@@ -58,50 +77,36 @@ def _lines(body: bytes) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
+def _query(*clauses: tuple[Term, ...], **fields: Any) -> SearchQuery:
+    return SearchQuery(clauses=tuple(Clause(terms) for terms in clauses), **fields)
+
+
 # --- index settings and mapping -------------------------------------------------------
 
 
-def test_index_analyzer_chains_icu_normalizer_and_kuromoji_in_search_mode() -> None:
-    analysis = index_body()["settings"]["analysis"]
-    analyzer = analysis["analyzer"]["aianimals_ja"]
-    (char_filter,) = analyzer["char_filter"]
-    assert analysis["char_filter"][char_filter] == {"type": "icu_normalizer", "name": "nfkc_cf"}
-    tokenizer = analysis["tokenizer"][analyzer["tokenizer"]]
-    assert tokenizer == {"type": "kuromoji_tokenizer", "mode": "search"}
-    assert analyzer["filter"] == [
-        "kuromoji_baseform",
-        "kuromoji_part_of_speech",
-        "cjk_width",
-        "ja_stop",
-        "kuromoji_stemmer",
-        "lowercase",
-    ]
-    reading = analysis["analyzer"]["aianimals_ja_reading"]
-    assert reading["tokenizer"] == analyzer["tokenizer"]
-    (reading_filter,) = set(reading["filter"]) - set(analyzer["filter"])
-    assert analysis["filter"][reading_filter] == {
-        "type": "kuromoji_readingform",
-        "use_romaji": False,
-    }
+def test_text_fields_are_split_on_whitespace_only() -> None:
+    body = index_body()
+    analysis = body["settings"]["analysis"]
+    analyzer = analysis["analyzer"]["aianimals_tokens"]
+    assert analyzer == {"type": "custom", "tokenizer": "aianimals_whitespace"}  # no filters
+    tokenizer = analysis["tokenizer"]["aianimals_whitespace"]
+    assert tokenizer["type"] == "whitespace"
+    assert tokenizer["max_token_length"] >= 255
+    assert "similarity" not in body["settings"]  # the default BM25 (k1 1.2, b 0.75)
+    properties = body["mappings"]["properties"]
+    for field in ("name", "breed", "description"):
+        assert properties[field] == {"type": "text", "analyzer": "aianimals_tokens"}
 
 
-def test_index_mapping_types_every_field_and_adds_english_subfields() -> None:
+def test_filters_and_sort_keys_are_exact_fields() -> None:
     properties = index_body()["mappings"]["properties"]
-    for field in ("name", "description", "category_name_ja", "subcategory_name_ja"):
-        assert properties[field]["analyzer"] == "aianimals_ja"
-        assert properties[field]["fields"]["en"] == {"type": "text", "analyzer": "english"}
-        assert properties[field]["fields"]["reading"]["analyzer"] == "aianimals_ja_reading"
-    for field in ("category_name_en", "subcategory_name_en"):
-        assert properties[field]["analyzer"] == "aianimals_en_name"
-    for field in ("category_name_ja", "category_name_en", "subcategory_name_ja"):
-        assert properties[field]["fields"]["keyword"]["type"] == "keyword"
-    assert properties["user_handle_name"]["type"] == "text"
+    assert properties["animal_id"] == properties["owner"] == {"type": "keyword"}
     assert {properties[f]["type"] for f in ("category_id", "subcategory_id", "likes")} == {
         "integer"
     }
-    assert properties["created_at"] == {"type": "date"}
-    assert properties["animal_id"] == {"type": "keyword"}
-    assert set(document_body(_document())) == set(properties)
+    assert properties["created_us"] == {"type": "long"}
+    assert index_body()["mappings"]["dynamic"] == "strict"
+    assert set(document_body(_indexed())) == set(properties)
 
 
 def test_index_body_names_its_alias_only_when_asked() -> None:
@@ -109,85 +114,174 @@ def test_index_body_names_its_alias_only_when_asked() -> None:
     assert index_body("animals")["aliases"] == {"animals": {"is_write_index": True}}
 
 
-def test_document_body_carries_every_field_with_an_iso_timestamp() -> None:
-    body = document_body(_document())
+def test_document_body_holds_our_tokens_and_the_lower_cased_owner() -> None:
+    body = document_body(_indexed())
     assert body["animal_id"] == "a1"
-    assert body["subcategory_name_ja"] == "三毛猫"
-    assert body["created_at"] == "2022-07-17T07:17:07+00:00"
+    assert body["name"] == "ミケ"
+    assert body["breed"] == "三毛猫 calico ねこ cat #b12"
+    assert body["description"] == "ひなたぼっこ 中"
+    assert body["owner"] == "shibui"
+    assert body["created_us"] == 1_658_042_227_000_000
     assert body["likes"] == 3
 
 
 # --- queries ----------------------------------------------------------------------------
 
 
-def test_query_without_phrases_matches_everything_unscored_newest_first() -> None:
+def test_query_without_clauses_matches_everything_unscored_newest_first() -> None:
     body = search_body(SearchQuery(sort_by="created_at", limit=20, offset=40))
     assert body["query"] == {"bool": {"filter": [{"match_all": {}}]}}
-    assert body["sort"] == [{"created_at": "desc"}, {"animal_id": "asc"}]
+    assert body["sort"] == [{"created_us": "desc"}, {"animal_id": "asc"}]
     assert (body["from"], body["size"], body["track_total_hits"]) == (40, 20, True)
     assert body["_source"] is False
+    boosted = match_query(SearchQuery(boosts=(Term("ねこ"),), owner="bob"))
+    assert boosted == {"bool": {"filter": [{"term": {"owner": "bob"}}]}}
 
 
-def test_query_requires_every_phrase_and_widens_each_with_its_own_expansions() -> None:
-    query = SearchQuery(
-        phrases=("ねこ", "白い"),
-        expansions=(Expansion("ねこ", "猫", 0.5), Expansion("ねこ", "キャット", 0.25)),
+def test_a_term_is_a_term_query_per_field_boosted_by_field_and_term_weight() -> None:
+    query = _query((Term("ねこ", weight=0.5),), min_cover=1)
+    clause = match_query(query)["bool"]["should"][0]
+    best, cover = clause["bool"]["must"]
+    assert cover == {"constant_score": {"filter": {"match_all": {}}, "boost": COVER_WEIGHT}}
+    assert best["bool"]["should"] == [
+        {"term": {"name": {"value": "ねこ", "boost": 1.5}}},
+        {"term": {"breed": {"value": "ねこ", "boost": 1.0}}},
+        {"term": {"description": {"value": "ねこ", "boost": 0.5}}},
+    ]
+
+
+def test_a_clause_of_alternatives_scores_the_best_of_them() -> None:
+    query = _query((Term("ねこ"), Term("猫", weight=0.5)), min_cover=1)
+    best = match_query(query)["bool"]["should"][0]["bool"]["must"][0]
+    assert best["dis_max"]["tie_breaker"] == 0.0
+    alternatives = [q["bool"]["should"][0]["term"]["name"] for q in best["dis_max"]["queries"]]
+    assert alternatives == [{"value": "ねこ", "boost": 3.0}, {"value": "猫", "boost": 1.5}]
+
+
+def test_a_fuzzy_term_adds_a_constant_for_near_tokens_in_any_field() -> None:
+    query = _query((Term("ねこ", weight=2.0, fuzzy=5),), min_cover=1)
+    term = match_query(query)["bool"]["should"][0]["bool"]["must"][0]
+    *exact, near = term["bool"]["should"]
+    assert [next(iter(q["term"])) for q in exact] == ["name", "breed", "description"]
+    assert near["constant_score"]["boost"] == 2.0 * FUZZY_SCORE
+    fuzzy = near["constant_score"]["filter"]["bool"]["should"]
+    assert [next(iter(q["fuzzy"])) for q in fuzzy] == ["name", "breed", "description"]
+    assert fuzzy[0]["fuzzy"]["name"] == {
+        "value": "ねこ",
+        "fuzziness": 2,  # at most MAX_FUZZY
+        "transpositions": True,
+        "prefix_length": 0,
+        "rewrite": "constant_score",  # every near token, as tantivy's automaton
+    }
+
+
+def test_min_cover_is_minimum_should_match_over_the_clauses() -> None:
+    two = (Term("ねこ"),), (Term("白い"),)
+    core = match_query(_query(*two, min_cover=1))["bool"]
+    assert core["minimum_should_match"] == 1
+    assert len(core["should"]) == 2
+    optional = match_query(_query(*two, min_cover=0))["bool"]
+    assert optional["filter"] == [{"match_all": {}}]
+    assert len(optional["should"]) == 2
+    assert match_query(_query(*two, min_cover=3)) == {"match_none": {}}
+
+
+def test_filters_are_exact_and_boosts_optional_beside_the_clauses() -> None:
+    query = _query(
+        (Term("ねこ"),),
+        min_cover=1,
+        category_id=1,
+        subcategory_id=12,
+        owner="shibui",
+        boosts=(Term("白い", weight=0.25),),
     )
-    must = search_body(query)["query"]["bool"]["must"]
-    assert len(must) == 2
-    first, second = (clause["bool"] for clause in must)
-    assert first["minimum_should_match"] == 1
-    exact, *widened = (clause["multi_match"] for clause in first["should"])
-    assert exact["query"] == "ねこ"
-    assert (exact["operator"], exact["type"]) == ("and", "cross_fields")
-    assert {
-        "name^3",
-        "subcategory_name_ja^2",
-        "category_name_en^2",
-        "description",
-        "user_handle_name^0.5",
-    } <= set(exact["fields"])
-    assert "boost" not in exact
-    assert [(m["query"], m["boost"]) for m in widened] == [("猫", 0.5), ("キャット", 0.25)]
-    assert [clause["multi_match"]["query"] for clause in second["should"]] == ["白い"]
-
-
-def test_query_filters_category_and_breed_exactly_without_scoring() -> None:
-    query = SearchQuery(phrases=("ねこ",), category_id=1, subcategory_id=12)
-    clauses = search_body(query)["query"]["bool"]
-    assert clauses["filter"] == [{"term": {"category_id": 1}}, {"term": {"subcategory_id": 12}}]
-    only_breed = search_body(SearchQuery(subcategory_id=12))["query"]["bool"]
-    assert only_breed == {"filter": [{"term": {"subcategory_id": 12}}]}
+    clauses = match_query(query)["bool"]
+    assert clauses["filter"] == [
+        {"term": {"category_id": 1}},
+        {"term": {"subcategory_id": 12}},
+        {"term": {"owner": "shibui"}},
+    ]
+    (core,) = clauses["must"]
+    assert core["bool"]["minimum_should_match"] == 1
+    (boost,) = clauses["should"]
+    assert boost["bool"]["should"][0] == {"term": {"name": {"value": "白い", "boost": 0.75}}}
 
 
 @pytest.mark.parametrize(
     ("sort_by", "first_key", "tracks_scores"),
-    [("score", "_score", False), ("like", "likes", True), ("created_at", "created_at", True)],
+    [("score", "_score", False), ("like", "likes", True), ("created_at", "created_us", True)],
 )
 def test_each_sort_key_orders_by_its_field_then_stable_tiebreaks(
     sort_by: Any, first_key: str, tracks_scores: bool
 ) -> None:
-    body = search_body(SearchQuery(phrases=("ねこ",), sort_by=sort_by))
+    body = search_body(_query((Term("ねこ"),), min_cover=1, sort_by=sort_by))
     assert body["sort"][0] == {first_key: "desc"}
     assert body["sort"][-1] == {"animal_id": "asc"}
+    if sort_by != "created_at":
+        assert body["sort"][1] == {"created_us": "desc"}
     assert body.get("track_scores", False) is tracks_scores
     assert "function_score" not in body["query"]
 
 
 def test_random_sort_scores_by_a_seeded_hash_of_the_animal_id() -> None:
-    body = search_body(SearchQuery(phrases=("ねこ",), category_id=1, sort_by="random", seed=7))
-    function_score = body["query"]["function_score"]
+    query = _query((Term("ねこ"),), min_cover=1, category_id=1, sort_by="random", seed=7)
+    function_score = search_body(query)["query"]["function_score"]
     assert function_score["random_score"] == {"seed": 7, "field": "animal_id"}
     assert function_score["boost_mode"] == "replace"
-    assert function_score["query"]["bool"]["filter"] == [{"term": {"category_id": 1}}]
-    assert body["sort"] == [{"_score": "desc"}, {"animal_id": "asc"}]
+    assert function_score["query"] == match_query(query)
+    assert search_body(query)["sort"] == [{"_score": "desc"}, {"animal_id": "asc"}]
 
 
-def test_scores_are_text_relevance_only_with_phrases_and_not_in_random_order() -> None:
-    assert is_scored(SearchQuery(phrases=("ねこ",)))
-    assert is_scored(SearchQuery(phrases=("ねこ",), sort_by="like"))
+def test_a_random_pages_text_scores_come_from_two_more_searches() -> None:
+    query = _query((Term("ねこ"),), min_cover=1, sort_by="random")
+    these, best = text_scores_bodies(query, ["a2", "a1"])
+    assert these["query"]["bool"]["must"] == [match_query(query)]
+    assert these["query"]["bool"]["filter"] == [{"ids": {"values": ["a2", "a1"]}}]
+    assert these["size"] == 2
+    assert (best["query"], best["size"]) == (match_query(query), 1)
+
+
+def test_scores_are_text_relevance_only_with_clauses() -> None:
+    assert is_scored(_query((Term("ねこ"),)))
+    assert is_scored(_query((Term("ねこ"),), sort_by="random"))
     assert not is_scored(SearchQuery())
-    assert not is_scored(SearchQuery(phrases=("ねこ",), sort_by="random"))
+    assert not is_scored(_query(()))
+
+
+def test_explain_names_every_leaf_and_reads_their_scores_back() -> None:
+    query = _query(
+        (Term("ねこ"), Term("猫", fuzzy=1)),
+        (Term("白い"),),
+        min_cover=1,
+        boosts=(Term("ミケ"),),
+    )
+    body = explain_body(query, ["a1", "a2"])
+    assert body["query"]["bool"]["filter"] == [{"ids": {"values": ["a1", "a2"]}}]
+    text = json.dumps(body)
+    for name in ("c0.0.name", "c0.1.~breed", "c1.0.description", "b0.name"):
+        assert f'"_name": "{name}"' in text
+    assert json.dumps(match_query(query)).count("_name") == 0
+    response = {
+        "hits": {
+            "hits": [
+                {
+                    "_id": "a2",
+                    "_score": 103.5,
+                    "matched_queries": {"c0.1.breed": 2.5, "c0.1.~breed": 0.0, "b0.name": 1.0},
+                },
+                {"_id": "a1", "_score": 101.0, "matched_queries": {"c1.0.description": 1.0}},
+            ]
+        }
+    }
+    a1, a2 = parse_explanations(response, query, ["a1", "x", "a2"])
+    assert (a1.animal_id, a1.score, a1.covered) == ("a1", 101.0, 1)
+    assert [(m.field, m.token, m.score) for m in a1.matches] == [("description", "白い", 1.0)]
+    assert a2.covered == 1
+    assert [(m.field, m.token, m.score) for m in a2.matches] == [
+        ("breed", "猫", 2.5),
+        ("breed", "猫~1", FUZZY_SCORE),
+        ("name", "ミケ", 1.0),
+    ]
 
 
 # --- responses ------------------------------------------------------------------------
@@ -245,11 +339,11 @@ def test_error_reason_prefers_the_root_cause() -> None:
 
 
 def test_bulk_index_body_is_ndjson_action_then_source_per_document() -> None:
-    body = bulk_index_body([_document("a1"), _document("a2", "タマ")])
-    assert "三毛猫".encode() in body  # not \u-escaped
+    body = bulk_index_body([_indexed("a1"), _indexed("a2", "タマ")])
+    assert "三毛猫".encode() in body  # not \\u-escaped
     lines = _lines(body)
     assert lines[0] == {"index": {"_id": "a1"}}
-    assert lines[1] == document_body(_document("a1"))
+    assert lines[1] == document_body(_indexed("a1"))
     assert lines[2] == {"index": {"_id": "a2"}}
     assert lines[3]["name"] == "タマ"
     assert len(lines) == 4
@@ -325,7 +419,7 @@ def _index(server: ScriptedServer) -> OpenSearchIndex:
     moments = iter([datetime(2024, 1, 2, 3, 4, 5, 678, tzinfo=UTC)] * 10)
     return OpenSearchIndex(
         SearchSettings(kind="opensearch", url="http://search:9200", index="animals"),
-        None,
+        split_fields,
         transport=httpx.MockTransport(server),
         clock=lambda: next(moments),
     )
@@ -435,8 +529,51 @@ def test_unreachable_server_is_a_search_backend_error() -> None:
 
 def test_search_reads_the_page_from_the_alias() -> None:
     server = ScriptedServer({"HEAD /animals": _ok(), "POST /animals/_search": _ok(RECORDED_SEARCH)})
-    page = _index(server).search(SearchQuery(phrases=("ねこ",), limit=2))
+    query = _query((Term("ねこ"),), min_cover=1, limit=2)
+    page = _index(server).search(query)
     assert [hit.animal_id for hit in page.results] == ["a1", "a2"]
-    assert json.loads(server.calls[1].content) == search_body(
-        SearchQuery(phrases=("ねこ",), limit=2)
+    assert json.loads(server.calls[1].content) == search_body(query)
+
+
+def test_random_search_then_asks_for_the_text_scores_in_one_msearch() -> None:
+    scored = {
+        "hits": {
+            "total": {"value": 2, "relation": "eq"},
+            "max_score": 101.5,
+            "hits": [{"_id": "a2", "_score": 100.5}, {"_id": "a1", "_score": 101.5}],
+        }
+    }
+    best = {"hits": {"max_score": 108.0, "hits": [{"_id": "a9", "_score": 108.0}]}}
+    server = ScriptedServer(
+        {
+            "HEAD /animals": _ok(),
+            "POST /animals/_search": _ok(RECORDED_SEARCH),
+            "POST /animals/_msearch": _ok({"responses": [scored, best]}),
+        }
     )
+    query = _query((Term("ねこ"),), min_cover=1, sort_by="random", seed=4, limit=2)
+    page = _index(server).search(query)
+    assert server.sequence() == ["HEAD /animals", "POST /animals/_search", "POST /animals/_msearch"]
+    assert [(hit.animal_id, hit.score) for hit in page.results] == [("a1", 101.5), ("a2", 100.5)]
+    assert (page.hits, page.max_score) == (57, 108.0)
+    lines = _lines(server.calls[2].content)
+    assert lines[0::2] == [{}, {}]
+    assert lines[1::2] == text_scores_bodies(query, ["a1", "a2"])
+
+
+def test_random_search_without_clauses_is_one_request() -> None:
+    server = ScriptedServer({"HEAD /animals": _ok(), "POST /animals/_search": _ok(RECORDED_SEARCH)})
+    page = _index(server).search(SearchQuery(sort_by="random"))
+    assert server.sequence() == ["HEAD /animals", "POST /animals/_search"]
+    assert {hit.score for hit in page.results} == {0.0}
+
+
+def test_explain_asks_for_named_query_scores() -> None:
+    response = {"hits": {"hits": [{"_id": "a1", "_score": 101.0, "matched_queries": {}}]}}
+    server = ScriptedServer({"HEAD /animals": _ok(), "POST /animals/_search": _ok(response)})
+    query = _query((Term("ねこ"),), min_cover=1)
+    (explained,) = _index(server).explain(query, ["a1"])
+    assert explained.score == 101.0
+    call = server.calls[1]
+    assert dict(call.url.params) == {"include_named_queries_score": "true"}
+    assert json.loads(call.content) == explain_body(query, ["a1"])

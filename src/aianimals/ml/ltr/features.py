@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aianimals.ports.search.base import Expansion
+from aianimals.search.expansion import Expansion
 
 FEATURE_VERSION = "ltr-features-v2"
 FEATURE_NAMES: tuple[str, ...] = (

@@ -11,8 +11,9 @@ from aianimals.animals.service import animal_rows
 from aianimals.ml.ltr.features import AnimalText, IndexPlace, animal_text
 from aianimals.ml.ltr.history import AnimalKinds
 from aianimals.ml.ltr.judgements import JudgedSearch
-from aianimals.ports.search.base import AnimalDocument, SearchIndex, SearchQuery
+from aianimals.ports.search.base import AnimalDocument
 from aianimals.search.documents import document_of_row
+from aianimals.search.engine import TextQuery, TextSearch
 from aianimals.search.expansion import Expand
 
 Analyze = Callable[[str], Iterable[str]]
@@ -49,7 +50,7 @@ def animal_kinds(documents: Iterable[AnimalDocument]) -> AnimalKinds:
 
 
 def index_order(
-    index: SearchIndex, candidates: int, expand: Expand
+    index: TextSearch, candidates: int, expand: Expand
 ) -> Callable[[JudgedSearch], Mapping[str, IndexPlace]]:
     """The index's top `candidates` for a search's phrases (expanded as the search route
     expands them) and filters, cached per query."""
@@ -58,7 +59,7 @@ def index_order(
     def places(
         phrases: tuple[str, ...], category_id: int | None, subcategory_id: int | None
     ) -> Mapping[str, IndexPlace]:
-        query = SearchQuery(
+        query = TextQuery(
             phrases=phrases,
             expansions=expand(phrases),
             category_id=category_id,
@@ -66,7 +67,7 @@ def index_order(
             sort_by="score",
             limit=candidates,
         )
-        page = index.search(query)
+        page = index.search(query).page
         return {hit.animal_id: IndexPlace(hit.score, rank) for rank, hit in enumerate(page.results)}
 
     def order(search: JudgedSearch) -> Mapping[str, IndexPlace]:

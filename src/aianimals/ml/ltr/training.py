@@ -29,8 +29,8 @@ from aianimals.ml.ltr.metrics import ranking_metrics
 from aianimals.ml.ltr.models import Ranker, RankerKind, TrainOptions, train_ranker
 from aianimals.ml.ltr.sources import animal_kinds, every_animal, index_order, text_of
 from aianimals.ports.registry.base import ModelRegistry, ModelVersion, RunLog
-from aianimals.ports.search.base import SearchIndex
 from aianimals.ports.sql.database import Database
+from aianimals.search.engine import TextSearch
 from aianimals.search.expansion import Expand, expander
 
 EXPERIMENT = "learn-to-rank"
@@ -47,7 +47,7 @@ class LtrSources:
     """What the chain reads: the SQL store, the text index and its analyzer."""
 
     database: Database
-    index: SearchIndex
+    index: TextSearch
     analyze: Callable[[str], Iterable[str]]
     candidates: int = 100
     expand: Expand = field(default=expander(None, 0.5, 0))

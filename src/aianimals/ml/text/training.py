@@ -42,6 +42,7 @@ from aianimals.ml.text.similar_words import (
 )
 from aianimals.ports.search.factory import create_search_index
 from aianimals.search.documents import all_documents, visible_count
+from aianimals.search.engine import TextSearch
 from aianimals.search.expansion import SimilarWords
 from aianimals.settings import SearchSettings
 
@@ -86,6 +87,11 @@ class TrainReport:
         """Where the metrics lie, next to the dictionary."""
         return metrics_path(self.dictionary_path)
 
+    @property
+    def installed(self) -> bool:
+        """Whether the dictionary is put to use: unevaluated, or better than no expansion."""
+        return self.comparison is None or self.comparison.helps
+
 
 def metrics_path(dictionary_path: Path) -> Path:
     """`similar_words.json` → `similar_words.metrics.json`."""
@@ -117,7 +123,7 @@ def evaluate_dictionary(
                     None if progress is None else lambda d, t: progress("indexing animals", d, t),
                 )
             return compare_expansion(
-                index,
+                TextSearch(index, container.text_search.builder),
                 evaluable(searches),
                 words,
                 weight=settings.expansion_weight,
@@ -172,12 +178,17 @@ def train_similar_words(
 
 
 def _write(report: TrainReport, words: Dictionary, options: TrainOptions) -> None:
-    """The metrics first, then the dictionary (what a reloading API picks up)."""
+    """The metrics first, then the dictionary (what a reloading API picks up) — or, when the
+    held-out searches show that expansion does not help, no dictionary at all: search then
+    runs without expansion (an older dictionary is removed, it was measured the same way)."""
     if report.comparison is None:
         report.metrics_path.unlink(missing_ok=True)
     else:
         write_json_atomically(report.metrics_path, metrics_document(report, options))
-    write_json_atomically(report.dictionary_path, dictionary_document(report.version, words))
+    if report.installed:
+        write_json_atomically(report.dictionary_path, dictionary_document(report.version, words))
+    else:
+        report.dictionary_path.unlink(missing_ok=True)
 
 
 def metrics_document(report: TrainReport, options: TrainOptions) -> dict[str, Any]:
@@ -185,6 +196,7 @@ def metrics_document(report: TrainReport, options: TrainOptions) -> dict[str, An
     comparison = report.comparison
     return {
         "version": report.version,
+        "installed": report.installed,
         "evaluation": None if comparison is None else asdict(comparison),
         "holdout": options.holdout,
         "train_searches": report.train_searches,

@@ -1,10 +1,17 @@
 """The Japanese-aware text analyzer shared by indexing and querying.
 
-Text → NFKC (full/half-width folded) → lower case → SudachiPy (mode C, plus the mode-A
-parts of compound words) → Sudachi's normalised forms (ねこ / ネコ / 猫 → 猫, 遊んで → 遊ぶ,
-ひなたぼっこ → 日向ぼっこ) → kana folding of words Sudachi does not normalise (イヌ → 犬,
-unknown hiragana → katakana) → particles, auxiliaries, symbols and stop words dropped →
-English words stemmed with Snowball ("dogs" → "dog", "walking" → "walk").
+Text → NFKC (full/half-width folded) → lower case → `・` between katakana dropped → Latin
+words cut out by a Latin tokenizer (never fused into multi-word terms) and stemmed with
+Snowball ("dogs" → "dog", "walking" → "walk") → the rest through SudachiPy (mode C, plus the
+mode-A parts of compound words) → Sudachi's normalised forms (ねこ / ネコ / 猫 → 猫,
+遊んで → 遊ぶ, ひなたぼっこ → 日向ぼっこ) → kana folding of words Sudachi does not normalise
+(イヌ → 犬, unknown hiragana → katakana) → particles, auxiliaries, symbols and stop words
+dropped.
+
+`analyze` gives those terms. `index_tokens` gives what the search index stores: the terms,
+each Japanese word's sound key (`~` + its reading as a romaji key, so 「しばいぬ」, `shiba inu`
+and 「柴犬」's parts meet) and the joined form of neighbouring Latin words (`pit bull` also
+gives `pitbul`, the stem of `pitbull`). `words` gives the words themselves, for queries.
 
 The Sudachi dictionary is loaded lazily, once per `Analyzer`; each thread gets its own
 tokenizer (Sudachi tokenizers are not re-entrant).
@@ -16,8 +23,11 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from aianimals.ports.search.sound import kana_key, latin_key
 
 if TYPE_CHECKING:
     from sudachipy import (  # type: ignore[import-untyped]
@@ -26,8 +36,15 @@ if TYPE_CHECKING:
         Tokenizer,
     )
 
-KEPT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
-"""Parts of speech that carry meaning; particles, auxiliaries, symbols… are dropped."""
+KEPT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "接尾辞"})
+"""Parts of speech that carry meaning (白黒犬 → 白黒, 犬); particles, auxiliaries, symbols…
+are dropped (and light suffixes such as さん, ちゃん are stop words)."""
+KEPT_PART_POS = KEPT_POS | {"接頭辞"}
+"""A compound's parts also keep their prefixes."""
+SOUNDED_POS = frozenset({"名詞", "接尾辞"})
+"""Words whose reading is worth a sound key (not inflected verbs: 遊んで reads アソン)."""
+MIN_KEY_LENGTH = 3
+"""Shorter sound keys (子 → ko) would match too much."""
 
 STOP_WORDS = frozenset(
     {
@@ -46,6 +63,11 @@ STOP_WORDS = frozenset(
 
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _DIGITS = re.compile(r"[0-9]+")
+_LATIN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_LATIN_GAP = re.compile(r"[\s\-_.]*")
+"""What may stand between two Latin words of one run (`pit bull`, `cocker-spaniel`,
+`st.bernard`)."""
+_NAKAGURO = re.compile(r"(?<=[\u30a1-\u30faー])[・･=＝](?=[\u30a1-\u30fa])")
 _HIRAGANA = re.compile(r"[\u3041-\u3096ー]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30f6ー]+")
 _HAS_KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
@@ -53,6 +75,22 @@ _KANA_SHIFT = 0x60
 _MORPHEME_CACHE_SIZE = 500_000
 _MAX_CHUNK = 4000
 """Sudachi refuses very long inputs; longer texts are analysed in chunks of this size."""
+SOUND = "~"
+"""Prefix of a sound-key token in the index (`~sibainu`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a text: its term ("" for a particle, symbol or stop word), its sound key
+    ("" when none), whether it was written in Latin letters, and a compound's parts."""
+
+    surface: str
+    term: str
+    key: str
+    latin: bool
+    parts: tuple[Word, ...] = ()
+    joins_previous: bool = False
+    """A Latin word right after another (`bull` in `pit bull`): the two may be one word."""
 
 
 def to_katakana(text: str) -> str:
@@ -66,8 +104,9 @@ def to_hiragana(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """NFKC (full/half-width folding, ｶﾞ → ガ, ＡＢＣ → ABC) and lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC (full/half-width folding, ｶﾞ → ガ, ＡＢＣ → ABC), lower case, and `・` between
+    katakana dropped (ミニチュア・ピンシャー → ミニチュアピンシャー)."""
+    return _NAKAGURO.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 def _chunks(text: str) -> Iterator[str]:
@@ -82,8 +121,23 @@ def _chunks(text: str) -> Iterator[str]:
         start = end
 
 
+def _runs(text: str) -> Iterator[tuple[bool, str, bool]]:
+    """(is Latin, piece, joins the previous Latin word) for each Latin word and each stretch
+    of other text between them, in order."""
+    position = 0
+    previous_end = -1
+    for match in _LATIN.finditer(text):
+        if match.start() > position and not _LATIN_GAP.fullmatch(text, position, match.start()):
+            yield False, text[position : match.start()], False
+        joins = previous_end >= 0 and bool(_LATIN_GAP.fullmatch(text, previous_end, match.start()))
+        yield True, match.group(), joins
+        position = previous_end = match.end()
+    if position < len(text):
+        yield False, text[position:], False
+
+
 class Analyzer:
-    """Turns text into index terms; the same instance serves indexing and queries."""
+    """Turns text into terms and index tokens; the same instance serves indexing and queries."""
 
     def __init__(self, dictionary: str = "core", query_cache_size: int = 4096) -> None:
         self._dictionary_name = dictionary
@@ -95,56 +149,102 @@ class Analyzer:
         )
         self._fold_katakana = lru_cache(maxsize=65536)(self._fold_katakana_uncached)
         self._stem = lru_cache(maxsize=65536)(self._stem_uncached)
-        self._morpheme_terms: dict[object, tuple[str, ...]] = {}
+        self._latin_word = lru_cache(maxsize=65536)(self._latin_word_uncached)
+        self._morpheme_words: dict[object, Word] = {}
 
     def analyze(self, text: str) -> list[str]:
-        """Every term of `text`, in order, repeated as often as it occurs (for indexing)."""
+        """Every term of `text`, in order, repeated as often as it occurs (a compound's parts
+        follow it)."""
+        terms: list[str] = []
+        for word in self.words(text):
+            if word.term:
+                terms.append(word.term)
+            terms.extend(p.term for p in word.parts if p.term and p.term != word.term)
+        return terms
+
+    def index_tokens(self, text: str, *, join_latin: bool = False) -> list[str]:
+        """What the index stores of `text`: terms, sound keys and (with `join_latin`, for short
+        fields such as names) neighbouring Latin words joined (`pit bull` → `pitbul`)."""
+        tokens: list[str] = []
+        previous: Word | None = None
+        for word in self.words(text):
+            for piece in (word, *word.parts):
+                if piece.term:
+                    tokens.append(piece.term)
+                if piece.key and not piece.latin:
+                    tokens.append(SOUND + piece.key)
+            if join_latin and word.joins_previous and word.key and previous is not None:
+                tokens.append(self.joined(previous, word))
+            previous = word if word.latin and word.key else None
+        return tokens
+
+    def joined(self, first: Word, second: Word) -> str:
+        """The term of two Latin words written as one (`pit` + `bull` → `pitbul`)."""
+        return self._stem(first.surface + second.surface)
+
+    def words(self, text: str) -> list[Word]:
+        """The words of `text` in order, particles and symbols included (with no term)."""
         text = normalize_text(text)
         if not text.strip():
             return []
-        terms: list[str] = []
-        tokenizer = self._tokenizer()
-        for chunk in _chunks(text):
-            for morpheme in tokenizer.tokenize(chunk):
-                terms.extend(self._cached_terms_of(morpheme))
-        return terms
+        words: list[Word] = []
+        for latin, piece, joins in _runs(text):
+            if latin:
+                word = self._latin_word(piece)
+                words.append(Word(word.surface, word.term, word.key, True, (), joins))
+            elif piece.strip():
+                tokenizer = self._tokenizer()
+                for chunk in _chunks(piece):
+                    words.extend(self._word_of(m) for m in tokenizer.tokenize(chunk))
+        return words
 
     def _query_terms(self, text: str) -> tuple[str, ...]:
         """The distinct terms of a query phrase, in first-occurrence order (cached)."""
         return tuple(dict.fromkeys(self.analyze(text)))
 
-    def _cached_terms_of(self, morpheme: Morpheme) -> tuple[str, ...]:
-        """`_terms_of`, remembered per dictionary entry (or unknown word and its POS)."""
+    def _latin_word_uncached(self, surface: str) -> Word:
+        if _DIGITS.fullmatch(surface):
+            return Word(surface, surface, "", True)
+        if surface in STOP_WORDS:
+            return Word(surface, "", "", True)
+        return Word(surface, self._stem(surface), latin_key(surface), True)
+
+    def _word_of(self, morpheme: Morpheme) -> Word:
+        """`_new_word`, remembered per dictionary entry (or unknown word and its POS)."""
         key: object = (
             (morpheme.surface(), morpheme.part_of_speech_id())
             if morpheme.is_oov()
             else morpheme.word_id()
         )
-        terms = self._morpheme_terms.get(key)
-        if terms is None:
-            terms = self._terms_of(morpheme)
-            if len(self._morpheme_terms) < _MORPHEME_CACHE_SIZE:
-                self._morpheme_terms[key] = terms
-        return terms
+        word = self._morpheme_words.get(key)
+        if word is None:
+            word = self._new_word(morpheme)
+            if len(self._morpheme_words) < _MORPHEME_CACHE_SIZE:
+                self._morpheme_words[key] = word
+        return word
 
-    def _terms_of(self, morpheme: Morpheme) -> tuple[str, ...]:
-        """The terms one morpheme contributes: itself and, for compounds, its mode-A parts."""
-        if morpheme.part_of_speech()[0] not in KEPT_POS:
-            return ()
-        head = self._term(morpheme)
-        terms = [head] if head else []
+    def _new_word(self, morpheme: Morpheme, kept: frozenset[str] = KEPT_POS) -> Word:
+        """One morpheme as a word: a compound also gives its mode-A parts."""
+        surface = str(morpheme.surface())
+        pos = morpheme.part_of_speech()[0]
+        term = self._term(morpheme) if pos in kept else ""
+        if not term:
+            return Word(surface, "", "", False)
+        key = kana_key(str(morpheme.reading_form())) if pos in SOUNDED_POS else ""
         from sudachipy import SplitMode
 
         parts = morpheme.split(SplitMode.A)
-        if len(parts) > 1:
-            terms.extend(t for p in parts if (t := self._term(p)) and t != head)
-        return tuple(terms)
+        return Word(
+            surface,
+            term,
+            key if len(key) >= MIN_KEY_LENGTH else "",
+            False,
+            tuple(self._new_word(p, KEPT_PART_POS) for p in parts) if len(parts) > 1 else (),
+        )
 
     def _term(self, morpheme: Morpheme) -> str:
         """One morpheme's term, or "" when it is a stop word or has no word characters."""
         surface = str(morpheme.surface())
-        if _ASCII_WORD.fullmatch(surface):
-            return "" if surface in STOP_WORDS else self._stem(surface)
         if _DIGITS.fullmatch(surface):
             return surface
         form = str(morpheme.normalized_form()).lower()

@@ -1,77 +1,74 @@
-"""Animal documents as the embedded index stores them: attributes plus per-field term counts."""
+"""What every backend indexes of an animal: its analysed tokens per field, and the attributes
+that filter and sort (the same for the embedded index and OpenSearch)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from aianimals.ports.search.analyzer import Analyzer
-from aianimals.ports.search.base import AnimalDocument
-
-FIELDS: tuple[str, ...] = ("name", "breed", "description", "handle")
-FIELD_WEIGHTS: tuple[float, ...] = (3.0, 2.0, 1.0, 0.5)
-"""BM25 weight per field: a match in the name counts most, one in the owner's handle least."""
-
-TermCounts = tuple[tuple[str, int], ...]
+from aianimals.ports.search.base import (
+    TEXT_FIELDS,
+    AnimalDocument,
+    DocumentAnalyzer,
+    DocumentTokens,
+)
 
 
 @dataclass(frozen=True, slots=True)
-class AnalyzedDoc:
-    """One document after analysis: what the index stores of it."""
+class IndexedDocument:
+    """One animal as an index stores it; `owner` is the handle in lower case."""
 
     id: str
     category_id: int
     subcategory_id: int
+    owner: str
     likes: int
     created_us: int
-    fields: tuple[TermCounts, ...]
+    tokens: DocumentTokens
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready form (for the journal)."""
+        """A JSON-ready form (for the log of writes made during a rebuild)."""
         return {
             "id": self.id,
-            "c": self.category_id,
-            "s": self.subcategory_id,
-            "l": self.likes,
-            "t": self.created_us,
-            "f": [dict(counts) for counts in self.fields],
+            "category_id": self.category_id,
+            "subcategory_id": self.subcategory_id,
+            "owner": self.owner,
+            "likes": self.likes,
+            "created_us": self.created_us,
+            "tokens": [list(tokens) for tokens in self.tokens],
         }
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> AnalyzedDoc:
-        """The inverse of `to_json`; raises KeyError/TypeError/ValueError on malformed input."""
-        fields = tuple(
-            tuple((str(term), int(tf)) for term, tf in counts.items()) for counts in obj["f"]
-        )
-        if len(fields) != len(FIELDS):
-            raise ValueError("wrong number of fields")
+    def from_json(cls, obj: Mapping[str, Any]) -> IndexedDocument:
+        """The inverse of `to_json`; raises KeyError, TypeError or ValueError when malformed."""
+        name, breed, description = (tuple(str(t) for t in tokens) for tokens in obj["tokens"])
         return cls(
             id=str(obj["id"]),
-            category_id=int(obj["c"]),
-            subcategory_id=int(obj["s"]),
-            likes=int(obj["l"]),
-            created_us=int(obj["t"]),
-            fields=fields,
+            category_id=int(obj["category_id"]),
+            subcategory_id=int(obj["subcategory_id"]),
+            owner=str(obj["owner"]),
+            likes=int(obj["likes"]),
+            created_us=int(obj["created_us"]),
+            tokens=(name, breed, description),
         )
 
 
-def field_texts(doc: AnimalDocument) -> tuple[str, ...]:
-    """The text of each field in `FIELDS` order (breed = breed + category, ja and en)."""
-    breed = " ".join(
-        name.replace("_", " ")
-        for name in (
-            doc.subcategory_name_ja,
-            doc.subcategory_name_en,
-            doc.category_name_ja,
-            doc.category_name_en,
-        )
+def indexed_document(document: AnimalDocument, analyzer: DocumentAnalyzer) -> IndexedDocument:
+    """`document` analysed: its tokens per text field, and its attributes."""
+    tokens = analyzer(document)
+    if len(tokens) != len(TEXT_FIELDS):
+        raise ValueError(f"the analyzer gave {len(tokens)} fields, not {len(TEXT_FIELDS)}")
+    return IndexedDocument(
+        id=document.id,
+        category_id=document.category_id,
+        subcategory_id=document.subcategory_id,
+        owner=document.user_handle_name.lower(),
+        likes=document.likes,
+        created_us=created_us(document.created_at),
+        tokens=tokens,
     )
-    return (doc.name, breed, doc.description, doc.user_handle_name)
 
 
 def created_us(moment: datetime) -> int:
@@ -80,32 +77,3 @@ def created_us(moment: datetime) -> int:
         moment = moment.replace(tzinfo=UTC)
     delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def id_hash(animal_id: str) -> int:
-    """A stable 63-bit hash of an id (seeds the `random` order; not Python's salted hash)."""
-    digest = hashlib.blake2b(animal_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little") >> 1
-
-
-class DocumentAnalyzer:
-    """Analyses documents field by field, each distinct text once (bounded cache)."""
-
-    def __init__(self, analyzer: Analyzer, cache_size: int = 262_144) -> None:
-        self.analyzer = analyzer
-        self.term_counts: Callable[[str], TermCounts] = lru_cache(maxsize=cache_size)(
-            self._term_counts
-        )
-
-    def _term_counts(self, text: str) -> TermCounts:
-        return tuple(Counter(self.analyzer.analyze(text)).items())
-
-    def __call__(self, doc: AnimalDocument) -> AnalyzedDoc:
-        return AnalyzedDoc(
-            id=doc.id,
-            category_id=doc.category_id,
-            subcategory_id=doc.subcategory_id,
-            likes=doc.likes,
-            created_us=created_us(doc.created_at),
-            fields=tuple(self.term_counts(text) for text in field_texts(doc)),
-        )

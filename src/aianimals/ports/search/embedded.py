@@ -1,87 +1,152 @@
-"""The embedded search index: in-process BM25 over local files, shared between processes.
+"""The embedded search index: tantivy over local files, shared between processes.
 
-Writes go to the live version's journal (under a cross-process file lock) and to the
-in-memory state; other processes replay the journal on `refresh()`, which `search()` runs
-at most every `refresh_interval` seconds. When tombstones or journalled documents pile
-up, the index is compacted into a new version; `rebuild` writes a whole new version and
-swaps to it. Readers use one immutable state per query and never wait for a writer.
+Readers (API processes) open the live version and reload it on `refresh()`, which
+`search()` runs at most every `refresh_interval` seconds; they never wait for a writer.
+Writers (workers, the CLI) take the store's flock, open a tantivy writer on the live
+version, commit and let tantivy merge segments, then release it: one writer at a time
+across processes, each write a single short commit, searchable here when it returns.
+`rebuild` builds a new version beside the live one, then, under the writers' lock,
+replays the writes logged since it began and swaps CURRENT (see `storage`).
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+import tantivy
 
-from aianimals.ports.search.analyzer import Analyzer
-from aianimals.ports.search.base import AnimalDocument, Progress, SearchHit, SearchPage, SearchQuery
-from aianimals.ports.search.bm25 import match_query
-from aianimals.ports.search.documents import AnalyzedDoc, DocumentAnalyzer
-from aianimals.ports.search.phrase_cache import PhraseScores
-from aianimals.ports.search.ranking import sort_keys, top
-from aianimals.ports.search.snapshot import SnapshotBuilder, compact
-from aianimals.ports.search.state import IndexState, Transaction
-from aianimals.ports.search.storage import Store
+from aianimals.ports.search.base import (
+    AnimalDocument,
+    DocumentAnalyzer,
+    HitExplanation,
+    Progress,
+    SearchIndex,
+    SearchPage,
+    SearchQuery,
+)
+from aianimals.ports.search.documents import IndexedDocument, indexed_document
+from aianimals.ports.search.storage import Signature, Store
+from aianimals.ports.search.tantivy_explain import Explainer
+from aianimals.ports.search.tantivy_pages import Pager
+from aianimals.ports.search.tantivy_query import match_query
+from aianimals.ports.search.tantivy_schema import (
+    build_schema,
+    from_stored,
+    register_tokenizer,
+    to_tantivy,
+)
 
 Record = dict[str, Any]
-_COMPACT_MAX = 50_000
-"""Compact at the latest when this many documents are tombstoned or in the deltas."""
 
 
-def apply_records(state: IndexState, records: Iterable[Mapping[str, Any]]) -> IndexState:
-    """The state after these journal records (one copy-on-write for the whole batch)."""
-    transaction = Transaction(state)
-    for record in records:
+@dataclass(frozen=True)
+class _View:
+    """The live version as this process reads it."""
+
+    name: str
+    index: tantivy.Index
+    signature: Signature | None
+    ids: dict[tuple[int, int], str] = field(default_factory=dict)
+    """Animal ids by document address, for this view's searcher only (emptied on reload)."""
+
+
+class _Batch:
+    """Writes to one tantivy writer; documents written earlier in the batch are seen."""
+
+    def __init__(self, writer: tantivy.IndexWriter, index: tantivy.Index) -> None:
+        self.writer = writer
+        self.schema = index.schema
+        self.searcher = index.searcher()
+        self.changes = 0
+        self._written: dict[str, IndexedDocument | None] = {}
+
+    def apply(self, record: Mapping[str, Any]) -> None:
         op = record.get("op")
         if op == "upsert":
-            transaction.upsert([AnalyzedDoc.from_json(d) for d in record["docs"]])
+            for doc in record["docs"]:
+                self.upsert(IndexedDocument.from_json(doc))
         elif op == "delete":
-            transaction.delete([str(i) for i in record["ids"]])
+            for animal_id in record["ids"]:
+                self.delete(str(animal_id))
         elif op == "likes":
-            transaction.set_likes({str(k): int(v) for k, v in record["likes"].items()})
+            for animal_id, likes in record["likes"].items():
+                self.set_likes(str(animal_id), int(likes))
         else:
-            raise ValueError(f"unknown journal record {op!r}")
-    return transaction.commit()
+            raise ValueError(f"unknown write record {op!r}")
+
+    def upsert(self, document: IndexedDocument) -> None:
+        self.writer.delete_documents_by_term("id", document.id)
+        self.writer.add_document(to_tantivy(document))
+        self._written[document.id] = document
+        self.changes += 1
+
+    def delete(self, animal_id: str) -> None:
+        self.writer.delete_documents_by_term("id", animal_id)
+        self._written[animal_id] = None
+        self.changes += 1
+
+    def set_likes(self, animal_id: str, likes: int) -> None:
+        """tantivy cannot update in place: the stored document is added again."""
+        if animal_id in self._written:
+            document = self._written[animal_id]
+        else:
+            document = self._stored(animal_id)
+        if document is not None and document.likes != likes:
+            self.upsert(replace(document, likes=likes))
+
+    def _stored(self, animal_id: str) -> IndexedDocument | None:
+        query = tantivy.Query.term_query(self.schema, "id", animal_id)
+        hits = self.searcher.search(query, 1, count=False).hits
+        return from_stored(self.searcher.doc(hits[0][1]).to_dict()) if hits else None
 
 
 class EmbeddedSearchIndex:
-    """`SearchIndex` over files under `path`, safe for threads and for several processes."""
+    """`SearchIndex` over tantivy indexes under `path`, for threads and for processes.
+
+    `writer_heap` is a write's tantivy buffer; `build_heap` and `build_threads` a rebuild's
+    (the heap bounds its memory: about 500 MB of RSS at a million animals by default).
+    """
 
     def __init__(
         self,
         path: Path,
-        analyzer: Analyzer,
+        analyzer: DocumentAnalyzer,
         *,
         refresh_interval: float = 0.5,
-        compact_min: int = 2_000,
-        fsync: bool = True,
+        writer_heap: int = 50_000_000,
+        build_heap: int = 400_000_000,
+        build_threads: int = 2,
     ) -> None:
         self.analyzer = analyzer
         self.refresh_interval = refresh_interval
-        self.compact_min = compact_min
-        self._store = Store(path, fsync=fsync)
-        self._documents = DocumentAnalyzer(analyzer)
-        self._phrases = PhraseScores()
-        self._lock = threading.RLock()
-        self._state: IndexState
-        self._version = ""
-        self._offset = 0
+        self.writer_heap = writer_heap
+        self.build_heap = build_heap
+        self.build_threads = build_threads
+        self._store = Store(path)
+        self._schema = build_schema()
+        self._write_lock = threading.Lock()
+        self._view_lock = threading.Lock()
+        self._view: _View | None = None
         self._next_check = 0.0
-        with self._lock, self._store.locked():
-            if self._store.current() is None:
-                self._store.set_current(self._store.write_version(SnapshotBuilder().build()))
-            self._catch_up()
+        with self._store.locked():
+            current = self._store.current()
+            if current is None or not self._store.is_ours(current):
+                # first use, or an index of an older format: start empty (`up` rebuilds)
+                self._store.set_current(self._store.publish(self._build(iter(()), 0, None)))
+        self.refresh()
 
     # -- the port -------------------------------------------------------------------------
 
     def upsert(self, documents: Sequence[AnimalDocument]) -> None:
-        analysed = [self._documents(doc) for doc in documents]
-        if analysed:
-            self._write({"op": "upsert", "docs": [doc.to_json() for doc in analysed]})
+        latest = {doc.id: indexed_document(doc, self.analyzer) for doc in documents}
+        if latest:
+            self._write({"op": "upsert", "docs": [doc.to_json() for doc in latest.values()]})
 
     def delete(self, animal_ids: Sequence[str]) -> None:
         if animal_ids:
@@ -92,101 +157,131 @@ class EmbeddedSearchIndex:
             self._write({"op": "likes", "likes": {k: int(v) for k, v in likes.items()}})
 
     def search(self, query: SearchQuery) -> SearchPage:
-        self._maybe_refresh()
-        state = self._state
-        match, scores = match_query(state, query, self.analyzer.query_terms, self._phrases)
-        docs = np.flatnonzero(match)
-        max_score = float(scores[docs].max()) if scores is not None and len(docs) else 0.0
-        keys = sort_keys(state, docs, scores, query.sort_by, query.seed)
-        offset, limit = max(query.offset, 0), max(query.limit, 0)
-        page = top(docs, keys, state.ids, offset + limit)[offset:]
-        results = [
-            SearchHit(state.ids[d], float(scores[d]) if scores is not None else 0.0) for d in page
-        ]
-        return SearchPage(hits=len(docs), max_score=max_score, results=results)
+        searcher, ids = self._searcher_and_ids()
+        return Pager(searcher, self._schema, ids).page(match_query(self._schema, query), query)
+
+    def explain(self, query: SearchQuery, animal_ids: Sequence[str]) -> list[HitExplanation]:
+        return Explainer(self._searcher(), self._schema).explain(query, animal_ids)
+
+    def refresh(self) -> bool:
+        self._next_check = time.monotonic() + self.refresh_interval
+        with self._view_lock:
+            return self._catch_up()
 
     def rebuild(
         self, documents: Iterable[AnimalDocument], total: int, progress: Progress | None = None
     ) -> int:
-        with self._lock:
-            started_version, started_offset = self._version, self._offset
-        builder = SnapshotBuilder()
-        done = 0
-        for doc in documents:
-            builder.add(self._documents(doc))
-            done += 1
-            if progress is not None and done % 1000 == 0:
-                progress(done, total)
-        snapshot = builder.build()
-        name = self._store.write_version(snapshot)
-        with self._lock, self._store.locked():
-            self._catch_up()
-            since = started_offset if self._version == started_version else 0
-            self._store.append_bytes(name, self._store.journal_bytes(self._version, since))
-            self._swap(name)
-        if progress is not None:
-            progress(done, total)
-        return len(snapshot.ids)
+        with self._store.begin_rebuild() as log:
+            name = self._store.publish(self._build(documents, total, progress))
+            with self._write_lock, self._store.locked():
+                records = log.records()
+                if records:
+                    self._commit(self._open(name).index, records)
+                self._store.set_current(name)
+                with self._view_lock:
+                    self._catch_up()
+                self._store.collect_garbage()
+        return self.count()
 
     def count(self) -> int:
-        return self._state.n_live
-
-    def refresh(self) -> bool:
-        """Catch up with writes of other processes; True when something changed."""
-        self._next_check = time.monotonic() + self.refresh_interval
-        current = self._store.current()
-        size = self._store.journal_size(self._version)
-        if current == self._version and size <= self._offset:
-            return False
-        with self._lock:
-            before = (self._version, self._offset)
-            self._catch_up()
-            return before != (self._version, self._offset)
-
-    # -- beyond the port ------------------------------------------------------------------
-
-    def compact(self) -> None:
-        """Write the live documents as a new version (drops tombstones, merges deltas)."""
-        with self._lock, self._store.locked():
-            self._catch_up()
-            self._swap(self._store.write_version(compact(self._state)))
+        return int(self._searcher().num_docs)
 
     # -- internals ------------------------------------------------------------------------
 
-    def _write(self, record: Record) -> None:
-        with self._lock, self._store.locked():
-            self._catch_up()
-            offset = self._store.append(self._version, [record])
-            try:
-                self._state = apply_records(self._state, [record])
-            except BaseException:
-                self._version = ""  # half-applied: reload the version and its journal
-                raise
-            self._offset = offset
-            state = self._state
-            threshold = min(max(self.compact_min, state.n_live // 10), _COMPACT_MAX)
-            if state.delta_docs + state.tombstones > threshold:
-                self._swap(self._store.write_version(compact(state)))
+    def _searcher(self) -> tantivy.Searcher:
+        return self._searcher_and_ids()[0]
 
-    def _swap(self, name: str) -> None:
-        """Make version `name` live here and for every process (locks held)."""
-        self._store.set_current(name)
-        self._catch_up()
-        self._store.collect_garbage()
-
-    def _catch_up(self) -> None:
-        """Load the live version if it changed, then replay its journal (lock held)."""
-        current = self._store.current()
-        if current is None:
-            return
-        if current != self._version:
-            self._state = self._store.load_version(current).to_state()
-            self._version, self._offset = current, 0
-        records, offset = self._store.read_journal(self._version, self._offset)
-        if records:
-            self._state = apply_records(self._state, records)
-        self._offset = offset
-
-    def _maybe_refresh(self) -> None:
+    def _searcher_and_ids(self) -> tuple[tantivy.Searcher, dict[tuple[int, int], str]]:
+        """A searcher and the id cache of the same reader generation."""
         if time.monotonic() >= self._next_check:
             self.refresh()
+        with self._view_lock:
+            assert self._view is not None  # opened by __init__
+            return self._view.index.searcher(), self._view.ids
+
+    def _write(self, record: Record) -> None:
+        """Commit one write to the live version, log it for running rebuilds, and see it."""
+        with self._write_lock, self._store.locked():
+            with self._view_lock:
+                self._catch_up()
+            assert self._view is not None
+            self._commit(self._view.index, [record])
+            self._store.log_write(record)
+            with self._view_lock:
+                self._catch_up()
+
+    def _commit(self, index: tantivy.Index, records: Sequence[Record]) -> None:
+        """Apply records with one writer and one commit, then let its merges finish."""
+        writer = index.writer(self.writer_heap, 1)
+        try:
+            batch = _Batch(writer, index)
+            for record in records:
+                batch.apply(record)
+            if batch.changes:
+                writer.commit()
+            else:
+                writer.rollback()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+
+    def _build(
+        self, documents: Iterable[AnimalDocument], total: int, progress: Progress | None
+    ) -> Path:
+        """A new version in a temporary directory, documents ordered newest first."""
+        temporary = self._store.new_version()
+        try:
+            index = tantivy.Index(
+                self._schema,
+                str(temporary),
+                reuse=False,
+                sort_by_field="created",
+                sort_order=tantivy.Order.Desc,
+            )
+            register_tokenizer(index)
+            writer = index.writer(self.build_heap, self.build_threads)
+            try:
+                done = 0
+                for document in documents:
+                    writer.add_document(to_tantivy(indexed_document(document, self.analyzer)))
+                    done += 1
+                    if progress is not None and done % 1000 == 0:
+                        progress(done, total)
+                writer.commit()
+            finally:
+                writer.wait_merging_threads()
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+        if progress is not None:
+            progress(done, total)
+        return temporary
+
+    def _catch_up(self) -> bool:
+        """Open the live version, or reload it if a commit landed (view lock held)."""
+        current = self._store.current()
+        view = self._view
+        if current is None:
+            return False
+        if view is None or view.name != current:
+            self._view = self._open(current)
+            return True
+        signature = self._store.signature(current)
+        if signature == view.signature:
+            return False
+        view.index.reload()  # tantivy's meta lock keeps a writer's cleanup from racing it
+        self._view = replace(view, signature=signature, ids={})
+        return True
+
+    def _open(self, name: str) -> _View:
+        signature = self._store.signature(name)  # before opening: a later commit shows
+        index = tantivy.Index.open(str(self._store.path_of(name)))
+        register_tokenizer(index)
+        index.config_reader(reload_policy="manual")
+        return _View(name, index, signature)
+
+
+if TYPE_CHECKING:  # the adapter satisfies the port (checked by mypy, nothing at runtime)
+    _PORT: type[SearchIndex] = EmbeddedSearchIndex

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.base import SearchIndex
+from aianimals.ports.search.fields import AnimalTokens
 from aianimals.settings import SearchSettings
 
 
 def create_search_index(settings: SearchSettings, analyzer: Analyzer) -> SearchIndex:
-    """The index `settings.kind` names: embedded files under `settings.path`, or OpenSearch."""
+    """The index `settings.kind` names: embedded files under `settings.path`, or OpenSearch;
+    both store what `AnimalTokens` makes of a document with `analyzer`."""
+    tokens = AnimalTokens(analyzer)
     if settings.kind == "opensearch":
         from aianimals.ports.search.opensearch import OpenSearchIndex
 
-        return OpenSearchIndex(settings, analyzer)
+        return OpenSearchIndex(settings, tokens)
     from aianimals.ports.search.embedded import EmbeddedSearchIndex
 
-    return EmbeddedSearchIndex(settings.path, analyzer)
+    return EmbeddedSearchIndex(settings.path, tokens)

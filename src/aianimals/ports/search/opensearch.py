@@ -1,10 +1,12 @@
 """The search index on an OpenSearch 2.x / Elasticsearch 8 server, over plain HTTP.
 
-The server needs the `analysis-kuromoji` and `analysis-icu` plugins. `settings.index` is
-an alias: it points at one concrete index `<index>-<timestamp>`, created on first use and
-replaced atomically by `rebuild`. Writes wait for a refresh, so they are searchable (and
-deletions gone) when they return. Every failure raises `SearchBackendError` with the
-server's reason.
+Documents are analysed here, by the same `DocumentAnalyzer` as the embedded index's, and
+the server indexes those tokens as they are (no plugin needed); queries have the embedded
+index's shape, so both backends rank alike (see `opensearch_query`). `explain` needs named
+query scores (OpenSearch 2.13, Elasticsearch 8.8). `settings.index` is an alias: it points
+at one concrete index `<index>-<timestamp>`, created on first use and replaced atomically
+by `rebuild`. Writes wait for a refresh, so they are searchable (and deletions gone) when
+they return. Every failure raises `SearchBackendError` with the server's reason.
 """
 
 from __future__ import annotations
@@ -13,32 +15,39 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from aianimals.ports.opensearch_http import OpenSearchHttp
 from aianimals.ports.search.base import (
     AnimalDocument,
+    DocumentAnalyzer,
+    HitExplanation,
     Progress,
     SearchIndex,
     SearchPage,
     SearchQuery,
 )
+from aianimals.ports.search.documents import IndexedDocument, indexed_document
 from aianimals.ports.search.opensearch_mapping import (
     alias_swap_body,
     bulk_delete_body,
     bulk_index_body,
     bulk_likes_body,
     index_body,
+    ndjson,
+)
+from aianimals.ports.search.opensearch_query import (
+    explain_body,
     is_scored,
+    parse_explanations,
     parse_search_page,
     search_body,
+    text_scores_bodies,
+    with_text_scores,
 )
 from aianimals.settings import SearchSettings
-
-if TYPE_CHECKING:
-    from aianimals.ports.search.analyzer import Analyzer
 
 CONNECT_TIMEOUT_S = 5.0
 REQUEST_TIMEOUT_S = 60.0  # a bulk of BULK_DOCUMENTS waiting for a refresh can take a while
@@ -71,13 +80,12 @@ class OpenSearchIndex:
     def __init__(
         self,
         settings: SearchSettings,
-        analyzer: Analyzer | None = None,
+        analyzer: DocumentAnalyzer,
         *,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
-        # `analyzer` is accepted for parity with the embedded index: the server analyses.
-        del analyzer
+        self.analyzer = analyzer
         self._alias = settings.index
         self._clock = clock
         self._ready = False
@@ -91,7 +99,7 @@ class OpenSearchIndex:
 
     def upsert(self, documents: Sequence[AnimalDocument]) -> None:
         self._ensure_index()
-        for chunk in _chunks(documents, BULK_DOCUMENTS):
+        for chunk in _chunks(self._analysed(documents), BULK_DOCUMENTS):
             self._http.bulk(self._alias, bulk_index_body(chunk), live=True)
 
     def delete(self, animal_ids: Sequence[str]) -> None:
@@ -107,7 +115,25 @@ class OpenSearchIndex:
     def search(self, query: SearchQuery) -> SearchPage:
         self._ensure_index()
         body = self._http.json("POST", f"/{self._alias}/_search", json=search_body(query))
-        return parse_search_page(body, scored=is_scored(query))
+        if query.sort_by != "random":
+            return parse_search_page(body, scored=is_scored(query))
+        page = parse_search_page(body, scored=False)
+        if not is_scored(query) or not page.results:
+            return page
+        ids = [hit.animal_id for hit in page.results]
+        return with_text_scores(page, self._msearch(text_scores_bodies(query, ids)))
+
+    def explain(self, query: SearchQuery, animal_ids: Sequence[str]) -> list[HitExplanation]:
+        if not animal_ids:
+            return []
+        self._ensure_index()
+        body = self._http.json(
+            "POST",
+            f"/{self._alias}/_search",
+            json=explain_body(query, animal_ids),
+            params={"include_named_queries_score": "true"},
+        )
+        return parse_explanations(body, query, animal_ids)
 
     def refresh(self) -> bool:
         """Nothing to catch up with: writes return after the server's refresh."""
@@ -126,7 +152,7 @@ class OpenSearchIndex:
         self._http.request("PUT", f"/{new_index}", json=index_body())
         try:
             done = 0
-            for chunk in _chunks(documents, BULK_DOCUMENTS):
+            for chunk in _chunks(self._analysed(documents), BULK_DOCUMENTS):
                 self._http.bulk(new_index, bulk_index_body(chunk), live=False)
                 done += len(chunk)
                 if progress is not None:
@@ -164,6 +190,19 @@ class OpenSearchIndex:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    def _analysed(self, documents: Iterable[AnimalDocument]) -> Iterator[IndexedDocument]:
+        return (indexed_document(document, self.analyzer) for document in documents)
+
+    def _msearch(self, bodies: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """Several searches of the alias in one request; any failure raises."""
+        lines = [line for body in bodies for line in ({}, body)]
+        answer = self._http.json("POST", f"/{self._alias}/_msearch", content=ndjson(lines))
+        responses: list[Mapping[str, Any]] = answer["responses"]
+        for response in responses:
+            if "error" in response:
+                raise SearchBackendError(f"_msearch failed: {response['error']}", None)
+        return responses
 
     def _ensure_index(self) -> None:
         """Create the first concrete index under the alias unless the alias exists."""

@@ -1,120 +1,122 @@
-"""The embedded index on disk: immutable version directories, a journal each, a CURRENT file.
+"""The embedded index on disk: tantivy indexes in version directories, a CURRENT pointer,
+and the writes made while a rebuild runs.
 
     ROOT/CURRENT            name of the live version (replaced atomically)
-    ROOT/lock               flock'ed by writers (across processes)
-    ROOT/v-…/               a snapshot: *.npy (no pickles), *.json, meta.json
-    ROOT/v-…/journal.jsonl  writes since that snapshot, one JSON object a line
+    ROOT/lock               flock'ed by writers, across processes
+    ROOT/v-…/               a tantivy index, and FORMAT_FILE naming our schema's format
+    ROOT/.tmp-v-…/          a version being built
+    ROOT/rebuild-….jsonl    the writes since a rebuild began, one JSON object a line; the
+                            rebuild holds an flock on it for as long as it runs
 
-A version is written to a temporary directory, fsync'ed and renamed into place before
-CURRENT names it, so a reader sees either the old version or the new one, complete.
+tantivy keeps one index consistent for readers in any process (a commit replaces its
+meta.json atomically); a rebuild writes a whole new version and swaps CURRENT.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
-import os
 import shutil
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-import numpy as np
-import numpy.typing as npt
-
-from aianimals.ports.search.documents import FIELDS
-from aianimals.ports.search.postings import Postings
-from aianimals.ports.search.snapshot import COLUMNS, Snapshot
 from aianimals.ports.versioned_dir import VersionedDirectory
 
 FORMAT = 1
-JOURNAL = "journal.jsonl"
+FORMAT_FILE = "aianimals.json"
+Signature = tuple[int, int, int]
+
+
+class RebuildLog:
+    """The writes other writers record while one rebuild runs (flock'ed until closed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: TextIO = path.open("a+", encoding="utf-8")
+        fcntl.flock(self._handle, fcntl.LOCK_EX)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every complete record so far (read under the writers' lock)."""
+        self._handle.seek(0)
+        lines = self._handle.read().split("\n")[:-1]  # a torn last line was never committed
+        return [json.loads(line) for line in lines if line]
+
+    def close(self) -> None:
+        if self._handle.closed:
+            return
+        self.path.unlink(missing_ok=True)
+        self._handle.close()  # releases the flock
 
 
 class Store(VersionedDirectory):
     """Version directories under `root`."""
 
-    def write_version(self, snapshot: Snapshot) -> str:
-        """Write `snapshot` as a new (not yet live) version; returns its name."""
-        name = f"v-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
-        temporary = self.root / f".tmp-{name}"
+    def path_of(self, name: str) -> Path:
+        return self.root / name
+
+    def is_ours(self, name: str) -> bool:
+        """Whether version `name` is a tantivy index in our format."""
+        try:
+            marker = json.loads((self.path_of(name) / FORMAT_FILE).read_text())
+        except (OSError, ValueError):
+            return False
+        return isinstance(marker, dict) and marker.get("format") == FORMAT
+
+    def new_version(self) -> Path:
+        """An empty temporary directory to build a version in."""
+        temporary = self.root / f".tmp-v-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
         temporary.mkdir()
-        self._write_json(temporary / "ids.json", snapshot.ids)
-        for column in COLUMNS:
-            self._write_array(temporary / f"{column}.npy", snapshot.columns[column])
-        for field, postings, lengths in zip(
-            FIELDS, snapshot.postings, snapshot.lengths, strict=True
-        ):
-            self._write_json(temporary / f"{field}.terms.json", postings.terms)
-            self._write_array(temporary / f"{field}.offsets.npy", postings.offsets)
-            self._write_array(temporary / f"{field}.docs.npy", postings.docs)
-            self._write_array(temporary / f"{field}.tfs.npy", postings.tfs)
-            self._write_array(temporary / f"{field}.lengths.npy", lengths)
-        self._write_file(temporary / JOURNAL, b"")
-        meta = {"format": FORMAT, "documents": len(snapshot.ids), "fields": list(FIELDS)}
-        self._write_json(temporary / "meta.json", meta)
+        return temporary
+
+    def publish(self, temporary: Path) -> str:
+        """Mark a built version as ours and move it into place (not yet live)."""
+        self._write_file(temporary / FORMAT_FILE, json.dumps({"format": FORMAT}).encode())
         self._sync_dir(temporary)
+        name = temporary.name.removeprefix(".tmp-")
         temporary.rename(self.root / name)
         self._sync_dir(self.root)
         return name
 
-    def load_version(self, name: str) -> Snapshot:
-        """Read a version (postings memory-mapped, read-only)."""
-        directory = self.root / name
-        meta = json.loads((directory / "meta.json").read_text())
-        if meta.get("format") != FORMAT or meta.get("fields") != list(FIELDS):
-            raise ValueError(f"search index {directory} has an unknown format; rebuild it")
-        postings, lengths = [], []
-        for field in FIELDS:
-            terms = json.loads((directory / f"{field}.terms.json").read_text())
-            postings.append(
-                Postings(
-                    terms=[str(t) for t in terms],
-                    offsets=_load(directory / f"{field}.offsets.npy", mmap=False),
-                    docs=_load(directory / f"{field}.docs.npy", mmap=True),
-                    tfs=_load(directory / f"{field}.tfs.npy", mmap=True),
-                )
-            )
-            lengths.append(_load(directory / f"{field}.lengths.npy", mmap=False))
-        ids = json.loads((directory / "ids.json").read_text())
-        columns = {c: _load(directory / f"{c}.npy", mmap=False) for c in COLUMNS}
-        return Snapshot([str(i) for i in ids], columns, tuple(postings), tuple(lengths))
-
-    def append(self, name: str, records: list[dict[str, Any]]) -> int:
-        """Append records to a version's journal; returns the journal's new size."""
-        data = b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in records)
-        return self.append_bytes(name, data)
-
-    def append_bytes(self, name: str, data: bytes) -> int:
-        """Append complete journal lines; returns the journal's new size."""
-        with (self.root / name / JOURNAL).open("ab") as handle:
-            handle.write(data)
-            handle.flush()
-            if self.fsync:
-                os.fsync(handle.fileno())
-            return handle.tell()
-
-    def journal_size(self, name: str) -> int:
+    def signature(self, name: str) -> Signature | None:
+        """Changes whenever a commit lands in version `name` (tantivy renames meta.json)."""
         try:
-            return (self.root / name / JOURNAL).stat().st_size
+            stat = (self.path_of(name) / "meta.json").stat()
         except FileNotFoundError:
-            return -1
+            return None
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
-    def journal_bytes(self, name: str, offset: int) -> bytes:
-        """The complete lines of a version's journal from `offset` on."""
-        with (self.root / name / JOURNAL).open("rb") as handle:
-            handle.seek(offset)
-            data = handle.read()
-        return data[: data.rfind(b"\n") + 1]
+    def begin_rebuild(self) -> closing[RebuildLog]:
+        """A new log that writers fill from now on (made under their lock, so that none
+        takes it for the log of a dead rebuild before its flock is held); closed (removed)
+        when the `with` block ends."""
+        with self.locked():
+            return closing(RebuildLog(self.root / f"rebuild-{uuid.uuid4().hex}.jsonl"))
 
-    def read_journal(self, name: str, offset: int) -> tuple[list[dict[str, Any]], int]:
-        """(records from `offset` on, the offset after the last complete one)."""
-        data = self.journal_bytes(name, offset)
-        records = [json.loads(line) for line in data.splitlines() if line.strip()]
-        return records, offset + len(data)
+    def log_write(self, record: dict[str, Any]) -> None:
+        """Append a committed write to the log of every running rebuild (writers' lock held);
+        a log whose rebuild died (its flock is free) is removed."""
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        for path in self.root.glob("rebuild-*.jsonl"):
+            try:
+                handle = path.open("a", encoding="utf-8")
+            except FileNotFoundError:
+                continue
+            with handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.write(line)
+                    handle.flush()
+                    self._sync(handle.fileno())
+                else:
+                    path.unlink(missing_ok=True)
 
-    def collect_garbage(self, keep: int = 3) -> None:
-        """Delete all but the newest `keep` versions (never the live one) and stale temps."""
+    def collect_garbage(self, keep: int = 2) -> None:
+        """Delete all but the newest `keep` versions (never the live one) and stale temps.
+        A reader still on a deleted version keeps its open files until it refreshes."""
         live = self.current()
         versions = sorted(p for p in self.root.glob("v-*") if p.is_dir())
         for old in versions[:-keep]:
@@ -122,18 +124,9 @@ class Store(VersionedDirectory):
                 shutil.rmtree(old, ignore_errors=True)
         horizon = time.time() - 3600
         for temp in self.root.glob(".tmp-*"):
-            if temp.stat().st_mtime < horizon:
+            try:
+                stale = temp.stat().st_mtime < horizon
+            except FileNotFoundError:
+                continue
+            if stale:
                 shutil.rmtree(temp, ignore_errors=True)
-
-    def _write_json(self, path: Path, value: object) -> None:
-        self._write_file(path, json.dumps(value, ensure_ascii=False).encode())
-
-    def _write_array(self, path: Path, array: npt.NDArray[Any]) -> None:
-        with path.open("wb") as handle:
-            np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
-            self._sync(handle.fileno())
-
-
-def _load(path: Path, *, mmap: bool) -> Any:
-    """An array from a .npy file, never unpickling; memory-mapped (read-only) when asked."""
-    return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)

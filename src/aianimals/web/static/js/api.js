@@ -25,7 +25,7 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
-async function call(method, path, { params, json, form, auth = true } = {}) {
+async function call(method, path, { params, json, form, auth = true, signal } = {}) {
   const headers = { Accept: "application/json" };
   const session = currentSession();
   if (auth && session) headers.Authorization = `Bearer ${session.token}`;
@@ -38,8 +38,9 @@ async function call(method, path, { params, json, form, auth = true } = {}) {
   }
   let response;
   try {
-    response = await fetch(`/v0${path}${query(params)}`, { method, headers, body });
-  } catch {
+    response = await fetch(`/v0${path}${query(params)}`, { method, headers, body, signal });
+  } catch (error) {
+    if (error?.name === "AbortError") throw error;
     throw new ApiError(0, "network");
   }
   if (response.status === 204) return null;
@@ -61,6 +62,7 @@ export const api = {
   me: () => call("GET", "/user/me"),
   metadata: () => call("GET", "/metadata"),
   search: (body, limit, offset) => call("POST", "/animal/search", { json: body, params: { limit, offset } }),
+  suggest: (q, signal) => call("GET", "/animal/search/suggest", { params: { q, limit: 8 }, signal }),
   similar: (id) => call("POST", "/animal/search/similar", { json: { id } }),
   animals: (params) => call("GET", "/animal", { params }),
   likedBy: (animalId) => call("GET", "/animal/liked_by", { params: { animal_id: animalId, limit: 50 } }),

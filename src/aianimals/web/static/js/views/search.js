@@ -46,6 +46,34 @@ function errorText(error) {
   return error instanceof ApiError && error.status === 0 ? t("error.network") : `${t("error.load")} ${error.message}`;
 }
 
+const SUGGEST_DELAY_MS = 150;
+
+/** Fill the search box's datalist with completions as the user types: one request per
+ * pause, an older request aborted by a newer one, failures ignored (typing goes on). */
+function suggestWhileTyping(input, list) {
+  let timer = null;
+  let pending = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    pending?.abort();
+    const typed = input.value.trim();
+    if (!typed) {
+      replace(list);
+      return;
+    }
+    timer = setTimeout(async () => {
+      pending = new AbortController();
+      try {
+        const answer = await api.suggest(typed, pending.signal);
+        if (input.value.trim() !== typed) return;
+        replace(list, ...answer.suggestions.map((s) => h("option", { value: s.text }, s.label === s.text ? s.kind : s.label)));
+      } catch {
+        // no suggestions this time
+      }
+    }, SUGGEST_DELAY_MS);
+  });
+}
+
 export async function renderSearch(main, { params }) {
   const state = stateFrom(params);
   const body = requestOf(state);
@@ -63,7 +91,9 @@ export async function renderSearch(main, { params }) {
   const form = h("form", { class: "search-form", role: "search" });
   const queryInput = h("input", {
     id: "q", type: "search", name: "q", value: state.q, placeholder: t("search.placeholder"), enterkeyhint: "search",
+    list: "q-suggestions", autocomplete: "off",
   });
+  const suggestions = h("datalist", { id: "q-suggestions" });
   const category = h("select", { id: "category", name: "category" }, categoryOptions(meta, t("search.any"), state.category));
   const breed = h("select", { id: "breed", name: "breed" }, breedOptions(meta, state.category, t("search.any"), state.breed));
   const sort = h("select", { id: "sort", name: "sort" }, sortOptions(meta, state.sort));
@@ -72,6 +102,7 @@ export async function renderSearch(main, { params }) {
     h("div", { class: "query-row" },
       h("label", { for: "q", class: "visually-hidden" }, t("search.query")),
       queryInput,
+      suggestions,
       h("button", { type: "submit", class: "primary" }, t("search.submit")),
     ),
     h("div", { class: "filters" },
@@ -81,9 +112,11 @@ export async function renderSearch(main, { params }) {
     ),
   );
   const status = h("p", { class: "hits", role: "status", "aria-live": "polite" });
+  const hint = h("p", { class: "did-you-mean", hidden: true });
+  suggestWhileTyping(queryInput, suggestions);
   const results = grid(t("search.title"));
   const footer = h("div", { class: "grid-footer" });
-  main.append(form, status, results, footer);
+  main.append(form, status, hint, results, footer);
 
   const submit = () => {
     const next = hashOf({ q: queryInput.value.trim(), category: category.value, breed: breed.value, sort: sort.value });
@@ -133,6 +166,11 @@ export async function renderSearch(main, { params }) {
       offset += PAGE_SIZE;
       results.dataset.searchId = page.search_id;
       status.textContent = t("search.hits", { count: total.toLocaleString() });
+      if (page.did_you_mean && page.did_you_mean !== state.q) {
+        const link = h("a", { href: hashOf({ ...state, q: page.did_you_mean }) }, page.did_you_mean);
+        replace(hint, `${t("search.didYouMean")} `, link);
+        hint.hidden = false;
+      }
       if (total === 0) replace(footer, message(t("search.empty")));
       else if (offset >= total) replace(footer, h("span", { class: "end" }, t("search.end")));
       else replace(footer);

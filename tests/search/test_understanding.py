@@ -1,0 +1,159 @@
+"""How typed queries are understood: vocabulary runs, sounds, typos, coverage."""
+
+from __future__ import annotations
+
+import pytest
+
+from aianimals.ports.search.analyzer import Analyzer
+from aianimals.ports.search.base import Term
+from aianimals.search.expansion import Expansion
+from aianimals.search.lexicon import Lexicon
+from aianimals.search.understanding import QueryBuilder, Understood, min_cover
+from aianimals.search.vocabulary import load_vocabulary
+
+
+@pytest.fixture(scope="module")
+def builder() -> QueryBuilder:
+    analyzer = Analyzer()
+    return QueryBuilder(analyzer, Lexicon(load_vocabulary(), analyzer))
+
+
+def understood(builder: QueryBuilder, text: str) -> Understood:
+    return builder.understand(tuple(text.split()))
+
+
+def meanings(builder: QueryBuilder, text: str) -> list[str]:
+    return [reading.meaning for reading in understood(builder, text).readings]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["柴犬", "シバイヌ", "しばいぬ", "shiba inu", "shibainu", "shiba", "SHIBA INU", "ｼﾊﾞｲﾇ"],
+)
+def test_a_breed_in_any_script_or_spelling_is_that_breed(builder: QueryBuilder, typed: str) -> None:
+    assert meanings(builder, typed) == ["breed: shiba_inu"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "breed"),
+    [
+        ("ちわわ", "chihuahua"),
+        ("ぱぐ", "pug"),
+        ("ヨーキー", "yorkshire_terrier"),
+        ("yorkie", "yorkshire_terrier"),
+        ("saint bernard", "saint_bernard"),
+        ("pitbull", "american_pit_bull_terrier"),
+        ("cocker-spaniel", "english_cocker_spaniel"),
+        ("ミニチュア・ピンシャー", "miniature_pinscher"),
+    ],
+)
+def test_nicknames_joined_hyphenated_and_dotted_names_find_the_breed(
+    builder: QueryBuilder, typed: str, breed: str
+) -> None:
+    assert meanings(builder, typed) == [f"breed: {breed}"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "breed", "suggestion"),
+    [
+        ("chihuaua", "chihuahua", "chihuahua"),
+        ("beagel", "beagle", "beagle"),
+        ("pomeranain", "pomeranian", "pomeranian"),
+        ("メイクーン", "maine_coon", "メインクーン"),
+    ],
+)
+def test_a_typo_of_a_breed_is_read_as_the_breed_and_suggested(
+    builder: QueryBuilder, typed: str, breed: str, suggestion: str
+) -> None:
+    found = understood(builder, typed)
+    assert [r.meaning for r in found.readings] == [f"breed: {breed}"]
+    assert found.readings[0].corrected
+    assert found.suggestion == suggestion
+
+
+def test_a_long_vowel_left_out_is_no_typo(builder: QueryBuilder) -> None:
+    found = understood(builder, "ラグドル")
+    assert [r.meaning for r in found.readings] == ["breed: ragdoll"]
+    assert found.suggestion is None
+
+
+def test_short_words_are_never_read_as_typos(builder: QueryBuilder) -> None:
+    assert meanings(builder, "pup") == ["concept: puppy"]
+    assert not any(r.corrected for r in understood(builder, "pug").readings)
+
+
+def test_english_concepts_reach_japanese_forms_and_back(builder: QueryBuilder) -> None:
+    kitten = {t.token for c in understood(builder, "kitten").clauses for t in c.terms}
+    assert {"子猫", "kitten"} <= kitten
+    japanese = {t.token for c in understood(builder, "子猫").clauses for t in c.terms}
+    assert japanese == kitten
+
+
+def test_romaji_finds_japanese_words_by_their_sound(builder: QueryBuilder) -> None:
+    assert meanings(builder, "neko") == ["concept: cat"]
+    assert meanings(builder, "koinu") == ["concept: puppy"]
+    plain = understood(builder, "momo")
+    assert Term("~momo", 0.8) in plain.clauses[0].terms
+
+
+def test_a_word_the_vocabulary_does_not_know_matches_its_term_and_sound(
+    builder: QueryBuilder,
+) -> None:
+    found = understood(builder, "もも")
+    tokens = {t.token for t in found.clauses[0].terms}
+    assert "~momo" in tokens
+
+
+def test_a_compound_matches_whole_or_by_its_head(builder: QueryBuilder) -> None:
+    clause = understood(builder, "ドッグフード").clauses[0]
+    weights = {t.token: t.weight for t in clause.terms}
+    assert weights["フード"] < weights["ドッグフード"]
+
+
+def test_particles_and_stop_words_are_dropped_never_emptying_the_query(
+    builder: QueryBuilder,
+) -> None:
+    assert meanings(builder, "cat sleeping on sofa") == [
+        "concept: cat",
+        "concept: sleeping",
+        "concept: sofa",
+    ]
+    nothing = understood(builder, "on the")
+    assert nothing.clauses == ()
+    assert nothing.meaningless
+    assert not understood(builder, "@someone").meaningless
+
+
+def test_most_clauses_must_be_covered_not_all() -> None:
+    assert [min_cover(n) for n in range(1, 7)] == [1, 2, 3, 3, 4, 5]
+
+
+def test_the_owner_handle_is_a_filter_never_free_text(builder: QueryBuilder) -> None:
+    found = understood(builder, "@Dog_Leigh 猫")
+    assert found.owner == "dog_leigh"
+    assert meanings(builder, "@Dog_Leigh 猫") == ["concept: cat"]
+
+
+def test_typo_tolerance_is_only_in_the_forgiving_variant(builder: QueryBuilder) -> None:
+    found = understood(builder, "umbrellas")
+    assert not any(t.fuzzy for c in found.clauses for t in c.terms)
+    assert any(t.fuzzy == 2 for c in found.fuzzy_clauses for t in c.terms)
+
+
+def test_similar_words_boost_and_only_widen_a_query_that_found_nothing(
+    builder: QueryBuilder,
+) -> None:
+    found = understood(builder, "ソファ")
+    expansions = (Expansion("ソファ", "クッション", 0.3),)
+    boosted = builder.query(found, expansions=expansions)
+    assert boosted.clauses == found.clauses
+    assert [t.token for t in boosted.boosts] == ["クッション"]
+    rescued = builder.query(found, expansions=expansions, rescue=True)
+    assert Term("クッション", 0.3) in rescued.clauses[0].terms
+    assert rescued.boosts == ()
+
+
+def test_a_similar_word_that_names_a_breed_is_never_used(builder: QueryBuilder) -> None:
+    found = understood(builder, "grey")
+    query = builder.query(found, expansions=(Expansion("grey", "グレートピレニーズ", 0.5),))
+    assert query.boosts == ()
