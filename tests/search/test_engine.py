@@ -70,3 +70,15 @@ def test_text_that_can_match_nothing_finds_nothing(search: TextSearch) -> None:
     found = search.search(TextQuery(("' OR ''='",)))
     assert found.page.hits == 0
     assert search.search(TextQuery(())).page.hits == 3
+
+
+def test_a_word_read_as_a_typo_is_searched_as_typed_first(
+    container: Container, factory: Factory, reindex: Callable[[], int]
+) -> None:
+    owner = factory.user("rider")
+    horses = {factory.animal(owner, description=f"likes the horse {n}").id for n in range(3)}
+    reindex()
+    found = container.text_search.search(TextQuery(("horse",)))
+    assert found.understood.corrected  # the vocabulary would read it as a typo…
+    assert {hit.animal_id for hit in found.page.results} == horses  # …but it is a word here
+    assert found.suggestion is None

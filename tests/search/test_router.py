@@ -304,3 +304,19 @@ def test_suggestions_need_a_token_and_a_sane_prefix(
     for params in ({}, {"q": ""}, {"q": "x" * 101}, {"q": "a\x00"}, {"q": "a", "limit": 0}):
         response = client.get(f"{SEARCH}/suggest", params=params, headers=headers)
         assert response.status_code == 422, params
+
+
+def test_a_search_pages_at_most_ten_thousand_deep(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    deep = client.post(f"{SEARCH}?limit=100&offset=9900", json={}, headers=headers)
+    assert deep.status_code == 200
+    assert deep.json()["results"] == []
+    for sort in ("score", "like", "created_at", "random"):
+        response = client.post(
+            f"{SEARCH}?limit=100&offset=9901", json={"sort_by": sort}, headers=headers
+        )
+        assert response.status_code == 422, sort
+        assert "10,000" in response.json()["detail"]
+    nothing = search(client, headers, phrases=["キリン"], sort_by="like")
+    assert (nothing["hits"], nothing["results"]) == (0, [])

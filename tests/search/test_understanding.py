@@ -157,3 +157,34 @@ def test_a_similar_word_that_names_a_breed_is_never_used(builder: QueryBuilder) 
     found = understood(builder, "grey")
     query = builder.query(found, expansions=(Expansion("grey", "グレートピレニーズ", 0.5),))
     assert query.boosts == ()
+
+
+def test_hiragana_with_particles_keeps_its_words(builder: QueryBuilder) -> None:
+    assert meanings(builder, "ねこがすき") == ["concept: cat", "text: 好き"]
+    assert meanings(builder, "ねこのしゃしん") == ["concept: cat", "text: 写真"]
+
+
+def test_the_same_thing_asked_twice_is_one_clause_and_clauses_are_capped(
+    builder: QueryBuilder,
+) -> None:
+    assert len(understood(builder, "犬 犬 犬 猫").clauses) == 2
+    many = understood(builder, " ".join(f"word{n}" for n in range(100)))
+    assert len(many.clauses) == 32
+
+
+def test_a_word_read_as_a_typo_keeps_its_literal_reading(builder: QueryBuilder) -> None:
+    found = understood(builder, "chihuaua")
+    assert found.corrected
+    assert [t.token for c in found.literal_clauses for t in c.terms][0] == "chihuaua"
+    plain = understood(builder, "柴犬")
+    assert plain.literal_clauses == plain.clauses
+
+
+def test_the_suggestion_keeps_the_owner_filter(builder: QueryBuilder) -> None:
+    assert understood(builder, "@alice chihuaua").suggestion == "@alice chihuahua"
+
+
+def test_a_drawn_out_spelling_keeps_its_own_surface() -> None:
+    analyzer = Analyzer()
+    analyzer.words("かわいいーー")
+    assert "".join(w.surface for w in analyzer.words("かわいいーーーーー")) == "かわいいーーーーー"

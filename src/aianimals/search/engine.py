@@ -43,11 +43,8 @@ class Found:
     understood: Understood
     expanded: bool
     """Similar words took part (as boosts, or as alternatives of a zero-hit query)."""
-
-    @property
-    def suggestion(self) -> str | None:
-        """The query as understood, when a word was read as a typo of a vocabulary form."""
-        return self.understood.suggestion
+    suggestion: str | None = None
+    """The query as understood, when a word was read as a typo of a vocabulary form."""
 
 
 Run = Callable[[SearchQuery], SearchPage]
@@ -80,9 +77,17 @@ class TextSearch:
         query = self.builder.query(understood, shape, expansions=expansions)
         if understood.meaningless:
             return Found(SearchPage(hits=0, max_score=0.0, results=[]), query, understood, False)
+        if understood.corrected:
+            # A word read as a typo may be a word after all (`horse`, not "home"): as typed
+            # first, and the correction only when that finds too little.
+            literal = self.builder.query(understood, shape, literal=True, expansions=expansions)
+            found = run(literal)
+            if found.hits >= FEW_HITS:
+                return Found(found, literal, understood, bool(literal.boosts))
+        suggestion = understood.suggestion
         page = run(query)
         if page.hits >= FEW_HITS or not query.clauses:
-            return Found(page, query, understood, bool(query.boosts))
+            return Found(page, query, understood, bool(query.boosts), suggestion)
         forgiving = self.builder.query(understood, shape, fuzzy=True, expansions=expansions)
         wider = run(forgiving)
         if wider.hits > page.hits:
@@ -91,8 +96,8 @@ class TextSearch:
             rescue = self.builder.query(understood, shape, expansions=expansions, rescue=True)
             rescued = run(rescue)
             if rescued.hits:
-                return Found(rescued, rescue, understood, True)
-        return Found(page, query, understood, bool(query.boosts))
+                return Found(rescued, rescue, understood, True, suggestion)
+        return Found(page, query, understood, bool(query.boosts), suggestion)
 
     def model_name(
         self, text: TextQuery, found: Found, expansion_version: str | None

@@ -86,8 +86,8 @@ class Lexicon:
             for form in forms:
                 words = content(analyzer.words(form))
                 if form.isascii():
-                    # English forms are found by their terms; their spelling (not a reading)
-                    # only serves typos: `shampoo` must not sound like 「さんぽ」.
+                    # English forms are found by their terms; their folded spelling (not a
+                    # reading) only serves typos: `shampoo` must not sound like 「さんぽ」.
                     by_spelling[latin_key(form.replace(" ", ""))].add(meaning)
                 if kana := kana_key(form.replace(" ", "")):
                     by_sound[kana].add(meaning)
@@ -104,10 +104,9 @@ class Lexicon:
 
     def exact(self, words: Sequence[Word]) -> Meaning | None:
         """The meaning of these (content) words read together, if the vocabulary has it:
-        by their terms, by their sound as Japanese (`shiba inu` → 柴犬), or by spelling."""
+        by their terms, or by their sound as Japanese (`shiba inu` → 柴犬)."""
         found = self._by_terms.get(tuple(w.term for w in words))
-        sound = span_sound(words)
-        return found or self._by_sound.get(sound) or self._by_spelling.get(sound)
+        return found or self._by_sound.get(span_sound(words))
 
     def by_kana(self, text: str) -> Meaning | None:
         """The meaning of a word written in kana only (「しばいぬ」), read as one word."""

@@ -13,6 +13,7 @@ from aianimals.api.deps import (
     SearchServiceDep,
     get_current_user,
 )
+from aianimals.core.errors import InvalidInput
 from aianimals.search.schemas import (
     MAX_PHRASE_LENGTH,
     AnimalSearchRequest,
@@ -22,6 +23,10 @@ from aianimals.search.schemas import (
     SearchSuggestResponse,
 )
 
+MAX_SEARCH_WINDOW = 10_000
+"""How deep a search may page (offset + limit): as OpenSearch's result window, and so that no
+client makes an index collect millions of hits."""
+
 router = APIRouter(
     prefix="/animal",
     tags=["search"],
@@ -30,7 +35,11 @@ router = APIRouter(
 )
 
 
-@router.post("/search", response_model=AnimalSearchResponse, responses={422: {}})
+@router.post(
+    "/search",
+    response_model=AnimalSearchResponse,
+    responses={422: {"description": "invalid body, or offset + limit over 10,000"}},
+)
 def search_animals(
     *,
     user: CurrentUser,
@@ -44,6 +53,9 @@ def search_animals(
     Log what the user does with the results via `POST /v0/access_log` with this response's
     `search_id`, `sort_by` and `model_name`; what was shown is recorded here.
     """
+    if page.offset + page.limit > MAX_SEARCH_WINDOW:
+        msg = f"offset + limit may be at most {MAX_SEARCH_WINDOW:,} for a search: narrow it"
+        raise InvalidInput(msg)
     answer = search.search(
         request or AnimalSearchRequest(), limit=page.limit, offset=page.offset, user_id=user.id
     )

@@ -30,7 +30,6 @@ from aianimals.search.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
 
-KIND_ORDER = {"query": 0, "breed": 1, "concept": 2}
 MIN_FUZZY_LENGTH = 4
 
 
@@ -102,6 +101,8 @@ class Suggester:
         written, sound = _written(typed), _sound(typed)
         if not written:
             return []
+        if len(sound) * 2 < len(written):
+            sound = ""  # folding ate most of it (ｘｘｘｘ → x, あああ → a): no sound to go on
         entries = self._entries
         scored: list[tuple[int, int, int, Suggestion]] = []
         for entry in entries:
@@ -178,7 +179,8 @@ def popular_queries(
             rows = session.execute(
                 select(AccessLog.phrases, AccessLog.user_id)
                 .where(AccessLog.created_at >= since)
-                .limit(200_000)
+                .order_by(AccessLog.created_at.desc())
+                .limit(200_000)  # the latest, where a busy month holds more
             )
             for phrases, user_id in rows:
                 text = " ".join(str(p) for p in phrases or () if str(p).strip())

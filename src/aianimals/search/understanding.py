@@ -27,6 +27,8 @@ from aianimals.search.lexicon import SOUND_WEIGHT, Lexicon, Meaning, span_sound,
 
 MAX_SPAN = 4
 """The longest run of words looked up in the vocabulary as one form."""
+MAX_CLAUSES = 32
+"""Clauses beyond these are dropped: a query is not a document."""
 FUZZY_WEIGHT = 0.5
 PART_WEIGHT = 0.5
 NAME_WEIGHT = 0.2
@@ -54,12 +56,19 @@ class Understood:
 
     clauses: tuple[Clause, ...]
     fuzzy_clauses: tuple[Clause, ...]
+    literal_clauses: tuple[Clause, ...]
+    """As typed, with no word read as a typo: tried first when some word was."""
     readings: tuple[Reading, ...]
     owner: str | None = None
     suggestion: str | None = None
     meaningless: bool = False
     """Text was typed but none of it can match (only symbols, particles, stop words):
     such a query finds nothing, rather than everything."""
+
+    @property
+    def corrected(self) -> bool:
+        """Whether some word was read as a typo of a vocabulary form."""
+        return any(reading.corrected for reading in self.readings)
 
 
 class QueryBuilder:
@@ -78,12 +87,21 @@ class QueryBuilder:
         shape: SearchQuery | None = None,
         *,
         fuzzy: bool = False,
+        literal: bool = False,
         expansions: Sequence[Expansion] = (),
         rescue: bool = False,
     ) -> SearchQuery:
         """The index query, with `shape`'s filters, order and page: `fuzzy` lets plain terms
-        match within a typo; `expansions` add score (`rescue`: they widen every clause)."""
-        clauses = list(understood.fuzzy_clauses if fuzzy else understood.clauses)
+        match within a typo, `literal` takes no word for a typo; `expansions` add score
+        (`rescue`: they widen every clause)."""
+        chosen = (
+            understood.fuzzy_clauses
+            if fuzzy
+            else understood.literal_clauses
+            if literal
+            else understood.clauses
+        )
+        clauses = list(chosen)
         boosts: list[Term] = []
         for expansion in expansions:
             terms = self._expansion_terms(expansion)
@@ -132,7 +150,8 @@ class _Parts:
         self.lexicon = builder.lexicon
         self.pending: list[Word] = []
         """Content words not yet made clauses (a vocabulary form may span segments)."""
-        self.clauses: list[tuple[Clause, Clause]] = []
+        self.clauses: list[tuple[Clause, Clause, Clause]] = []
+        """(as understood, forgiving typos, as typed) for each thing the user asked for."""
         self.readings: list[Reading] = []
         self.said: list[str] = []
         """The query as understood, part by part (a typo replaced by what it was read as)."""
@@ -141,13 +160,10 @@ class _Parts:
         """One space-separated piece of the query; its words may join the previous piece's
         (`saint` `bernard`, 「ゴールデン」「レトリーバー」)."""
         words = self.analyzer.words(segment)
-        if (
-            is_kana(segment)
-            and len(words) > 1
-            and (self.lexicon.by_kana(segment) or any(not w.term for w in words))
-        ):
-            # Kana that is a vocabulary form, or that Sudachi cuts into pieces meaning nothing
-            # here (「ちわわ」 → ちわ + わ, 「ぱぐ」 → ぱっ + ぐ): one word, read by its sound.
+        if is_kana(segment) and len(words) > 1 and self._kana_form(segment):
+            # Kana that is a vocabulary form Sudachi cuts into pieces (「ちわわ」 → ちわ + わ,
+            # 「ぱぐ」 → ぱっ + ぐ): one word, read by its sound. Other kana (「ねこがすき」)
+            # keeps Sudachi's words.
             words = [Word(segment, to_katakana(segment), kana_key(segment), False)]
         for word in words:
             if word.term:
@@ -155,14 +171,22 @@ class _Parts:
             else:
                 self._flush()
 
+    def _kana_form(self, segment: str) -> bool:
+        if self.lexicon.by_kana(segment) is not None:
+            return True
+        sound = kana_key(segment)
+        return len(sound) >= MIN_SOUND_LENGTH and self.lexicon.closest(sound) is not None
+
     def finish(self, owner: str | None) -> Understood:
         self._flush()
         suggestion = None
         if any(reading.corrected for reading in self.readings):
-            suggestion = " ".join(self.said)
+            suggestion = " ".join(([f"@{owner}"] if owner else []) + self.said)
+        kept = list(dict.fromkeys(self.clauses))[:MAX_CLAUSES]  # 犬 犬 犬 is one 犬
         return Understood(
-            clauses=tuple(exact for exact, _ in self.clauses),
-            fuzzy_clauses=tuple(fuzzy for _, fuzzy in self.clauses),
+            clauses=tuple(exact for exact, _, _ in kept),
+            fuzzy_clauses=tuple(fuzzy for _, fuzzy, _ in kept),
+            literal_clauses=tuple(dict.fromkeys(literal for _, _, literal in kept)),
             readings=tuple(self.readings),
             owner=owner,
             suggestion=suggestion,
@@ -187,7 +211,7 @@ class _Parts:
                 return length
             meaning = self.lexicon.closest(span_sound(span)) if length > 1 else None
             if meaning is not None:
-                self._meaning(text, meaning, corrected=True)
+                self._meaning(text, meaning, corrected=True, words=span)
                 return length
         return 0
 
@@ -204,14 +228,16 @@ class _Parts:
             # What was typed may also be a name (a cat called シロ), found at a low weight.
             named = (Term(words[0].term, NAME_WEIGHT, fields=("name",)),) if len(words) == 1 else ()
             meaning = replace(meaning, terms=meaning.terms + named)
+        # As typed: the words' own terms (tried first when they were read as a typo).
+        literal = Clause(tuple(t for w in words for t in _plain_terms(w))) if corrected else None
         if len(implied) > 1:
             # 黒猫: a black thing and a cat, either written as 黒猫 itself.
             for part in implied:
                 clause = Clause(part.terms + meaning.terms)
-                self.clauses.append((clause, clause))
+                self.clauses.append((clause, clause, literal or clause))
         else:  # a golden retriever is a dog, but not every dog is one
             clause = Clause(meaning.terms)
-            self.clauses.append((clause, clause))
+            self.clauses.append((clause, clause, literal or clause))
         self.readings.append(Reading(text, f"{meaning.kind}: {meaning.name}", corrected))
         label = meaning.label_en if text.isascii() else meaning.label_ja
         self.said.append(label if corrected else text)
@@ -221,19 +247,24 @@ class _Parts:
         sound = word.key if len(word.key) >= MIN_SOUND_LENGTH else ""
         meaning = self.lexicon.closest(sound) if sound and not word.parts else None
         if meaning is not None and typo_distance(len(word.surface)):
-            self._meaning(word.surface, meaning, corrected=True)
+            self._meaning(word.surface, meaning, corrected=True, words=(word,))
             return 1
-        terms = [Term(word.term)]
-        if sound:
-            terms.append(Term(SOUND + sound, SOUND_WEIGHT))
-        heads = [p for p in word.parts if p.term and p.term != word.term]
-        if heads:
-            terms.append(Term(heads[-1].term, PART_WEIGHT))  # 大型犬: any 犬, whole first
-        exact = Clause(tuple(terms))
-        self.clauses.append((exact, Clause(exact.terms + _fuzzy(word))))
+        exact = Clause(_plain_terms(word))
+        self.clauses.append((exact, Clause(exact.terms + _fuzzy(word)), exact))
         self.readings.append(Reading(word.surface, f"text: {word.term}"))
         self.said.append(word.surface)
         return 1
+
+
+def _plain_terms(word: Word) -> tuple[Term, ...]:
+    """A word as text: its term, its sound, and a compound's head at a lower weight."""
+    terms = [Term(word.term)]
+    if len(word.key) >= MIN_SOUND_LENGTH:
+        terms.append(Term(SOUND + word.key, SOUND_WEIGHT))
+    heads = [p for p in word.parts if p.term and p.term != word.term]
+    if heads:
+        terms.append(Term(heads[-1].term, PART_WEIGHT))  # 大型犬: any 犬, whole first
+    return tuple(terms)
 
 
 def _fuzzy(word: Word) -> tuple[Term, ...]:

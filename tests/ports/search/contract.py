@@ -18,6 +18,7 @@ import pytest
 from aianimals.ports.search.base import (
     COVER_WEIGHT,
     FUZZY_SCORE,
+    SORT_KEYS,
     AnimalDocument,
     Clause,
     DocumentTokens,
@@ -410,6 +411,17 @@ def check_ties_split_by_a_page_are_ordered_whatever_was_written_when(index: Sear
     for offset in range(len(whole)):
         page = index.search(replace(by_likes, offset=offset, limit=1))
         assert [hit.animal_id for hit in page.results] == [whole[offset]], offset
+
+
+def check_an_empty_page_under_every_sort_is_no_error(index: SearchIndex) -> None:
+    loaded(index)
+    for sort in SORT_KEYS:
+        nothing = index.search(ask("キリン", sort_by=sort))
+        assert (nothing.hits, nothing.results) == (0, []), sort
+        beyond = index.search(ask("猫", sort_by=sort, offset=1_000, limit=100))
+        assert (beyond.hits, beyond.results) == (len(found(index, "猫")), []), sort
+        deep = index.search(SearchQuery(sort_by=sort, offset=2**31 - 1, limit=100))
+        assert deep.results == [], sort
 
 
 def check_hits_and_max_score(index: SearchIndex) -> None:

@@ -23,7 +23,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -61,7 +61,6 @@ STOP_WORDS = frozenset(
 )
 """Words too common or too light to be worth indexing (after normalisation)."""
 
-_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _DIGITS = re.compile(r"[0-9]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _LATIN_GAP = re.compile(r"[\s\-_.]*")
@@ -221,7 +220,9 @@ class Analyzer:
             word = self._new_word(morpheme)
             if len(self._morpheme_words) < _MORPHEME_CACHE_SIZE:
                 self._morpheme_words[key] = word
-        return word
+        surface = str(morpheme.surface())
+        # one dictionary entry, several spellings (かわいいーー, かわいいーーーー)
+        return word if word.surface == surface else replace(word, surface=surface)
 
     def _new_word(self, morpheme: Morpheme, kept: frozenset[str] = KEPT_POS) -> Word:
         """One morpheme as a word: a compound also gives its mode-A parts."""

@@ -39,6 +39,8 @@ class Candidate:
     score: float = 0.0
 
 
+MAX_CACHED_IDS = 200_000
+"""Animal ids kept per reader generation (about 20 MB at most)."""
 TIE_SCAN_LIMIT = 10_000
 """At most this many matches are read to put the ties at a page's end in order (newest, then
 id); where more tie, the rest keep the index's own order, which a rebuild writes newest first."""
@@ -69,7 +71,8 @@ class Pager:
 
     def page(self, match: Query, query: SearchQuery) -> SearchPage:
         offset, limit = max(query.offset, 0), max(query.limit, 0)
-        wanted = offset + limit
+        # never ask tantivy to collect more than the index holds (it allocates for `wanted`)
+        wanted = min(offset + limit, max(int(self.searcher.num_docs), 1))
         scored = is_scored(query)
         if query.sort_by == "score" and scored:
             candidates, hits = self._by_score(match, max(wanted, 1))
@@ -102,6 +105,8 @@ class Pager:
         location = _location(address)
         animal_id = self._ids.get(location)
         if animal_id is None:
+            if len(self._ids) >= MAX_CACHED_IDS:
+                self._ids.clear()
             animal_id = self._ids[location] = str(self.searcher.doc(address)["id"][0])
         return animal_id
 
@@ -210,6 +215,8 @@ class Pager:
 
     def _scores(self, match: Query, page: Sequence[Candidate]) -> list[float]:
         """The scores of these matches (one query restricted to their ids)."""
+        if not page:
+            return []
         ids = [self.animal_id(c.address) for c in page]
         these = Query.term_set_query(self.schema, "id", ids)
         query = Query.boolean_query([(Occur.Must, match), (Occur.Must, zero(these))])
