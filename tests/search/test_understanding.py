@@ -175,7 +175,7 @@ def test_the_same_thing_asked_twice_is_one_clause_and_clauses_are_capped(
 def test_a_word_read_as_a_typo_keeps_its_literal_reading(builder: QueryBuilder) -> None:
     found = understood(builder, "chihuaua")
     assert found.corrected
-    assert [t.token for c in found.literal_clauses for t in c.terms][0] == "chihuaua"
+    assert found.literal_clauses[0].terms[0].token == "chihuaua"
     plain = understood(builder, "柴犬")
     assert plain.literal_clauses == plain.clauses
 
