@@ -39,6 +39,14 @@ class Candidate:
     score: float = 0.0
 
 
+@dataclass(frozen=True)
+class Best:
+    """The best score over all matches of a query, and their number."""
+
+    score: float
+    count: int
+
+
 MAX_CACHED_IDS = 200_000
 """Animal ids kept per reader generation (about 20 MB at most)."""
 TIE_SCAN_LIMIT = 10_000
@@ -72,28 +80,32 @@ class Pager:
     def page(self, match: Query, query: SearchQuery) -> SearchPage:
         offset, limit = max(query.offset, 0), max(query.limit, 0)
         # never ask tantivy to collect more than the index holds (it allocates for `wanted`)
-        wanted = min(offset + limit, max(int(self.searcher.num_docs), 1))
+        wanted = max(min(offset + limit, int(self.searcher.num_docs)), 1)
         scored = is_scored(query)
+        best: Best | None = None
         if query.sort_by == "score" and scored:
-            candidates, hits = self._by_score(match, max(wanted, 1))
-        elif query.sort_by == "random":
-            candidates, hits = self._random(match, max(wanted, 1), query.seed)
-        elif query.sort_by == "like":
-            candidates, hits = self._by_likes(match, max(wanted, 1))
+            candidates, hits = self._by_score(match, wanted)
         else:
-            candidates, hits = self._by_created(match, max(wanted, 1))
+            # the other orders need the best score overall: the pass that finds it also counts
+            best = self._best(match) if scored else None
+            if query.sort_by == "random":
+                candidates, hits = self._random(match, wanted, query.seed, best)
+            elif query.sort_by == "like":
+                candidates, hits = self._by_likes(match, wanted, best)
+            else:
+                candidates, hits = self._by_created(match, wanted, best)
         page = self._ordered(candidates, offset, wanted)
-        if not scored:
+        if not scored or not hits:
             max_score, scores = 0.0, [0.0] * len(page)
         else:
-            if query.sort_by == "score":
+            if best is None:
                 max_score = candidates[0].score if candidates else 0.0
                 scores = [c.score for c in page]
             else:
-                max_score = self._max_score(match) if hits else 0.0
+                max_score = best.score
                 scores = self._scores(match, page)
             shift = cover_shift(query)
-            max_score = max_score + shift if hits else 0.0
+            max_score += shift
             scores = [score + shift for score in scores]
         results = [
             SearchHit(self.animal_id(c.address), score)
@@ -136,19 +148,27 @@ class Pager:
         ]
         return candidates, count
 
-    def _by_likes(self, match: Query, wanted: int) -> tuple[list[Candidate], int]:
-        hits, count = self._top(match, "like_key", FieldType.Unsigned, Order.Desc, wanted)
+    def _by_likes(
+        self, match: Query, wanted: int, best: Best | None
+    ) -> tuple[list[Candidate], int]:
+        hits, count = self._top(
+            match, "like_key", FieldType.Unsigned, Order.Desc, wanted, best=best
+        )
         created = self._created([address for _, address in hits])
         return [
             Candidate(address, (-key, -when))
             for (key, address), when in zip(hits, created, strict=True)
         ], count
 
-    def _by_created(self, match: Query, wanted: int) -> tuple[list[Candidate], int]:
-        hits, count = self._top(match, "created", FieldType.Integer, Order.Desc, wanted)
+    def _by_created(
+        self, match: Query, wanted: int, best: Best | None
+    ) -> tuple[list[Candidate], int]:
+        hits, count = self._top(match, "created", FieldType.Integer, Order.Desc, wanted, best=best)
         return [Candidate(address, (-key,)) for key, address in hits], count
 
-    def _random(self, match: Query, wanted: int, seed: int) -> tuple[list[Candidate], int]:
+    def _random(
+        self, match: Query, wanted: int, seed: int, best: Best | None
+    ) -> tuple[list[Candidate], int]:
         field, rotation = random_order(seed)
         upper = self._range(match, field, FieldType.Unsigned, rotation, None)
         hits, count = self._top(upper, field, FieldType.Unsigned, Order.Asc, wanted)
@@ -157,6 +177,8 @@ class Pager:
             return candidates, count
         lower = self._range(match, field, FieldType.Unsigned, None, rotation - 1)
         if wanted <= count:  # the page is above the rotation: only count the rest
+            if best is not None:  # counted already, by the pass that found the best score
+                return candidates, best.count
             # ordered by a fast field, tantivy counts without scoring (a third of the cost)
             below = self.searcher.search(lower, 1, count=True, order_by_field=field)
             return candidates, count + _total(below)
@@ -167,12 +189,22 @@ class Pager:
     # -- helpers ---------------------------------------------------------------------------
 
     def _top(
-        self, match: Query, field: str, kind: FieldType, order: Order, wanted: int
+        self,
+        match: Query,
+        field: str,
+        kind: FieldType,
+        order: Order,
+        wanted: int,
+        *,
+        best: Best | None = None,
     ) -> tuple[list[tuple[int, DocAddress]], int]:
-        """The first `wanted` by `field`, plus every match whose value ties with the last."""
-        result = self.searcher.search(match, wanted, count=True, order_by_field=field, order=order)
+        """The first `wanted` by `field`, plus every match whose value ties with the last
+        (`best`, when given, has counted the matches already)."""
+        result = self.searcher.search(
+            match, wanted, count=best is None, order_by_field=field, order=order
+        )
         hits = [(int(key), address) for key, address in result.hits]
-        count = _total(result)
+        count = _total(result) if best is None else best.count
         if len(hits) < wanted or count <= wanted or count > EXACT_TIES_UP_TO:
             return hits, count
         last = hits[-1][0]
@@ -209,9 +241,11 @@ class Pager:
             start = end
         return ordered[offset:wanted]
 
-    def _max_score(self, match: Query) -> float:
-        hits = self.searcher.search(match, 1, count=False).hits
-        return float(hits[0][0]) if hits else 0.0
+    def _best(self, match: Query) -> Best:
+        """The best score of all matches, and how many there are: one scored pass."""
+        result = self.searcher.search(match, 1, count=True)
+        score = float(result.hits[0][0]) if result.hits else 0.0
+        return Best(score, _total(result))
 
     def _scores(self, match: Query, page: Sequence[Candidate]) -> list[float]:
         """The scores of these matches (one query restricted to their ids)."""
