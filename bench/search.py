@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py [--sizes 7349,100000,1000000] [--requests N]
         [--clients C] [--warm-up W] [--budget S] [--dataset DIR] [--skip-post] [--analyze]
-        [--cached]
+        [--cached] [--work DIR]
 
 Everything lives in a temporary directory; ./var is never touched. The demo dataset
 (--dataset, default /tmp/demo when present, else generated) is imported once into a SQLite
@@ -34,7 +34,8 @@ Wall time on the 2-core machine shared with other jobs: the default run (sizes
 `--sizes 7349 --requests 200 --clients 0 --skip-post --cached` about 80 s. The 1M size
 costs 2.5–4.5 min of bulk insert and about 1 min of index rebuild (peak RSS about 1.2 GiB),
 then measurement: `--sizes 1000000 --requests 20 --warm-up 2 --budget 3 --clients 0
---skip-post` took 210–400 s in all, so it is not a default size.
+--skip-post` took 210–400 s in all, so it is not a default size. `--work DIR` keeps the
+stores and indexes in DIR and reuses them on the next run (a measurement-only rerun).
 """
 
 from __future__ import annotations
@@ -356,7 +357,16 @@ def build_size(
 ) -> tuple[Path, SizeResult]:
     """The store of `size` animals and its index; the result's build columns filled."""
     work = root / f"size-{size}"
-    store = copy_store(demo_store, work / "aianimals.db")
+    store = work / "aianimals.db"
+    if (
+        store.is_file()
+        and (work / "search").is_dir()
+        and count_rows(f"sqlite:///{store}")[0] == size
+    ):
+        console.print(f"[{size:,}] reusing the store and index in {work} (--work)")
+        animals, likes = count_rows(f"sqlite:///{store}")
+        return store, SizeResult(animals, likes, float("nan"), float("nan"), float("nan"))
+    store = copy_store(demo_store, store)
     url = f"sqlite:///{store}"
     demo_animals, _ = count_rows(url)
     grow_seconds = 0.0
@@ -647,6 +657,8 @@ def dataset_directory(given: Path | None, root: Path, console: Console) -> Path:
         return given
     if (Path("/tmp/demo") / "animal.json").is_file():
         return Path("/tmp/demo")
+    if (root / "generated" / "animal.json").is_file():  # kept by an earlier --work run
+        return root / "generated"
     from aianimals.dataset.generator import GenerationOptions, generate_dataset
 
     console.print("generating the demo dataset…")
@@ -664,6 +676,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--dataset", type=Path)
     parser.add_argument("--skip-post", action="store_true")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="keep the stores here and reuse those already built (a store of the same size "
+        "with its index); the index is not rebuilt, so rebuild the size's index after a "
+        "change to what is indexed",
+    )
     parser.add_argument(
         "--cached",
         action="store_true",
@@ -683,10 +702,15 @@ def main() -> None:
     console.print(f"load before: {os.getloadavg()}; weak argon2 (scratch store)")
     started = perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-search-") as scratch:
-        root = Path(scratch)
+        root = args.work or Path(scratch)
+        root.mkdir(parents=True, exist_ok=True)
         dataset = dataset_directory(args.dataset, root, console)
-        demo_store, seconds = import_demo(dataset, root)
-        console.print(f"demo store imported in {seconds:.1f} s")
+        if (root / "demo.db").is_file() and args.work:
+            demo_store = root / "demo.db"
+            console.print(f"reusing the demo store {demo_store} (--work)")
+        else:
+            demo_store, seconds = import_demo(dataset, root)
+            console.print(f"demo store imported in {seconds:.1f} s")
         results = []
         for size in sizes:
             results.append(run_size(size, demo_store, root, args, console))

@@ -188,3 +188,13 @@ def test_a_drawn_out_spelling_keeps_its_own_surface() -> None:
     analyzer = Analyzer()
     analyzer.words("かわいいーー")
     assert "".join(w.surface for w in analyzer.words("かわいいーーーーー")) == "かわいいーーーーー"
+
+
+@pytest.mark.parametrize(("typed", "category"), [("犬", "dog"), ("いぬ", "dog"), ("cat", "cat")])
+def test_a_category_word_reaches_breed_fields_only_by_its_category_token(
+    builder: QueryBuilder, typed: str, category: str
+) -> None:
+    (clause,) = builder.query(understood(builder, typed)).clauses
+    in_breeds = [term.token for term in clause.terms if "breed" in term.fields]
+    assert in_breeds == [f"#c:{category}"]
+    assert any("description" in term.fields for term in clause.terms)

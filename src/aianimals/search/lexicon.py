@@ -143,6 +143,12 @@ class Lexicon:
 
     def _concept(self, concept: Concept) -> Meaning:
         terms: dict[str, Term] = {}
+        is_category = concept.category is not None and concept.category == concept.name
+        # A category's words (犬, dog) stand in every breed field of that category, as does
+        # its `#c:` token: the token alone searches the breed field, the words only texts.
+        # Three equal postings lists of a common word would each be another pass over
+        # two-thirds of the animals.
+        fields = ("description",) if is_category else TRAIT_FIELDS
         for form in concept.forms:
             words = content(self.analyzer.words(form))
             if len(words) != 1:
@@ -150,9 +156,9 @@ class Lexicon:
             # Its term only, not its sound: every kana spelling of a form normalises to the
             # same term as the text's (いぬ, イヌ → 犬), and each extra term is another pass
             # over the postings of a common word.
-            terms.setdefault(words[0].term, Term(words[0].term, fields=TRAIT_FIELDS))
-        if concept.category is not None and concept.category == concept.name:
-            token = category_token(concept.category)
+            terms.setdefault(words[0].term, Term(words[0].term, fields=fields))
+        if is_category:
+            token = category_token(concept.name)
             terms[token] = Term(token, GROUP_WEIGHT, fields=("breed",))
         for name in concept.breeds:
             token = breed_token(name)
