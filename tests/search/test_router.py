@@ -272,11 +272,21 @@ def test_a_typo_is_answered_with_what_was_understood(
 ) -> None:
     response = search(client, headers, phrases=["pugg"])
     assert _ids(response) == [animals["max"].id]
-    assert response["did_you_mean"] is None  # too short to be read as a typo of "pug"
+    # too short to be read as a typo of the breed, but the text found says "pug"
+    assert response["did_you_mean"] == "pug"
     response = search(client, headers, phrases=["shibaimu"])
     assert _ids(response) == [animals["pochi"].id]
     assert response["did_you_mean"] == "shiba inu"
     assert search(client, headers, phrases=["柴犬"])["did_you_mean"] is None
+
+
+def test_a_typo_in_a_name_or_text_is_answered_with_how_the_results_spell_it(
+    client: TestClient, headers: dict[str, str], animals: dict[str, Animal]
+) -> None:
+    response = search(client, headers, phrases=["@owner", "lovse", "pug"])
+    assert _ids(response) == [animals["max"].id]
+    assert response["did_you_mean"] == "@owner loves pug"
+    assert search(client, headers, phrases=["loves"])["did_you_mean"] is None
 
 
 def test_the_owner_handle_is_not_free_text_but_an_at_filter(

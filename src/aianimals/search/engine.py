@@ -45,6 +45,8 @@ class Found:
     """Similar words took part (as boosts, or as alternatives of a zero-hit query)."""
     suggestion: str | None = None
     """The query as understood, when a word was read as a typo of a vocabulary form."""
+    forgiven: bool = False
+    """The results are the typo-forgiving pass's (the page's texts say what was meant)."""
 
 
 Run = Callable[[SearchQuery], SearchPage]
@@ -90,14 +92,15 @@ class TextSearch:
             return Found(page, query, understood, bool(query.boosts), suggestion)
         forgiving = self.builder.query(understood, shape, fuzzy=True, expansions=expansions)
         wider = run(forgiving)
-        if wider.hits > page.hits:
+        forgiven = wider.hits > page.hits
+        if forgiven:
             query, page = forgiving, wider
         if page.hits == 0 and expansions:
             rescue = self.builder.query(understood, shape, expansions=expansions, rescue=True)
             rescued = run(rescue)
             if rescued.hits:
                 return Found(rescued, rescue, understood, True, suggestion)
-        return Found(page, query, understood, bool(query.boosts), suggestion)
+        return Found(page, query, understood, bool(query.boosts), suggestion, forgiven)
 
     def model_name(
         self, text: TextQuery, found: Found, expansion_version: str | None

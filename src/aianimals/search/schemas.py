@@ -63,7 +63,9 @@ class AnimalSearchResponse(BaseModel):
     model_name: str | None
     did_you_mean: str | None = Field(
         default=None,
-        description="the query as understood, when a word was read as a typo (ちわわ → チワワ)",
+        description="the query as understood, when a word was read as a typo: of a breed or "
+        "pet word (ちわわ → チワワ), or, when only forgiving typos found anything, of a word "
+        "the first results spell (a name, a word of a description)",
     )
 
 

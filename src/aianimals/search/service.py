@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 from pydantic_core import to_json
@@ -22,6 +23,7 @@ from aianimals.core.ids import new_id
 from aianimals.observability.metrics import SearchTimer
 from aianimals.ports.cache.json_cache import JsonCache
 from aianimals.ports.search.base import SearchPage, SearchQuery, SortKey
+from aianimals.search.correction import correction
 from aianimals.search.engine import TextQuery, TextSearch
 from aianimals.search.expansion import SimilarWords
 from aianimals.search.schemas import AnimalSearchRequest, SearchSort
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 
 SEARCH_NAMESPACE = "search"
 """Cache namespace of index pages; the indexer invalidates it on every change."""
+CORRECTION_RESULTS = 10
+"""A typo in a query is corrected by the words of at most this many first results."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,9 @@ class SearchService:
         animals = AnimalService(self.session).wire_many([hit.animal_id for hit in page.results])
         visible = [hit for hit in page.results if hit.animal_id in animals]
         results = [to_json({**animals[hit.animal_id], "score": hit.score}) for hit in visible]
+        suggestion = found.suggestion
+        if suggestion is None and found.forgiven:
+            suggestion = correction(found.understood, _texts(animals[h.animal_id] for h in visible))
         search_id = new_id()
         body = encode_response(
             hits=page.hits,
@@ -98,7 +105,7 @@ class SearchService:
             search_id=search_id,
             sort_by=sort_by,
             model_name=model_name,
-            did_you_mean=found.suggestion,
+            did_you_mean=suggestion,
         )
         shown = [
             Shown(search_id, offset + position, hit.animal_id, sort_by, model_name)
@@ -163,6 +170,15 @@ class SearchService:
 
 NO_SUCH_ID = -1
 """The filter of a category or breed name nobody has: like any filter, it matches nothing."""
+
+
+def _texts(animals: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """What a typo in a query may have meant, on the first results: names, breeds, texts."""
+    for animal in itertools.islice(animals, CORRECTION_RESULTS):
+        yield animal["name"]
+        yield animal["animal_subcategory_name_en"].replace("_", " ")
+        yield animal["animal_subcategory_name_ja"]
+        yield animal["description"]
 
 
 def _index_sort(sort: SearchSort) -> SortKey:
