@@ -19,6 +19,7 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from schemathesis.core.parameters import ParameterLocation
 
 from aianimals.api.container import Container
 from aianimals.roles.api import create_app
@@ -105,8 +106,17 @@ def tokens(container: Container, factory: Factory) -> TokenMint:
 
 
 def _aim_at_seeded_animal(case: Any, animal_id: str) -> None:
-    """Point generated `animal_id` values at a stored animal, so success paths run too."""
-    for part in (case.body, case.query):
+    """Point generated `animal_id` values at a stored animal, so success paths run too.
+
+    Only in parts generated as valid: a part generated to break the schema keeps its value,
+    which may be the very thing it breaks (an `animal_id` off its pattern), and must still
+    be refused."""
+    for location, part in (
+        (ParameterLocation.BODY, case.body),
+        (ParameterLocation.QUERY, case.query),
+    ):
+        if case.meta is not None and case.meta.is_negative_at(location):
+            continue
         if isinstance(part, dict) and isinstance(part.get("animal_id"), str):
             part["animal_id"] = animal_id
 
