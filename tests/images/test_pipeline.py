@@ -148,10 +148,10 @@ def test_the_worker_detects_with_a_promoted_head_instead_of_the_zero_shot_rule(
     assert violation.model_version == f"head:{version.version}:{images.image_model.version}"
 
 
-def test_a_hidden_cup_is_in_the_review_queue_and_a_reject_shows_it_again_everywhere(
+def test_a_hidden_pan_is_in_the_review_queue_and_a_reject_shows_it_again_everywhere(
     images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
 ) -> None:
-    animal_id = _post(images_client, factory, photo("no_animal", "porcelain_cup.jpg"))
+    animal_id = _post(images_client, factory, photo("no_animal", "cast_iron_pan.jpg"))
     images_drain()
     assert animal_id not in _search_ids(images_client, factory)
     admin = factory.user("moderator", role=ROLE_ADMIN)

@@ -16,7 +16,7 @@ from tests.moderation.conftest import JUDGE, MODEL, Moderation
 DAY = datetime(2026, 3, 1, 12, 0)
 
 
-def test_the_queue_lists_violations_with_their_animal_newest_first(
+def test_the_queue_lists_violations_with_their_animal_newest_first_when_asked(
     moderation: Moderation, factory: Factory
 ) -> None:
     owner = factory.user("owner_of_tama")
@@ -25,7 +25,7 @@ def test_the_queue_lists_violations_with_their_animal_newest_first(
     newer = moderation.detect(factory.animal(), 0.2, kind="human_face_violation")
     moderation.backdate(older, DAY)
     moderation.backdate(newer, DAY + timedelta(hours=1))
-    page = moderation.call(lambda s: s.queue())
+    page = moderation.call(lambda s: s.queue(QueueFilter(order="newest")))
     assert page.total == 2
     assert [item.violation_id for item in page.items] == [newer.id, older.id]
     item = page.items[1]
@@ -150,3 +150,29 @@ def test_the_audit_log_lists_the_latest_changes_first(
     assert [
         e.violation_id for e in moderation.call(lambda s: s.audit_log(violation_id=other.id))
     ] == [other.id]
+
+
+def test_the_queue_puts_what_most_needs_a_human_first(
+    moderation: Moderation, factory: Factory
+) -> None:
+    reviewed = moderation.detect(factory.animal(), 0.99)
+    moderation.call(lambda s: s.review([reviewed.id], REJECT, "admin"))
+    likely = moderation.detect(factory.animal(), 0.8)
+    unlikely = moderation.detect(factory.animal(), 0.6)
+    hidden = moderation.detect(factory.animal(), 0.91)
+    newer_same = moderation.detect(factory.animal(), 0.6)
+    moderation.backdate(unlikely, DAY)
+    moderation.backdate(newer_same, DAY + timedelta(hours=1))
+    page = moderation.call(lambda s: s.queue())
+    assert [item.violation_id for item in page.items] == [
+        hidden.id,  # pending and hidden: the owner's post is down until someone looks
+        likely.id,
+        newer_same.id,
+        unlikely.id,
+        reviewed.id,  # has its verdict
+    ]
+
+
+def test_an_unknown_queue_order_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="unknown order"):
+        QueueFilter(order="random")

@@ -11,10 +11,14 @@ from aianimals.core.clock import utcnow
 from aianimals.ports.sql.base import Base, Timestamped
 
 STATE_PENDING = "pending"
-"""Detected or reported, not yet reviewed by an administrator."""
+"""Detected in or above the review band, or reported: waiting for an administrator."""
+STATE_BELOW_BAND = "below_band"
+"""Detected below the review band: kept for metrics and retraining, never queued."""
 STATE_CONFIRMED = "confirmed"
 STATE_REJECTED = "rejected"
-STATES = (STATE_PENDING, STATE_CONFIRMED, STATE_REJECTED)
+STATES = (STATE_PENDING, STATE_CONFIRMED, STATE_REJECTED, STATE_BELOW_BAND)
+UNREVIEWED = (STATE_PENDING, STATE_BELOW_BAND)
+"""States a new detection may still change (a verdict stands)."""
 
 
 class ViolationType(Timestamped, Base):
