@@ -71,3 +71,23 @@ def test_thresholds_out_of_order_are_refused(hide: float, review: float) -> None
 def test_scores_without_both_kinds_of_photo_are_refused() -> None:
     with pytest.raises(ValueError, match="some with and some without"):
         _scores([0.9, 0.8], [], [0.1])
+
+
+def test_the_model_card_states_the_operating_point_in_force() -> None:
+    from aianimals.ml.no_animal.evaluation import compare, model_card
+
+    scores = _scores([0.95, 0.7], [0.6, 0.1], [])
+    point = evaluate(scores, hide=0.93, review=0.52)
+    comparison = compare({"head": scores.labelled}, ~scores.shows_animal, 0.93)
+    card = model_card(
+        version=3,
+        image_model_version="m",
+        comparison=comparison,
+        training={"trained on": 10},
+        verdict="kept",
+        operating_point=point,
+    )
+    assert "## Operating point" in card
+    assert "| hide_threshold | 0.93 |" in card
+    assert "| review_threshold | 0.52 |" in card
+    assert "| labelled_animals_queued | 1 |" in card

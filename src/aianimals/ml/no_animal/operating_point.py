@@ -105,6 +105,20 @@ class OperatingPoint:
         }
 
 
+def labelled_metadata(point: OperatingPoint) -> dict[str, float | int]:
+    """The operating point's figures on the labelled photos only (a training run's card)."""
+    return {
+        "hide_threshold": point.hide_threshold,
+        "review_threshold": point.review_threshold,
+        "no_animal_photos": point.no_animal_photos,
+        "no_animal_hide_rate": round(point.no_animal_hide_rate, 4),
+        "no_animal_catch_rate": round(point.no_animal_catch_rate, 4),
+        "labelled_animals": point.labelled_animals,
+        "labelled_animals_hidden": point.labelled_animals_hidden,
+        "labelled_animals_queued": point.labelled_animals_queued,
+    }
+
+
 def _grid_ceil(value: float) -> float:
     """The smallest grid value strictly above `value`."""
     step = math.floor(value / GRID_STEP + 1e-9) + 1
