@@ -65,3 +65,16 @@ class ModerationAudit(Base):
     new_is_effective: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReviewRequest(Base):
+    """An owner's one request that an administrator look again at their hidden post."""
+
+    __tablename__ = "review_requests"
+
+    animal_id: Mapped[str] = mapped_column(
+        ForeignKey("animals.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
