@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from aianimals.animals.models import Animal
 from aianimals.api.container import Container
+from aianimals.ml.schedule import requested_runs
 from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
 from aianimals.moderation.review import ReviewService
@@ -196,3 +197,17 @@ def test_the_search_tab_explains_how_a_query_was_read(
     results = frames[("animal", "score", "clauses covered", "matches")]
     assert list(results["animal"]) == [pochi.id]
     assert "description:散歩" in results["matches"][0]
+
+
+def test_an_admin_runs_a_pipeline_now_from_the_pipelines_tab(
+    prepared: Prepared, container: Container
+) -> None:
+    del prepared
+    app = _logged_in(ADMIN_EMAIL)
+    app.button(key="run-now-no-animal").click().run()
+    assert not app.exception
+    assert requested_runs(state_path(container.settings)) == {"no-animal"}
+    assert any("Run of no-animal requested" in item.value for item in app.success)
+    button = app.button(key="run-now-no-animal")
+    assert button.disabled
+    assert button.label == "no-animal: requested"
