@@ -176,3 +176,27 @@ def test_the_queue_puts_what_most_needs_a_human_first(
 def test_an_unknown_queue_order_is_refused() -> None:
     with pytest.raises(InvalidInput, match="unknown order"):
         QueueFilter(order="random")
+
+
+def test_an_animals_history_has_every_score_every_change_and_the_owners_request(
+    moderation: Moderation, factory: Factory
+) -> None:
+    from aianimals.moderation.owner_state import OwnerModeration
+
+    owner = factory.user("owner")
+    animal = factory.animal(owner)
+    detected = moderation.detect(animal, 0.97)
+    face = moderation.detect(animal, 0.3, kind="human_face_violation")
+    moderation.detect(factory.animal(), 0.99)  # another animal: not in this history
+    moderation.call(lambda s: s.review([detected.id], CONFIRM, "admin", "no animal at all"))
+    with moderation.container.database.session() as session:
+        OwnerModeration(session).request_review(owner, animal.id, "it is my cat")
+    record = moderation.call(lambda s: s.animal_history(animal.id))
+    assert {row.violation_id for row in record.detections} == {detected.id, face.id}
+    assert {row.probability for row in record.detections} == {0.97, 0.3}
+    notes = [entry.note for entry in record.audits]
+    assert notes[0] == "confirmed → pending: the owner asked for a review"
+    assert notes[1] == "pending → confirmed: no animal at all"
+    assert notes[2].startswith(f"detected by {JUDGE}")
+    assert record.review_requested_at is not None
+    assert record.review_note == "it is my cat"

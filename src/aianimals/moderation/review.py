@@ -28,8 +28,11 @@ from aianimals.core.errors import InvalidInput, NotFound
 from aianimals.core.ids import new_id
 from aianimals.moderation import stats, visibility
 from aianimals.moderation.listing import (
+    MAX_PAGE_SIZE,
+    ORDER_NEWEST,
     DetectorVersion,
     QueueFilter,
+    QueueItem,
     QueuePage,
     detector_versions,
     list_queue,
@@ -42,10 +45,12 @@ from aianimals.moderation.models import (
     STATE_REJECTED,
     UNREVIEWED,
     ModerationAudit,
+    ReviewRequest,
     Violation,
     ViolationType,
 )
 from aianimals.moderation.service import ModerationService
+from aianimals.moderation.stats import MAX_AUDIT_ROWS
 
 CONFIRM: Final = "confirm"
 REJECT: Final = "reject"
@@ -69,6 +74,17 @@ class ReviewOutcome:
     unchanged: tuple[str, ...]
     hidden_animals: tuple[str, ...]
     shown_animals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnimalHistory:
+    """One animal's moderation record, for an administrator deciding on it."""
+
+    detections: tuple[QueueItem, ...]
+    """Every judgement of the animal (any type, judge and model version), newest first."""
+    audits: tuple[stats.AuditEntry, ...]
+    review_requested_at: datetime | None
+    review_note: str
 
 
 def _check_unit(name: str, value: float) -> float:
@@ -284,6 +300,21 @@ class ReviewService:
     def audit_log(self, limit: int = 50, violation_id: str | None = None) -> list[stats.AuditEntry]:
         """The latest audited changes, newest first."""
         return stats.audit_log(self.session, limit, violation_id)
+
+    def animal_history(self, animal_id: str) -> AnimalHistory:
+        """Everything recorded about one animal's moderation: each detector's or reporter's
+        score and state, every audited change, and the owner's review request."""
+        detections = list_queue(
+            self.session,
+            QueueFilter(animal_id=animal_id, order=ORDER_NEWEST, limit=MAX_PAGE_SIZE),
+        ).items
+        request = self.session.get(ReviewRequest, animal_id)
+        return AnimalHistory(
+            detections=tuple(detections),
+            audits=tuple(stats.audit_log(self.session, MAX_AUDIT_ROWS, animal_id=animal_id)),
+            review_requested_at=None if request is None else request.created_at,
+            review_note="" if request is None else request.note,
+        )
 
     # Internals --------------------------------------------------------------------------
 

@@ -142,9 +142,13 @@ def detector_precision(
 
 
 def audit_log(
-    session: Session, limit: int = 50, violation_id: str | None = None
+    session: Session,
+    limit: int = 50,
+    violation_id: str | None = None,
+    animal_id: str | None = None,
 ) -> list[AuditEntry]:
-    """The latest `limit` audited changes (of one violation, if given), newest first."""
+    """The latest `limit` audited changes (of one violation, or of one animal's violations,
+    if given), newest first."""
     limit = max(1, min(limit, MAX_AUDIT_ROWS))
     query = (
         select(
@@ -167,4 +171,6 @@ def audit_log(
     )
     if violation_id is not None:
         query = query.where(ModerationAudit.violation_id == violation_id)
+    if animal_id is not None:
+        query = query.where(Violation.animal_id == animal_id)
     return [AuditEntry(*tuple(row)) for row in session.execute(query)]

@@ -145,6 +145,8 @@ def _row(backend: PortalBackend, item: QueueItem) -> None:
             f"{plain(item.judge)} {plain(item.model_version or '-')} · "
             f"recorded {timestamp(item.created_at)} · violation {item.violation_id}"
         )
+        with details.expander("Scores and history"):
+            _history(backend, item.animal_id)
         actions.checkbox("Select", key=_select_key(item.violation_id))
         actions.button(
             "Confirm",
@@ -158,6 +160,38 @@ def _row(backend: PortalBackend, item: QueueItem) -> None:
             key=f"{REJECT}-{item.violation_id}",
             on_click=_review,
             args=(backend, [item.violation_id], REJECT),
+        )
+
+
+def _history(backend: PortalBackend, animal_id: str) -> None:
+    """Every score the animal got (detectors, reporters) and every audited change."""
+    with backend.reviews() as service:
+        record = service.animal_history(animal_id)
+    if record.review_requested_at is not None:
+        note = f": “{plain(record.review_note)}”" if record.review_note else ""
+        st.warning(f"The owner asked for a review on {timestamp(record.review_requested_at)}{note}")
+    st.dataframe(
+        [
+            {
+                "type": row.violation_type,
+                "judge": row.judge,
+                "model": row.model_version or "-",
+                "probability": round(row.probability, 4),
+                "state": row.state,
+                "in effect": row.is_effective,
+                "recorded": timestamp(row.created_at),
+            }
+            for row in record.detections
+        ],
+        hide_index=True,
+        use_container_width=True,
+    )
+    if not record.audits:
+        st.caption("No audited change yet.")
+    for entry in record.audits:
+        st.caption(
+            f"{timestamp(entry.created_at)} · {plain(entry.actor)} · "
+            f"{plain(entry.violation_type)}: {plain(entry.note) or '-'}"
         )
 
 
