@@ -20,7 +20,7 @@ from functools import partial
 from aianimals.api.container import Container, build_container
 from aianimals.images.tasks import DETECTOR_JUDGE, IMAGE_QUEUE
 from aianimals.ml.ltr.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
-from aianimals.moderation.bands import apply_review_bands
+from aianimals.moderation.bands import BandChange, apply_review_bands
 from aianimals.moderation.registry import REGISTRY_QUEUE, ViolationRegistry
 from aianimals.observability.models import watch_container
 from aianimals.observability.queues import watch_queues
@@ -58,6 +58,21 @@ def consumers(container: Container) -> list[Consumer]:
     return found
 
 
+def rebanded(container: Container) -> BandChange:
+    """Move the detector's stored detections into the configured review bands (idempotent;
+    the worker does it when it starts, so a changed band applies to old rows too)."""
+    review = container.settings.images.review_thresholds
+    with container.database.session() as session:
+        change = apply_review_bands(session, review, DETECTOR_JUDGE)
+    if change.unqueued or change.queued:
+        logger.info(
+            "review bands: %d detections left the queue, %d entered it",
+            change.unqueued,
+            change.queued,
+        )
+    return change
+
+
 @dataclass
 class Workers:
     """The relay and consumer threads of one process."""
@@ -90,16 +105,7 @@ class Workers:
             self._unwatch.pop()()
 
     def _apply_review_bands(self) -> None:
-        """Move stored detections into the configured review bands (idempotent)."""
-        review = self.container.settings.images.review_thresholds
-        with self.container.database.session() as session:
-            change = apply_review_bands(session, review, DETECTOR_JUDGE)
-        if change.unqueued or change.queued:
-            logger.info(
-                "review bands: %d detections left the queue, %d entered it",
-                change.unqueued,
-                change.queued,
-            )
+        rebanded(self.container)
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
