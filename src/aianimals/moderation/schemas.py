@@ -49,3 +49,28 @@ class ReviewRequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: Text = Field(default="", max_length=500)
+
+
+class ReportBody(BaseModel):
+    """通報: what is wrong with the post, and why (optional free text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    violation_type: Literal[
+        "no_animal_violation",
+        "inappropriate_violation",
+        "human_face_violation",
+        "not_photo_violation",
+        "copyright_violation",
+    ]
+    reason: Text = Field(default="", max_length=500)
+
+
+class ReportResponse(BaseModel):
+    """The stored report: a pending violation in the review queue."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    violation_id: str
+    animal_id: str
+    violation_type: str
