@@ -155,3 +155,11 @@ def test_bad_input_is_a_4xx(
 
 def test_without_a_token_it_is_a_401(client: TestClient) -> None:
     assert client.get(f"/v0/animal/moderation?id={'0' * 32}").status_code == 401
+
+
+def test_a_post_hidden_with_no_recorded_cause_is_hidden_for_review(
+    client: TestClient, factory: Factory
+) -> None:
+    animal = factory.animal(factory.user("owner"), deactivated=True)
+    state = _state(client, animal.id, _login(client, "owner"))
+    assert (state["state"], state["violation_type"]) == ("hidden_for_review", None)

@@ -5,7 +5,8 @@ reason, within seconds, on the detail page that the post screen opens. An admini
 removal (written by the review service in this process, as the portal does) shows with
 its note; the owner asks for a review once (a second ask is a 409). A post the owner hid
 shows 再表示, which puts it back. マイページ marks each post with its state, and a
-missing post is a not-found state without the likes heading.
+missing post is a not-found state without the likes heading. Another user reports (通報)
+a post once; it enters the review queue.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from aianimals.moderation.listing import QueueFilter
 from aianimals.moderation.review import CONFIRM, ReviewService
 from tests.web.conftest import LiveSite, screenshot
-from tests.web.steps import PHOTOS, api_token, log_in
+from tests.web.steps import PHOTOS, api_token, log_in, sql
 
 DETECTION_TIMEOUT_MS = 45_000
 
@@ -152,3 +153,29 @@ def test_a_missing_post_is_a_not_found_state(page: Page, live_site: LiveSite) ->
     expect(page.get_by_role("heading", level=1)).to_have_text("この動物は見つかりません。")
     expect(page.get_by_role("link", name="さがすにもどる")).to_be_visible()
     expect(page.get_by_role("heading", name="いいねした人")).to_have_count(0)
+
+
+def test_a_user_reports_another_users_post_once(page: Page, live_site: LiveSite) -> None:
+    _, _, owner_token = _new_user(live_site)
+    animal_id = _post(live_site, owner_token, "cat/chelsea_tabby.jpg", "チェルシー")
+    handle, password, _ = _new_user(live_site)
+    log_in(page, live_site, handle, password)
+    page.goto(f"{live_site.url}/#/animal/{animal_id}")
+    page.get_by_role("button", name="通報する").click()
+    page.get_by_label("問題の種類").select_option(label="不適切な内容")
+    page.get_by_label("くわしい理由（任意）").fill("説明文に広告が入っています")
+    screenshot(page, f"report-form-{page.viewport_size['width']}")  # type: ignore[index]
+    page.get_by_role("button", name="送信").click()
+    expect(page.locator(".report .notice")).to_have_text("通報しました。管理者が確認します。")
+    rows = sql(
+        live_site,
+        "SELECT v.state, v.is_effective, t.name FROM violations v "
+        "JOIN violation_types t ON t.id = v.violation_type_id "
+        "WHERE v.animal_id = :a AND v.judge LIKE 'report:%'",
+        a=animal_id,
+    )
+    assert [tuple(row) for row in rows] == [("pending", False, "inappropriate_violation")]
+    page.reload()
+    page.get_by_role("button", name="通報する").click()
+    page.get_by_role("button", name="送信").click()
+    expect(page.locator(".report .notice")).to_have_text("この投稿はすでに通報しています。")

@@ -5,7 +5,8 @@ States, first match wins:
 
 - `hidden_by_you`: the owner hid it (they may show it again);
 - `removed`: an administrator confirmed a violation (reason: its type and the note);
-- `hidden_for_review`: a detection above the hide threshold hid it, nobody reviewed it yet;
+- `hidden_for_review`: a detection above the hide threshold hid it, nobody reviewed it yet
+  (also a post hidden with no recorded cause: an operator's hand in the store);
 - `checking`: just posted and the detector has not judged it yet (for `CHECKING_WINDOW`);
 - `visible`.
 
@@ -99,11 +100,12 @@ def _verdict_note(session: Session, violation_id: str) -> str:
     return "" if note is None else note.partition(": ")[2]
 
 
-def _judged(session: Session, animal_id: str) -> bool:
-    return (
-        session.scalar(select(Violation.id).where(Violation.animal_id == animal_id).limit(1))
-        is not None
-    )
+def _being_checked(session: Session, animal: Animal) -> bool:
+    """Young enough, and nobody has judged it yet."""
+    if utcnow() - animal.created_at >= CHECKING_WINDOW:
+        return False
+    judged = select(Violation.id).where(Violation.animal_id == animal.id).limit(1)
+    return session.scalar(judged) is None
 
 
 class OwnerModeration:
@@ -126,9 +128,9 @@ class OwnerModeration:
                 state, note = REMOVED, _verdict_note(self.session, violation.id)
             else:
                 state = HIDDEN_FOR_REVIEW
-        elif (
-            not _judged(self.session, animal_id) and utcnow() - animal.created_at < CHECKING_WINDOW
-        ):
+        elif animal.deactivated:
+            state = HIDDEN_FOR_REVIEW  # hidden by no recorded cause (an operator's hand)
+        elif _being_checked(self.session, animal):
             state = CHECKING
         else:
             state = VISIBLE

@@ -74,5 +74,6 @@ export const api = {
   postState: (id) => call("GET", "/animal/moderation", { params: { id } }),
   unhide: (id) => call("POST", "/animal/moderation/unhide", { params: { id } }),
   requestReview: (id) => call("POST", "/animal/moderation/review_request", { params: { id } }),
+  report: (id, body) => call("POST", "/animal/report", { params: { id }, json: body }),
   accessLog: (body) => call("POST", "/access_log", { json: body }),
 };

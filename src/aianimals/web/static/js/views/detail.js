@@ -4,7 +4,7 @@ import { h, replace, toast } from "../dom.js";
 import { formatDate, localName, t } from "../i18n.js";
 import { currentSession } from "../session.js";
 import { logAction, rememberOrigin, takeOrigin } from "../telemetry.js";
-import { moderationPanel } from "./moderation.js";
+import { moderationPanel, reportControl } from "./moderation.js";
 import { message, tile } from "./tiles.js";
 
 const SEE_LONG_MS = 5000;
@@ -119,6 +119,7 @@ export async function renderDetail(main, { arg: id, params }) {
   const showHide = (state) => (hide.hidden = !["visible", "checking"].includes(state.state));
   const moderation = ownPost ? moderationPanel(animal.id, { onState: showHide }) : null;
   const reviewNotice = !ownPost && animal.deactivated && h("p", { class: "notice review", role: "status" }, t("detail.review"));
+  const report = !ownPost && !animal.deactivated && reportControl(animal.id);
   // --- end of moderation ---
   const back = h("button", { type: "button", class: "back", onclick: () => (history.length > 1 ? history.back() : (location.hash = "#/search")) },
     h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
@@ -143,6 +144,7 @@ export async function renderDetail(main, { arg: id, params }) {
       h("h2", {}, t("detail.likedBy")),
       likedBy,
       hide,
+      report,
     ),
   );
   article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy));

@@ -114,3 +114,52 @@ export function moderationPanel(animalId, { onState } = {}) {
     },
   };
 }
+
+const REPORT_TYPES = [
+  "no_animal_violation",
+  "inappropriate_violation",
+  "human_face_violation",
+  "not_photo_violation",
+  "copyright_violation",
+];
+
+function reportError(error) {
+  if (error.status === 409) return t("report.already");
+  if (error.status === 429) return t("report.tooMany");
+  return t("report.failed");
+}
+
+/** 通報 on another user's post: a reason, optional words, sent once. */
+export function reportControl(animalId) {
+  const section = h("section", { class: "report" });
+  const open = h("button", { type: "button", class: "secondary report-open" }, t("report.open"));
+  const done = (text, kind) => replace(section, h("p", { class: `notice ${kind}`, role: "status" }, text));
+  open.addEventListener("click", () => {
+    const kind = h("select", { id: "report-type", name: "violation_type" },
+      REPORT_TYPES.map((type) => h("option", { value: type }, t(`report.type.${type}`))));
+    const words = h("textarea", { id: "report-reason", name: "reason", maxlength: "500", rows: "3" });
+    const send = h("button", { type: "submit" }, t("report.send"));
+    const cancel = h("button", { type: "button", class: "secondary" }, t("report.cancel"));
+    const form = h("form", { class: "report-form", "aria-label": t("report.open") },
+      h("label", { for: "report-type" }, t("report.kind")), kind,
+      h("label", { for: "report-reason" }, t("report.reason")), words,
+      h("p", { class: "report-actions" }, send, cancel));
+    cancel.addEventListener("click", () => replace(section, open));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      send.disabled = true;
+      try {
+        await api.report(animalId, { violation_type: kind.value, reason: words.value });
+        done(t("report.sent"), "visible");
+      } catch (error) {
+        send.disabled = false;
+        if (error.status === 409 || error.status === 429) done(reportError(error), "review");
+        else toast(reportError(error));
+      }
+    });
+    replace(section, form);
+    kind.focus();
+  });
+  replace(section, open);
+  return section;
+}
