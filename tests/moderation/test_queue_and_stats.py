@@ -200,3 +200,20 @@ def test_an_animals_history_has_every_score_every_change_and_the_owners_request(
     assert notes[2].startswith(f"detected by {JUDGE}")
     assert record.review_requested_at is not None
     assert record.review_note == "it is my cat"
+
+
+def test_all_users_reports_count_as_one_judge_in_the_precision_table(
+    moderation: Moderation, factory: Factory
+) -> None:
+    first = moderation.detect(factory.animal(), 1.0, judge="report:user-a", model_version="")
+    second = moderation.detect(factory.animal(), 1.0, judge="report:user-b", model_version="")
+    moderation.call(lambda s: s.review([first.id], CONFIRM, "admin"))
+    moderation.call(lambda s: s.review([second.id], REJECT, "admin"))
+    [reports] = moderation.call(lambda s: s.detector_precision())
+    assert (reports.judge, reports.total, reports.confirmed, reports.rejected) == (
+        "reports",
+        2,
+        1,
+        1,
+    )
+    assert reports.precision == 0.5

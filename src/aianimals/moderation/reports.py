@@ -21,9 +21,10 @@ from aianimals.core.errors import Conflict, InvalidInput, TooManyRequests
 from aianimals.core.ids import new_id
 from aianimals.moderation.models import STATE_PENDING, ModerationAudit, Violation
 from aianimals.moderation.registry import violation_type_id
+from aianimals.moderation.stats import REPORTS_JUDGE_PREFIX
 from aianimals.users.models import User
 
-REPORT_JUDGE_PREFIX: Final = "report:"
+REPORT_JUDGE_PREFIX: Final = REPORTS_JUDGE_PREFIX
 REPORT_PROBABILITY: Final = 1.0
 """A person's report is certain that they saw a problem; the queue sorts it first among
 the visible pending photos."""
