@@ -232,3 +232,15 @@ def test_a_reviewed_photo_shows_its_scores_and_history(
     assert len(verdict) == 1
     assert "rejected" in verdict[0]
     assert verdict[0].endswith("a cat")
+
+
+def test_the_queue_lists_the_hidden_likeliest_first_or_the_newest_first(
+    prepared: Prepared,
+) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    names = [m.value for m in app.markdown if str(m.value).startswith("**")]
+    assert [n.split("**")[1] for n in names] == ["Tama", "Pochi", "Rex"]  # 0.97, 0.93, 0.91
+    app.radio(key="filter_order").set_value("newest").run()
+    assert not app.exception
+    names = [m.value for m in app.markdown if str(m.value).startswith("**")]
+    assert [n.split("**")[1] for n in names] == ["Rex", "Pochi", "Tama"]  # recorded last first

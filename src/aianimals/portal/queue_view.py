@@ -7,7 +7,15 @@ from collections.abc import Sequence
 import streamlit as st
 
 from aianimals.core.errors import DomainError
-from aianimals.moderation.listing import DetectorVersion, QueueFilter, QueueItem, QueuePage
+from aianimals.moderation.listing import (
+    ORDER_NEWEST,
+    ORDER_PRIORITY,
+    ORDERS,
+    DetectorVersion,
+    QueueFilter,
+    QueueItem,
+    QueuePage,
+)
 from aianimals.moderation.models import STATES, ViolationType
 from aianimals.moderation.review import CONFIRM, MAX_NOTE, REJECT, ReviewOutcome
 from aianimals.portal.backend import PortalBackend
@@ -20,6 +28,10 @@ PHOTO_WIDTH = 160
 _FLASH = "queue_flash"
 _NOTE = "review_note"
 _PAGE = "queue_page"
+_ORDER_LABELS = {
+    ORDER_PRIORITY: "Most in need of a human (pending, hidden, likeliest first)",
+    ORDER_NEWEST: "Newest first",
+}
 
 
 def _select_key(violation_id: str) -> str:
@@ -98,6 +110,14 @@ def _filters(types: list[ViolationType], versions: list[DetectorVersion]) -> Que
         on_change=_first_page,
     )
     chosen_size = size.selectbox("Per page", PAGE_SIZES, key="filter_size", on_change=_first_page)
+    order = st.radio(
+        "Sort",
+        ORDERS,
+        format_func=lambda key: _ORDER_LABELS[key],
+        key="filter_order",
+        horizontal=True,
+        on_change=_first_page,
+    )
     page_size = int(chosen_size or PAGE_SIZES[0])
     low, high = st.slider(
         "Probability",
@@ -119,6 +139,7 @@ def _filters(types: list[ViolationType], versions: list[DetectorVersion]) -> Que
         model_version=chosen.model_version if chosen else None,
         limit=page_size,
         offset=(page - 1) * page_size,
+        order=str(order or ORDER_PRIORITY),
     )
 
 
