@@ -177,6 +177,14 @@ class SearchSettings(BaseModel):
     """The dictionary `aianimals train similar-words` writes; search expands phrases with it."""
 
 
+REFERENCE_HIDE_THRESHOLD = 0.9
+"""The reference's hide threshold, for a violation type the settings do not name."""
+HIDE_THRESHOLD = 0.93
+"""no_animal_violation's hide threshold, chosen by bench/moderation_thresholds.py."""
+REVIEW_THRESHOLD = 0.52
+"""no_animal_violation's review band floor, chosen by bench/moderation_thresholds.py."""
+
+
 class ImageSettings(BaseModel):
     """The image model (embeddings and the zero-shot no-animal score) and the detector."""
 
@@ -187,8 +195,29 @@ class ImageSettings(BaseModel):
     batch_size: int = Field(default=16, ge=1, le=256)
     pending: int = Field(default=8, ge=1)
     """Predictions queued in the API's bounded inference pool before it answers 503."""
-    thresholds: dict[str, float] = Field(default_factory=lambda: {"no_animal_violation": 0.9})
-    """Per violation type: a detection at or above it hides the animal (reference: 0.9)."""
+    thresholds: dict[str, float] = Field(
+        default_factory=lambda: {"no_animal_violation": HIDE_THRESHOLD}
+    )
+    """Per violation type: a detection at or above it hides the animal and queues it for
+    review (no_animal_violation: measured, see docs/images.md "Operating point")."""
+    review_thresholds: dict[str, float] = Field(
+        default_factory=lambda: {"no_animal_violation": REVIEW_THRESHOLD}
+    )
+    """Per violation type: the review band's floor. A detection in [review, hide) is queued
+    while the photo stays visible; below it, it is kept for metrics only. A type not named
+    here queues every detection."""
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> ImageSettings:
+        for name, value in [*self.thresholds.items(), *self.review_thresholds.items()]:
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"the thresholds of {name} must lie within 0..1, got {value}")
+        for name, review in self.review_thresholds.items():
+            hide = self.thresholds.get(name, REFERENCE_HIDE_THRESHOLD)
+            if review > hide:
+                msg = f"review threshold {review} of {name} is above its hide threshold {hide}"
+                raise ValueError(msg)
+        return self
 
 
 class VectorSettings(BaseModel):

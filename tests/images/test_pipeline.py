@@ -148,10 +148,10 @@ def test_the_worker_detects_with_a_promoted_head_instead_of_the_zero_shot_rule(
     assert violation.model_version == f"head:{version.version}:{images.image_model.version}"
 
 
-def test_a_hidden_cup_is_in_the_review_queue_and_a_reject_shows_it_again_everywhere(
+def test_a_hidden_pan_is_in_the_review_queue_and_a_reject_shows_it_again_everywhere(
     images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
 ) -> None:
-    animal_id = _post(images_client, factory, photo("no_animal", "porcelain_cup.jpg"))
+    animal_id = _post(images_client, factory, photo("no_animal", "cast_iron_pan.jpg"))
     images_drain()
     assert animal_id not in _search_ids(images_client, factory)
     admin = factory.user("moderator", role=ROLE_ADMIN)
@@ -165,3 +165,18 @@ def test_a_hidden_cup_is_in_the_review_queue_and_a_reject_shows_it_again_everywh
     images_drain()
     assert animal_id in _search_ids(images_client, factory)
     assert images.vector_index.count() == 1
+
+
+def test_a_photo_in_the_review_band_stays_visible_and_waits_in_the_queue(
+    images: Container, images_client: TestClient, factory: Factory, images_drain: Callable[[], int]
+) -> None:
+    animal_id = _post(images_client, factory, photo("no_animal", "old_pliers.jpg"))  # p ≈ 0.79
+    images_drain()
+    assert animal_id in _search_ids(images_client, factory)
+    with images.database.session() as session:
+        queue = ReviewService(session).queue(
+            QueueFilter(states=(STATE_PENDING,), animal_id=animal_id)
+        )
+    [item] = queue.items
+    assert not item.is_effective
+    assert 0.52 <= item.probability < 0.93

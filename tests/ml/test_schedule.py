@@ -17,6 +17,8 @@ from aianimals.ml.schedule import (
     Schedule,
     configured_schedules,
     history_from,
+    request_run,
+    requested_runs,
 )
 from aianimals.settings import ScheduleSettings, Settings
 
@@ -206,3 +208,41 @@ def test_the_background_thread_runs_due_schedules_and_stops_cleanly(tmp_path: Pa
             subject.start()
     finally:
         subject.stop(5)
+
+
+def test_a_run_now_request_starts_the_schedule_at_the_next_tick_once(tmp_path: Path) -> None:
+    clock, runner = FakeClock("2024-05-01T10:20:00"), Recorder()
+    subject = scheduler(tmp_path, clock, runner, (HOURLY, DAILY))
+    subject.tick()
+    request_run(tmp_path / "state.json", "daily", ["hourly", "daily"])
+    assert requested_runs(tmp_path / "state.json") == {"daily"}
+    assert subject.tick() == ["daily"]
+    assert subject.wait_idle(5)
+    assert requested_runs(tmp_path / "state.json") == set()
+    assert subject.tick() == []  # one request, one run
+    assert runner.ran == ["daily"]
+    [record] = subject.history()
+    assert (record.name, record.ok) == ("daily", True)
+
+
+def test_a_run_now_request_for_a_running_schedule_does_not_start_it_twice(
+    tmp_path: Path,
+) -> None:
+    clock, runner = FakeClock("2024-05-01T10:59:00"), Recorder()
+    subject = scheduler(tmp_path, clock, runner)
+    subject.tick()
+    runner.hold.clear()
+    clock.advance(minutes=1)
+    assert subject.tick() == ["hourly"]
+    assert runner.entered.wait(5)
+    request_run(tmp_path / "state.json", "hourly", ["hourly"])
+    assert subject.tick() == []
+    runner.hold.set()
+    assert subject.wait_idle(5)
+    assert runner.ran == ["hourly"]
+
+
+def test_a_run_now_request_names_a_known_schedule(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown schedule"):
+        request_run(tmp_path / "state.json", "nope", ["hourly"])
+    assert requested_runs(tmp_path / "state.json") == set()

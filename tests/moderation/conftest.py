@@ -44,6 +44,7 @@ class Moderation:
         model_version: str = MODEL,
         judge: str = JUDGE,
         threshold: float = 0.9,
+        review_threshold: float | None = None,
     ) -> Violation:
         """Record a detection as the detector worker does."""
         return self.call(
@@ -54,6 +55,7 @@ class Moderation:
                 model_version=model_version,
                 judge=judge,
                 threshold=threshold,
+                review_threshold=review_threshold,
             )
         )
 

@@ -16,7 +16,7 @@ from tests.moderation.conftest import JUDGE, MODEL, Moderation
 DAY = datetime(2026, 3, 1, 12, 0)
 
 
-def test_the_queue_lists_violations_with_their_animal_newest_first(
+def test_the_queue_lists_violations_with_their_animal_newest_first_when_asked(
     moderation: Moderation, factory: Factory
 ) -> None:
     owner = factory.user("owner_of_tama")
@@ -25,7 +25,7 @@ def test_the_queue_lists_violations_with_their_animal_newest_first(
     newer = moderation.detect(factory.animal(), 0.2, kind="human_face_violation")
     moderation.backdate(older, DAY)
     moderation.backdate(newer, DAY + timedelta(hours=1))
-    page = moderation.call(lambda s: s.queue())
+    page = moderation.call(lambda s: s.queue(QueueFilter(order="newest")))
     assert page.total == 2
     assert [item.violation_id for item in page.items] == [newer.id, older.id]
     item = page.items[1]
@@ -150,3 +150,70 @@ def test_the_audit_log_lists_the_latest_changes_first(
     assert [
         e.violation_id for e in moderation.call(lambda s: s.audit_log(violation_id=other.id))
     ] == [other.id]
+
+
+def test_the_queue_puts_what_most_needs_a_human_first(
+    moderation: Moderation, factory: Factory
+) -> None:
+    reviewed = moderation.detect(factory.animal(), 0.99)
+    moderation.call(lambda s: s.review([reviewed.id], REJECT, "admin"))
+    likely = moderation.detect(factory.animal(), 0.8)
+    unlikely = moderation.detect(factory.animal(), 0.6)
+    hidden = moderation.detect(factory.animal(), 0.91)
+    newer_same = moderation.detect(factory.animal(), 0.6)
+    moderation.backdate(unlikely, DAY)
+    moderation.backdate(newer_same, DAY + timedelta(hours=1))
+    page = moderation.call(lambda s: s.queue())
+    assert [item.violation_id for item in page.items] == [
+        hidden.id,  # pending and hidden: the owner's post is down until someone looks
+        likely.id,
+        newer_same.id,
+        unlikely.id,
+        reviewed.id,  # has its verdict
+    ]
+
+
+def test_an_unknown_queue_order_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="unknown order"):
+        QueueFilter(order="random")
+
+
+def test_an_animals_history_has_every_score_every_change_and_the_owners_request(
+    moderation: Moderation, factory: Factory
+) -> None:
+    from aianimals.moderation.owner_state import OwnerModeration
+
+    owner = factory.user("owner")
+    animal = factory.animal(owner)
+    detected = moderation.detect(animal, 0.97)
+    face = moderation.detect(animal, 0.3, kind="human_face_violation")
+    moderation.detect(factory.animal(), 0.99)  # another animal: not in this history
+    moderation.call(lambda s: s.review([detected.id], CONFIRM, "admin", "no animal at all"))
+    with moderation.container.database.session() as session:
+        OwnerModeration(session).request_review(owner, animal.id, "it is my cat")
+    record = moderation.call(lambda s: s.animal_history(animal.id))
+    assert {row.violation_id for row in record.detections} == {detected.id, face.id}
+    assert {row.probability for row in record.detections} == {0.97, 0.3}
+    notes = [entry.note for entry in record.audits]
+    assert notes[0] == "confirmed → pending: the owner asked for a review"
+    assert notes[1] == "pending → confirmed: no animal at all"
+    assert notes[2].startswith(f"detected by {JUDGE}")
+    assert record.review_requested_at is not None
+    assert record.review_note == "it is my cat"
+
+
+def test_all_users_reports_count_as_one_judge_in_the_precision_table(
+    moderation: Moderation, factory: Factory
+) -> None:
+    first = moderation.detect(factory.animal(), 1.0, judge="report:user-a", model_version="")
+    second = moderation.detect(factory.animal(), 1.0, judge="report:user-b", model_version="")
+    moderation.call(lambda s: s.review([first.id], CONFIRM, "admin"))
+    moderation.call(lambda s: s.review([second.id], REJECT, "admin"))
+    [reports] = moderation.call(lambda s: s.detector_precision())
+    assert (reports.judge, reports.total, reports.confirmed, reports.rejected) == (
+        "reports",
+        2,
+        1,
+        1,
+    )
+    assert reports.precision == 0.5

@@ -75,3 +75,16 @@ def test_a_malformed_detection_is_refused_for_the_dead_letter_queue(
     body = {**payload, "animal_id": animal.id} if "animal_id" in payload else payload
     with pytest.raises(MalformedMessage):
         _registry(container).record(type(event)(event.type, body, event.dedupe_key))
+
+
+def test_the_review_band_comes_from_the_settings(container: Container, factory: Factory) -> None:
+    in_band, below = factory.animal(), factory.animal()
+    registry = ViolationRegistry(container.database, {NO_ANIMAL: 0.93}, {NO_ANIMAL: 0.52})
+    registry.record(violation_detected(in_band.id, NO_ANIMAL, 0.6, "zero-shot:m1", "detector"))
+    registry.record(violation_detected(below.id, NO_ANIMAL, 0.4, "zero-shot:m1", "detector"))
+    with container.database.session() as session:
+        states = {
+            row.animal_id: (row.state, row.is_effective)
+            for row in session.scalars(select(Violation))
+        }
+    assert states == {in_band.id: ("pending", False), below.id: ("below_band", False)}

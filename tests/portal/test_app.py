@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from aianimals.animals.models import Animal
 from aianimals.api.container import Container
+from aianimals.ml.schedule import requested_runs
 from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
 from aianimals.moderation.review import ReviewService
@@ -119,10 +120,12 @@ def test_audit_log_and_charts_render(prepared: Prepared) -> None:
     app = _logged_in(ADMIN_EMAIL)
     app.button(key=f"confirm-{prepared.violations['Rex']}").click().run()
     assert not app.exception
-    assert len(app.dataframe) == 3  # the audit log, the precision table, the schedules
-    audit = app.dataframe[0].value
+    # each queue row's scores (Tama and Pochi are still pending), then the audit log, the
+    # precision table and the schedules
+    assert len(app.dataframe) == 2 + 3
+    audit = app.dataframe[2].value
     assert list(audit["who"])[:1] == ["moderator"]
-    precision = app.dataframe[1].value
+    precision = app.dataframe[3].value
     assert list(precision["confirmed"]) == [1]
     assert list(precision["precision"]) == [1.0]
 
@@ -196,3 +199,48 @@ def test_the_search_tab_explains_how_a_query_was_read(
     results = frames[("animal", "score", "clauses covered", "matches")]
     assert list(results["animal"]) == [pochi.id]
     assert "description:散歩" in results["matches"][0]
+
+
+def test_an_admin_runs_a_pipeline_now_from_the_pipelines_tab(
+    prepared: Prepared, container: Container
+) -> None:
+    del prepared
+    app = _logged_in(ADMIN_EMAIL)
+    app.button(key="run-now-no-animal").click().run()
+    assert not app.exception
+    assert requested_runs(state_path(container.settings)) == {"no-animal"}
+    assert any("Run of no-animal requested" in item.value for item in app.success)
+    button = app.button(key="run-now-no-animal")
+    assert button.disabled
+    assert button.label == "no-animal: requested"
+
+
+def test_a_reviewed_photo_shows_its_scores_and_history(
+    container: Container, prepared: Prepared
+) -> None:
+    with container.database.session() as session:
+        ReviewService(session).review([prepared.violations["Tama"]], "reject", "moderator", "a cat")
+    app = _logged_in(ADMIN_EMAIL)
+    app.selectbox(key="filter_state").select("").run()
+    assert not app.exception
+    assert len(app.expander) == 3
+    scores = [frame.value for frame in app.dataframe]
+    probabilities = sorted(p for frame in scores[:3] for p in frame["probability"])
+    assert probabilities == [0.91, 0.93, 0.97]
+    history = [str(c.value) for c in app.caption if str(c.value).startswith(("20", "19"))]
+    verdict = [line for line in history if "moderator" in line]
+    assert len(verdict) == 1
+    assert "rejected" in verdict[0]
+    assert verdict[0].endswith("a cat")
+
+
+def test_the_queue_lists_the_hidden_likeliest_first_or_the_newest_first(
+    prepared: Prepared,
+) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    names = [m.value for m in app.markdown if str(m.value).startswith("**")]
+    assert [n.split("**")[1] for n in names] == ["Tama", "Pochi", "Rex"]  # 0.97, 0.93, 0.91
+    app.radio(key="filter_order").set_value("newest").run()
+    assert not app.exception
+    names = [m.value for m in app.markdown if str(m.value).startswith("**")]
+    assert [n.split("**")[1] for n in names] == ["Rex", "Pochi", "Tama"]  # recorded last first

@@ -102,6 +102,21 @@ sys.exit(1 if complaints.records else 0)
 _CLI = "from aianimals.cli import main; main()"
 
 
+# What `aianimals worker` does when it starts, before its consumers run: re-band the store.
+_REBAND = r"""
+import sys
+
+from aianimals.api.container import build_container
+from aianimals.roles.worker import rebanded
+from aianimals.settings import Settings
+
+container = build_container(Settings())
+change = rebanded(container)
+container.close()
+sys.exit(0 if change.unqueued == 1 else 1)
+"""
+
+
 def _run_role(container: Container, script: str, *args: str) -> None:
     """Run `script` in a fresh interpreter over this test's settings; fail with its output."""
     completed = subprocess.run(
@@ -218,6 +233,51 @@ def test_worker_records_a_detection_and_hides_the_photo_in_a_worker_only_process
         assert session.scalar(select(Animal.deactivated).where(Animal.id == animal.id))
         unpublished = select(func.count()).where(OutboxMessage.published_at.is_(None))
         assert session.scalar(unpublished) == 0  # the hide reached the indexer and updater
+
+
+def test_worker_queues_the_review_band_and_keeps_the_rest_in_a_worker_only_process(
+    container: Container, factory: Factory
+) -> None:
+    factory.violation_types()
+    in_band, below = factory.animal(), factory.animal()
+    with container.database.session() as session:
+        for animal, probability in ((in_band, 0.6), (below, 0.3)):
+            event = violation_detected(
+                animal.id, "no_animal_violation", probability, "v1", "detector"
+            )
+            record_event(session, event)
+        session.commit()
+
+    _run_role(container, _WORKER)
+
+    with container.database.session() as session:
+        rows = session.execute(
+            select(
+                Violation.animal_id, Violation.state, Violation.is_effective, Animal.deactivated
+            ).join(Animal, Animal.id == Violation.animal_id)
+        )
+        found = {row.animal_id: (row.state, row.is_effective, row.deactivated) for row in rows}
+    assert found == {
+        in_band.id: ("pending", False, False),
+        below.id: ("below_band", False, False),
+    }
+
+
+def test_worker_start_unqueues_old_rows_under_the_band_in_a_worker_only_process(
+    container: Container, factory: Factory
+) -> None:
+    type_id = {row.name: row.id for row in factory.violation_types()}["no_animal_violation"]
+    animal = factory.animal()
+    with container.database.session() as session:
+        old = ReviewService(session).record_detection(
+            animal.id, type_id, 0.1, model_version="v1", judge="detector", threshold=THRESHOLD
+        )
+    assert old.state == "pending"  # recorded before review bands existed
+
+    _run_role(container, _REBAND)
+
+    with container.database.session() as session:
+        assert session.scalar(select(Violation.state).where(Violation.id == old.id)) == "below_band"
 
 
 def test_cli_import_writes_the_dataset_in_a_cli_only_process(

@@ -150,12 +150,12 @@ def test_my_page_lists_my_posts_with_review_state_and_my_likes_then_logs_out(
     posts = page.locator(".my-posts .grid > li")
     expect(posts).to_have_count(2)
     hidden = page.locator(f'.my-posts li[data-animal-id="{posted[1]}"]')
-    expect(hidden.locator(".badge")).to_have_text("審査中")
+    expect(hidden.locator(".badge")).to_have_text("審査待ち")
     expect(page.locator(f'.my-likes li[data-animal-id="{liked}"]')).to_be_visible()
     screenshot(page, f"my-page-{page.viewport_size['width']}")  # type: ignore[index]
 
     hidden.locator("a").click()
-    expect(page.locator(".notice.review")).to_contain_text("審査中")
+    expect(page.locator(".moderation .notice")).to_contain_text("審査待ち")
     page.get_by_role("link", name="マイページ").click()
     page_token = page.evaluate("JSON.parse(localStorage['aianimals.session']).token")
     page.get_by_role("button", name="ログアウト").click()
@@ -204,7 +204,7 @@ def test_an_owner_hides_a_post_from_its_page_after_confirming(
     hide.click()
     expect(page.get_by_role("heading", name="マイページ")).to_be_visible()
     expect(page.locator(f'.my-posts li[data-animal-id="{animal_id}"] .badge')).to_have_text(
-        "審査中"
+        "非表示中"
     )
     others = httpx.get(
         f"{live_site.url}/v0/animal", params={"id": animal_id}, headers={"token": token}

@@ -235,6 +235,7 @@ def no_animal(
         too_few,
     )
     from aianimals.ports.registry.factory import create_registry
+    from aianimals.settings import REFERENCE_HIDE_THRESHOLD
 
     configure_logging()
     console = Console()
@@ -246,7 +247,8 @@ def no_animal(
             database=container.database,
             image_model_version=model.version,
             eval_features=lambda: eval_features(model),
-            threshold=settings.images.thresholds.get(NO_ANIMAL, 0.9),
+            threshold=settings.images.thresholds.get(NO_ANIMAL, REFERENCE_HIDE_THRESHOLD),
+            review_threshold=settings.images.review_thresholds.get(NO_ANIMAL, 0.0),
             min_labels=min_labels,
             implicit_negatives_days=implicit_negatives_days,
             options=FitOptions(l2=l2),

@@ -9,6 +9,10 @@ bounded history of runs. It never runs one schedule twice at once: a slot that c
 the previous run is still going is skipped (as Argo's `concurrencyPolicy: Forbid` does).
 After downtime it runs a schedule that missed one or more slots once (not once per missed
 slot). A schedule it has never seen waits for its next slot.
+
+"Run now" (the portal's Pipelines tab, `request_run`) drops a request file beside the
+state file; the scheduler starts the schedule at its next tick, unless it is running
+already, and records the run in its history like any other.
 """
 
 from __future__ import annotations
@@ -30,6 +34,26 @@ logger = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 500
 """Runs kept in the state file's history (the oldest go first)."""
+
+
+def requests_dir(state_path: Path) -> Path:
+    """Where "run now" requests wait for the scheduler: one empty file per schedule."""
+    return state_path.with_name(f"{state_path.stem}.requests")
+
+
+def request_run(state_path: Path, name: str, known: Sequence[str]) -> None:
+    """Ask the embedded scheduler to run schedule `name` at its next tick."""
+    if name not in known:
+        raise ValueError(f"unknown schedule {name!r}; known: {', '.join(known)}")
+    folder = requests_dir(state_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).touch()
+
+
+def requested_runs(state_path: Path) -> set[str]:
+    """Schedules asked to run now that the scheduler has not started yet."""
+    folder = requests_dir(state_path)
+    return {path.name for path in folder.iterdir()} if folder.is_dir() else set()
 
 
 @dataclass(frozen=True)
@@ -176,7 +200,13 @@ class EmbeddedScheduler:
         started: list[str] = []
         with self._lock:
             before = dict(self._last_run)
+            asked = self._take_requests()
             for schedule in self.schedules:
+                if schedule.name in asked and schedule.name not in self._running:
+                    self._last_run[schedule.name] = now  # a due slot now is served too
+                    self._start(schedule, now)
+                    started.append(schedule.name)
+                    continue
                 last = self._last_run.get(schedule.name)
                 if last is None:  # first sight: wait for the next slot
                     self._last_run[schedule.name] = now
@@ -190,18 +220,36 @@ class EmbeddedScheduler:
                         schedule.name,
                     )
                     continue
-                thread = threading.Thread(
-                    target=self._execute,
-                    args=(schedule, now),
-                    name=f"schedule-{schedule.name}",
-                    daemon=True,
-                )
-                self._running[schedule.name] = thread
+                self._start(schedule, now)
                 started.append(schedule.name)
-                thread.start()
             if self._last_run != before:
                 self._save()
         return started
+
+    def _start(self, schedule: Schedule, now: datetime) -> None:
+        """Run `schedule` on a thread of its own (callers hold the lock)."""
+        thread = threading.Thread(
+            target=self._execute,
+            args=(schedule, now),
+            name=f"schedule-{schedule.name}",
+            daemon=True,
+        )
+        self._running[schedule.name] = thread
+        thread.start()
+
+    def _take_requests(self) -> set[str]:
+        """The "run now" requests, removed as they are read (a request runs once)."""
+        folder = requests_dir(self.state_path)
+        if not folder.is_dir():
+            return set()
+        taken = set()
+        for path in folder.iterdir():
+            path.unlink(missing_ok=True)
+            taken.add(path.name)
+        unknown = taken - {schedule.name for schedule in self.schedules}
+        if unknown:
+            logger.warning("run-now requests for unknown schedules ignored: %s", sorted(unknown))
+        return taken
 
     def _execute(self, schedule: Schedule, started: datetime) -> None:
         logger.info("schedule %s: running %s", schedule.name, " ".join(schedule.command))

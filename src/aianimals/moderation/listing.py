@@ -1,21 +1,30 @@
-"""The review queue: violations with their animal, filtered and paged, newest first."""
+"""The review queue: violations with their animal, filtered and paged.
+
+By default the queue is sorted by what most needs a human: waiting for a verdict first;
+among those, hidden photos (a violation in effect) first, then the likeliest violations,
+newest first among equals. `order="newest"` lists by creation time instead.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
 from aianimals.core.errors import InvalidInput
-from aianimals.moderation.models import STATES, Violation, ViolationType
+from aianimals.moderation.models import STATE_PENDING, STATES, Violation, ViolationType
 from aianimals.users.models import User
 
 MAX_PAGE_SIZE = 200
 """The most rows one page of the queue holds."""
+ORDER_PRIORITY = "priority"
+ORDER_NEWEST = "newest"
+ORDERS = (ORDER_PRIORITY, ORDER_NEWEST)
 
 
 @dataclass(frozen=True)
@@ -31,8 +40,11 @@ class QueueFilter:
     animal_id: str | None = None
     limit: int = 50
     offset: int = 0
+    order: str = ORDER_PRIORITY
 
     def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise InvalidInput(f"unknown order {self.order!r}; use {', '.join(ORDERS)}")
         unknown = sorted(set(self.states) - set(STATES))
         if unknown:
             msg = f"unknown state(s) {', '.join(unknown)}; use {', '.join(STATES)}"
@@ -109,8 +121,17 @@ def _conditions(where: QueueFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _ordering(order: str) -> list[ColumnElement[Any]]:
+    newest: list[ColumnElement[Any]] = [Violation.created_at.desc(), Violation.id.desc()]
+    if order == ORDER_NEWEST:
+        return newest
+    waiting = case((Violation.state == STATE_PENDING, 0), else_=1)
+    hidden = case((Violation.is_effective.is_(True), 0), else_=1)
+    return [waiting, hidden, Violation.probability.desc(), *newest]
+
+
 def list_queue(session: Session, where: QueueFilter) -> QueuePage:
-    """The violations matching `where`, newest first, with their animal and owner."""
+    """The violations matching `where`, in `where.order`, with their animal and owner."""
     conditions = _conditions(where)
     total = session.scalar(select(func.count()).select_from(Violation).where(*conditions)) or 0
     query = (
@@ -138,7 +159,7 @@ def list_queue(session: Session, where: QueueFilter) -> QueuePage:
         .join(User, User.id == Animal.user_id)
         .join(ViolationType, ViolationType.id == Violation.violation_type_id)
         .where(*conditions)
-        .order_by(Violation.created_at.desc(), Violation.id.desc())
+        .order_by(*_ordering(where.order))
         .limit(where.limit)
         .offset(where.offset)
     )

@@ -11,10 +11,14 @@ from aianimals.core.clock import utcnow
 from aianimals.ports.sql.base import Base, Timestamped
 
 STATE_PENDING = "pending"
-"""Detected or reported, not yet reviewed by an administrator."""
+"""Detected in or above the review band, or reported: waiting for an administrator."""
+STATE_BELOW_BAND = "below_band"
+"""Detected below the review band: kept for metrics and retraining, never queued."""
 STATE_CONFIRMED = "confirmed"
 STATE_REJECTED = "rejected"
-STATES = (STATE_PENDING, STATE_CONFIRMED, STATE_REJECTED)
+STATES = (STATE_PENDING, STATE_CONFIRMED, STATE_REJECTED, STATE_BELOW_BAND)
+UNREVIEWED = (STATE_PENDING, STATE_BELOW_BAND)
+"""States a new detection may still change (a verdict stands)."""
 
 
 class ViolationType(Timestamped, Base):
@@ -59,5 +63,18 @@ class ModerationAudit(Base):
     actor: Mapped[str] = mapped_column(String(64))
     old_is_effective: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     new_is_effective: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReviewRequest(Base):
+    """An owner's one request that an administrator look again at their hidden post."""
+
+    __tablename__ = "review_requests"
+
+    animal_id: Mapped[str] = mapped_column(
+        ForeignKey("animals.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     note: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

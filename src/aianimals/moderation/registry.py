@@ -1,6 +1,7 @@
 """The violation registry's queue handler: stores each published detection idempotently and,
-above its type's threshold, hides the animal (the review service does both in one
-transaction; the hide reaches the indexes through the outbox)."""
+by its type's bands, hides the animal and queues it (at or above the hide threshold), queues
+it (in the review band) or keeps it for metrics only (below the band). The review service
+does it in one transaction; a hide reaches the indexes through the outbox."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from aianimals.moderation.models import ViolationType
 from aianimals.moderation.review import ReviewService
 from aianimals.observability.metrics import observe_violation
 from aianimals.ports.sql.database import Database
+from aianimals.settings import REFERENCE_HIDE_THRESHOLD
 
 REGISTRY_QUEUE = "violation-registry"
-DEFAULT_THRESHOLD = 0.9
-"""The reference's threshold, for a type the settings do not name."""
+DEFAULT_THRESHOLD = REFERENCE_HIDE_THRESHOLD
+"""The reference's hide threshold, for a type the settings do not name (the measured
+operating point of no_animal_violation is in the settings: see docs/images.md)."""
 REFERENCE_TYPE_IDS = {
     "human_face_violation": "93e7109457344567bbdddda9b15a241b",
     "no_animal_violation": "4cc11afb7f8944ab9b3c1573e85abbf3",
@@ -35,9 +38,15 @@ REFERENCE_TYPE_IDS = {
 class ViolationRegistry:
     """Applies `violation.detected` events with per-type thresholds."""
 
-    def __init__(self, database: Database, thresholds: Mapping[str, float]) -> None:
+    def __init__(
+        self,
+        database: Database,
+        thresholds: Mapping[str, float],
+        review_thresholds: Mapping[str, float] | None = None,
+    ) -> None:
         self.database = database
         self.thresholds = dict(thresholds)
+        self.review_thresholds = dict(review_thresholds or {})
 
     def handlers(self) -> Mapping[str, Callable[[Event], None]]:
         """Event type → handler, for the consumer of REGISTRY_QUEUE."""
@@ -57,6 +66,7 @@ class ViolationRegistry:
                     model_version=_text(payload, "model_version"),
                     judge=_text(payload, "judge"),
                     threshold=self.thresholds.get(type_name, DEFAULT_THRESHOLD),
+                    review_threshold=self.review_thresholds.get(type_name),
                 )
             except NotFound:
                 return  # the animal was deleted: nothing left to judge

@@ -28,22 +28,29 @@ from aianimals.core.errors import InvalidInput, NotFound
 from aianimals.core.ids import new_id
 from aianimals.moderation import stats, visibility
 from aianimals.moderation.listing import (
+    MAX_PAGE_SIZE,
+    ORDER_NEWEST,
     DetectorVersion,
     QueueFilter,
+    QueueItem,
     QueuePage,
     detector_versions,
     list_queue,
 )
 from aianimals.moderation.locking import lock_animals, lock_violations
 from aianimals.moderation.models import (
+    STATE_BELOW_BAND,
     STATE_CONFIRMED,
     STATE_PENDING,
     STATE_REJECTED,
+    UNREVIEWED,
     ModerationAudit,
+    ReviewRequest,
     Violation,
     ViolationType,
 )
 from aianimals.moderation.service import ModerationService
+from aianimals.moderation.stats import MAX_AUDIT_ROWS
 
 CONFIRM: Final = "confirm"
 REJECT: Final = "reject"
@@ -67,6 +74,17 @@ class ReviewOutcome:
     unchanged: tuple[str, ...]
     hidden_animals: tuple[str, ...]
     shown_animals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnimalHistory:
+    """One animal's moderation record, for an administrator deciding on it."""
+
+    detections: tuple[QueueItem, ...]
+    """Every judgement of the animal (any type, judge and model version), newest first."""
+    audits: tuple[stats.AuditEntry, ...]
+    review_requested_at: datetime | None
+    review_note: str
 
 
 def _check_unit(name: str, value: float) -> float:
@@ -101,16 +119,26 @@ class ReviewService:
         model_version: str,
         judge: str,
         threshold: float,
+        review_threshold: float | None = None,
     ) -> Violation:
-        """Store a detector's judgement; at or above `threshold` it takes effect and hides
-        the animal, all in one transaction.
+        """Store a detector's judgement, all in one transaction, by band:
 
+        - at or above `threshold` it takes effect, hides the animal and waits for review;
+        - in [`review_threshold`, `threshold`) the animal stays visible and it waits for
+          review (`pending`);
+        - below `review_threshold` it is kept for metrics only (`below_band`, not queued).
+
+        Without `review_threshold` every detection is queued (a human's report, say).
         A re-delivery of the same (animal, type, judge, model version) returns the same row:
         unchanged when its values are the same or an administrator already reviewed it
-        (the verdict stands), otherwise updated in place.
+        (the verdict stands), otherwise updated in place (band included).
         """
         probability = _check_unit("probability", probability)
         threshold = _check_unit("threshold", threshold)
+        review = 0.0 if review_threshold is None else _check_unit("review", review_threshold)
+        if review > threshold:
+            msg = f"the review threshold {review} must not exceed the hide threshold {threshold}"
+            raise InvalidInput(msg)
         _check_name("judge", judge)
         _check_name("model_version", model_version, required=False)
         if self.session.get(ViolationType, violation_type_id) is None:
@@ -120,7 +148,7 @@ class ReviewService:
             raise NotFound(f"no animal with id {animal_id}")
         key = (animal_id, violation_type_id, judge, model_version)
         try:
-            row = self._apply_detection(animal, key, probability, threshold)
+            row = self._apply_detection(animal, key, probability, (threshold, review))
             self.session.commit()
         except IntegrityError:
             # A concurrent delivery of the same detection won the insert: return its row.
@@ -132,11 +160,17 @@ class ReviewService:
         return row
 
     def _apply_detection(
-        self, animal: Animal, key: tuple[str, str, str, str], probability: float, threshold: float
+        self,
+        animal: Animal,
+        key: tuple[str, str, str, str],
+        probability: float,
+        thresholds: tuple[float, float],
     ) -> Violation:
         """Insert or update the detection's row and the animal's visibility (no commit)."""
         animal_id, violation_type_id, judge, model_version = key
+        threshold, review = thresholds
         effective = probability >= threshold
+        state = STATE_PENDING if probability >= review else STATE_BELOW_BAND
         note = f"detected by {judge} {model_version or '-'}: p={probability:.4f}, t={threshold}"
         row = self._detection(*key)
         lifted = False
@@ -149,20 +183,21 @@ class ReviewService:
                 model_version=model_version,
                 probability=probability,
                 is_effective=effective,
-                state=STATE_PENDING,
+                state=state,
             )
             self.session.add(row)
             self.session.flush()
             if effective:
                 self._audit(row, judge, None, effective, note)
-        elif row.state == STATE_PENDING and (row.probability, row.is_effective) != (
+        elif row.state in UNREVIEWED and (row.probability, row.is_effective, row.state) != (
             probability,
             effective,
+            state,
         ):
             if row.is_effective != effective:
                 self._audit(row, judge, row.is_effective, effective, note)
             lifted = row.is_effective and not effective
-            row.probability, row.is_effective = probability, effective
+            row.probability, row.is_effective, row.state = probability, effective, state
         else:
             return row  # a plain re-delivery, or a reviewed row (the verdict stands)
         self.session.flush()
@@ -239,7 +274,7 @@ class ReviewService:
     # Reading ----------------------------------------------------------------------------
 
     def queue(self, where: QueueFilter | None = None) -> QueuePage:
-        """A page of violations with their animals, newest first."""
+        """A page of violations with their animals, most in need of a human first."""
         return list_queue(self.session, where or QueueFilter())
 
     def violation_types(self) -> list[ViolationType]:
@@ -265,6 +300,21 @@ class ReviewService:
     def audit_log(self, limit: int = 50, violation_id: str | None = None) -> list[stats.AuditEntry]:
         """The latest audited changes, newest first."""
         return stats.audit_log(self.session, limit, violation_id)
+
+    def animal_history(self, animal_id: str) -> AnimalHistory:
+        """Everything recorded about one animal's moderation: each detector's or reporter's
+        score and state, every audited change, and the owner's review request."""
+        detections = list_queue(
+            self.session,
+            QueueFilter(animal_id=animal_id, order=ORDER_NEWEST, limit=MAX_PAGE_SIZE),
+        ).items
+        request = self.session.get(ReviewRequest, animal_id)
+        return AnimalHistory(
+            detections=tuple(detections),
+            audits=tuple(stats.audit_log(self.session, MAX_AUDIT_ROWS, animal_id=animal_id)),
+            review_requested_at=None if request is None else request.created_at,
+            review_note="" if request is None else request.note,
+        )
 
     # Internals --------------------------------------------------------------------------
 

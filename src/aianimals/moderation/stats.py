@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Integer, case, cast, func, select
+from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
@@ -20,6 +20,10 @@ from aianimals.moderation.models import (
 
 MAX_AUDIT_ROWS = 1000
 """The most audit rows one call returns."""
+REPORTS_JUDGE_PREFIX = "report:"
+"""Users' reports are judged by `report:<user id>` (see `moderation.reports`)."""
+REPORTS_JUDGE = "reports"
+"""How the precision table names all users' reports together."""
 
 
 @dataclass(frozen=True)
@@ -111,10 +115,15 @@ def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def detector_precision(
     session: Session, violation_type_id: str | None = None
 ) -> list[DetectorPrecision]:
-    """Per judge and model version: counts by state and precision against the verdicts."""
+    """Per judge and model version: counts by state and precision against the verdicts
+    (all users' reports count as one judge, `reports`)."""
+    judge = case(
+        (Violation.judge.startswith(REPORTS_JUDGE_PREFIX), literal(REPORTS_JUDGE)),
+        else_=Violation.judge,
+    )
     query = (
         select(
-            Violation.judge,
+            judge,
             Violation.model_version,
             func.count(),
             _count_where(Violation.is_effective.is_(True)),
@@ -122,8 +131,8 @@ def detector_precision(
             _count_where(Violation.state == STATE_CONFIRMED),
             _count_where(Violation.state == STATE_REJECTED),
         )
-        .group_by(Violation.judge, Violation.model_version)
-        .order_by(Violation.judge, Violation.model_version)
+        .group_by(judge, Violation.model_version)
+        .order_by(judge, Violation.model_version)
     )
     if violation_type_id is not None:
         query = query.where(Violation.violation_type_id == violation_type_id)
@@ -142,9 +151,13 @@ def detector_precision(
 
 
 def audit_log(
-    session: Session, limit: int = 50, violation_id: str | None = None
+    session: Session,
+    limit: int = 50,
+    violation_id: str | None = None,
+    animal_id: str | None = None,
 ) -> list[AuditEntry]:
-    """The latest `limit` audited changes (of one violation, if given), newest first."""
+    """The latest `limit` audited changes (of one violation, or of one animal's violations,
+    if given), newest first."""
     limit = max(1, min(limit, MAX_AUDIT_ROWS))
     query = (
         select(
@@ -167,4 +180,6 @@ def audit_log(
     )
     if violation_id is not None:
         query = query.where(ModerationAudit.violation_id == violation_id)
+    if animal_id is not None:
+        query = query.where(Violation.animal_id == animal_id)
     return [AuditEntry(*tuple(row)) for row in session.execute(query)]

@@ -1,18 +1,70 @@
-"""The "Pipelines" tab: the scheduled pipelines, their next runs and the run history."""
+"""The "Pipelines" tab: the scheduled pipelines, their next runs, "Run now", the run history."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from aianimals.ml.schedule_status import run_history, schedule_status
+from aianimals.core.errors import DomainError
+from aianimals.ml.schedule import configured_schedules, request_run, requested_runs
+from aianimals.ml.schedule_status import run_history, schedule_status, state_path
 from aianimals.portal.backend import PortalBackend
+from aianimals.portal.login import TOKEN
+from aianimals.portal.markup import sentence
+
+_FLASH = "pipelines_flash"
+
+
+def _run_now(backend: PortalBackend, name: str) -> None:
+    """Button callback: re-check the administrator, then leave a run-now request."""
+    settings = backend.container.settings
+    try:
+        backend.resume(str(st.session_state.get(TOKEN, "")))
+    except DomainError as error:
+        st.session_state[_FLASH] = ("error", sentence(error.message))
+        return
+    known = [item.name for item in configured_schedules(settings.schedules)]
+    request_run(state_path(settings), name, known)
+    st.session_state[_FLASH] = (
+        "success",
+        f"Run of {name} requested: the scheduler starts it within a few seconds; "
+        "its result appears in the run history.",
+    )
+
+
+def _run_buttons(backend: PortalBackend) -> None:
+    settings = backend.container.settings
+    if not settings.schedules.enabled:
+        st.info(
+            "The embedded scheduler is off, so nothing would pick up a run request: run "
+            "the pipeline's command (below) on the platform instead."
+        )
+    waiting = requested_runs(state_path(settings))
+    columns = st.columns(4)
+    for index, item in enumerate(configured_schedules(settings.schedules)):
+        label = f"Run {item.name} now"
+        if item.name in waiting:
+            label = f"{item.name}: requested"
+        columns[index % len(columns)].button(
+            label,
+            key=f"run-now-{item.name}",
+            on_click=_run_now,
+            args=(backend, item.name),
+            disabled=item.name in waiting or not settings.schedules.enabled,
+            help=" ".join(item.command),
+        )
 
 
 def render_pipelines(backend: PortalBackend) -> None:
-    """Schedules with next and last run; then every recorded run, newest first."""
+    """Schedules with next and last run and a "Run now" button each; then every recorded
+    run, newest first."""
     settings = backend.container.settings
     state = "on" if settings.schedules.enabled else "off"
     st.caption(f"Embedded scheduler: {state}. Times are UTC.")
+    flash = st.session_state.pop(_FLASH, None)
+    if flash:
+        kind, message = flash
+        (st.success if kind == "success" else st.error)(message)
+    _run_buttons(backend)
     st.dataframe(
         [
             {

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 import streamlit as st
 
 from aianimals.core.errors import DomainError
-from aianimals.moderation.listing import DetectorVersion, QueueFilter, QueueItem, QueuePage
+from aianimals.moderation.listing import (
+    ORDER_NEWEST,
+    ORDER_PRIORITY,
+    ORDERS,
+    DetectorVersion,
+    QueueFilter,
+    QueueItem,
+    QueuePage,
+)
 from aianimals.moderation.models import STATES, ViolationType
 from aianimals.moderation.review import CONFIRM, MAX_NOTE, REJECT, ReviewOutcome
 from aianimals.portal.backend import PortalBackend
@@ -20,6 +28,10 @@ PHOTO_WIDTH = 160
 _FLASH = "queue_flash"
 _NOTE = "review_note"
 _PAGE = "queue_page"
+_ORDER_LABELS = {
+    ORDER_PRIORITY: "Most in need of a human (pending, hidden, likeliest first)",
+    ORDER_NEWEST: "Newest first",
+}
 
 
 def _select_key(violation_id: str) -> str:
@@ -98,6 +110,14 @@ def _filters(types: list[ViolationType], versions: list[DetectorVersion]) -> Que
         on_change=_first_page,
     )
     chosen_size = size.selectbox("Per page", PAGE_SIZES, key="filter_size", on_change=_first_page)
+    order = st.radio(
+        "Sort",
+        ORDERS,
+        format_func=lambda key: _ORDER_LABELS[key],
+        key="filter_order",
+        horizontal=True,
+        on_change=_first_page,
+    )
     page_size = int(chosen_size or PAGE_SIZES[0])
     low, high = st.slider(
         "Probability",
@@ -119,6 +139,7 @@ def _filters(types: list[ViolationType], versions: list[DetectorVersion]) -> Que
         model_version=chosen.model_version if chosen else None,
         limit=page_size,
         offset=(page - 1) * page_size,
+        order=str(order or ORDER_PRIORITY),
     )
 
 
@@ -145,6 +166,8 @@ def _row(backend: PortalBackend, item: QueueItem) -> None:
             f"{plain(item.judge)} {plain(item.model_version or '-')} · "
             f"recorded {timestamp(item.created_at)} · violation {item.violation_id}"
         )
+        with details.expander("Scores and history"):
+            _history(backend, item.animal_id)
         actions.checkbox("Select", key=_select_key(item.violation_id))
         actions.button(
             "Confirm",
@@ -158,6 +181,38 @@ def _row(backend: PortalBackend, item: QueueItem) -> None:
             key=f"{REJECT}-{item.violation_id}",
             on_click=_review,
             args=(backend, [item.violation_id], REJECT),
+        )
+
+
+def _history(backend: PortalBackend, animal_id: str) -> None:
+    """Every score the animal got (detectors, reporters) and every audited change."""
+    with backend.reviews() as service:
+        record = service.animal_history(animal_id)
+    if record.review_requested_at is not None:
+        note = f": “{plain(record.review_note)}”" if record.review_note else ""
+        st.warning(f"The owner asked for a review on {timestamp(record.review_requested_at)}{note}")
+    st.dataframe(
+        [
+            {
+                "type": row.violation_type,
+                "judge": row.judge,
+                "model": row.model_version or "-",
+                "probability": round(row.probability, 4),
+                "state": row.state,
+                "in effect": row.is_effective,
+                "recorded": timestamp(row.created_at),
+            }
+            for row in record.detections
+        ],
+        hide_index=True,
+        use_container_width=True,
+    )
+    if not record.audits:
+        st.caption("No audited change yet.")
+    for entry in record.audits:
+        st.caption(
+            f"{timestamp(entry.created_at)} · {plain(entry.actor)} · "
+            f"{plain(entry.violation_type)}: {plain(entry.note) or '-'}"
         )
 
 

@@ -29,6 +29,8 @@ from aianimals.images.router import router as similar_router
 from aianimals.likes.router import router as like_router
 from aianimals.logs import log_format
 from aianimals.metadata.router import router as metadata_router
+from aianimals.moderation.owner_router import router as owner_moderation_router
+from aianimals.moderation.report_router import router as report_router
 from aianimals.moderation.router import router as violation_router
 from aianimals.observability.http import install_observability
 from aianimals.observability.models import watch_container
@@ -48,6 +50,8 @@ def _v0_router() -> APIRouter:
         user_router,
         category_router,
         violation_router,
+        owner_moderation_router,
+        report_router,
         access_log_router,
         metadata_router,
         search_router,

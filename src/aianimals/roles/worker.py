@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from aianimals.api.container import Container, build_container
-from aianimals.images.tasks import IMAGE_QUEUE
+from aianimals.images.tasks import DETECTOR_JUDGE, IMAGE_QUEUE
 from aianimals.ml.ltr.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
+from aianimals.moderation.bands import BandChange, apply_review_bands
 from aianimals.moderation.registry import REGISTRY_QUEUE, ViolationRegistry
 from aianimals.observability.models import watch_container
 from aianimals.observability.queues import watch_queues
@@ -44,7 +45,8 @@ def consumers(container: Container) -> list[Consumer]:
     indexer = Indexer(container.database, container.search_index, container.cache)
     updater = FeatureUpdater(container.database, container.feature_store)
     settings = container.settings.queue
-    registry = ViolationRegistry(container.database, container.settings.images.thresholds)
+    bands = container.settings.images
+    registry = ViolationRegistry(container.database, bands.thresholds, bands.review_thresholds)
     found = [
         Consumer(create_queue(settings), INDEXER_QUEUE, indexer.handlers(), settings),
         Consumer(create_queue(settings), FEATURE_UPDATER_QUEUE, updater.handlers(), settings),
@@ -54,6 +56,21 @@ def consumers(container: Container) -> list[Consumer]:
         images = image_tasks(container)
         found.append(Consumer(create_queue(settings), IMAGE_QUEUE, images.handlers(), settings))
     return found
+
+
+def rebanded(container: Container) -> BandChange:
+    """Move the detector's stored detections into the configured review bands (idempotent;
+    the worker does it when it starts, so a changed band applies to old rows too)."""
+    review = container.settings.images.review_thresholds
+    with container.database.session() as session:
+        change = apply_review_bands(session, review, DETECTOR_JUDGE)
+    if change.unqueued or change.queued:
+        logger.info(
+            "review bands: %d detections left the queue, %d entered it",
+            change.unqueued,
+            change.queued,
+        )
+    return change
 
 
 @dataclass
@@ -70,6 +87,7 @@ class Workers:
         workers = consumers(self.container)
         for consumer in workers:
             consumer.declare()
+        self._apply_review_bands()
         watch_container(self.container)
         queues = [consumer.name for consumer in workers]
         self._unwatch.append(watch_queues(self.container.settings.queue, queues))
@@ -85,6 +103,9 @@ class Workers:
             thread.join(timeout)
         while self._unwatch:
             self._unwatch.pop()()
+
+    def _apply_review_bands(self) -> None:
+        rebanded(self.container)
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

@@ -115,6 +115,13 @@ def test_a_first_head_that_beats_zero_shot_is_registered_promoted_and_logged(
     assert logged["eval.photos"] == 120
     assert logged["head.roc_auc"] == pytest.approx(run.comparison.auc("head"))
     assert {"zero_shot.roc_auc", "head.f1", "head.precision", "head.recall"} <= set(logged)
+    point = run.operating_point
+    assert point is not None
+    assert (point.hide_threshold, point.review_threshold) == (
+        run.sources.threshold,
+        run.sources.review_threshold,
+    )
+    assert point.no_animal_photos + point.labelled_animals == 120
 
 
 @pytest.mark.usefixtures("verdicts")

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aianimals.ml.images.evaluation import DetectionMetrics, detection_metrics
+from aianimals.ml.no_animal.operating_point import OperatingPoint, labelled_metadata
 
 HEAD = "head"
 ZERO_SHOT = "zero-shot"
@@ -128,9 +129,25 @@ def model_card(
     comparison: Comparison,
     training: Mapping[str, float | int | str],
     verdict: str,
+    operating_point: OperatingPoint | None = None,
 ) -> str:
-    """The run's `model_card.md`: data, evaluation, the promotion verdict and caveats."""
+    """The run's `model_card.md`: data, evaluation, the operating point in force, the
+    promotion verdict and caveats."""
     rows = "\n".join(f"| {key} | {value} |" for key, value in training.items())
+    point = (
+        []
+        if operating_point is None
+        else [
+            "## Operating point (the settings in force, on the labelled photos)",
+            "",
+            "| item | value |",
+            "|---|---:|",
+            *(f"| {k} | {v} |" for k, v in labelled_metadata(operating_point).items()),
+            "",
+            'Chosen by bench/moderation_thresholds.py (docs/images.md, "Operating point").',
+            "",
+        ]
+    )
     return "\n".join(
         [
             f"# no-animal-head v{version}",
@@ -149,6 +166,7 @@ def model_card(
             "",
             comparison_markdown(comparison),
             "",
+            *point,
             "## Promotion",
             "",
             verdict,

@@ -38,8 +38,11 @@ from aianimals.ml.no_animal.evaluation import (
     model_card,
 )
 from aianimals.ml.no_animal.head import FitOptions, HeadFormatError, NoAnimalHead, fit_head
+from aianimals.ml.no_animal.operating_point import OperatingPoint, Scores, labelled_metadata
+from aianimals.ml.no_animal.operating_point import evaluate as evaluate_point
 from aianimals.ports.registry.base import ModelRegistry, ModelVersion, RunLog
 from aianimals.ports.sql.database import Database
+from aianimals.settings import HIDE_THRESHOLD, REVIEW_THRESHOLD
 
 MIN_LABELS = 10
 """Fewest examples of each class worth training on."""
@@ -57,7 +60,8 @@ class NoAnimalSources:
     image_model_version: str
     eval_features: Callable[[], EvalFeatures]
     """The labelled real photos as the current image model embeds them (called once)."""
-    threshold: float = 0.9
+    threshold: float = HIDE_THRESHOLD
+    review_threshold: float = REVIEW_THRESHOLD
     min_labels: int = MIN_LABELS
     implicit_negatives_days: int | None = None
     near_duplicate: float = NEAR_DUPLICATE
@@ -78,6 +82,8 @@ class NoAnimalRun:
     head: NoAnimalHead | None = None
     champion: ModelVersion | None = None
     comparison: Comparison | None = None
+    operating_point: OperatingPoint | None = None
+    """The head's hide and review bands on the labelled photos, for the model card."""
     registered: ModelVersion | None = None
     promoted: bool = False
     verdict: str = ""
@@ -189,6 +195,9 @@ def evaluate(run: NoAnimalRun) -> NoAnimalRun:
         scores[CHAMPION_METHOD] = champion.predict(photos.embeddings, photos.animal_probability)
     run.comparison = compare(scores, photos.positives, run.sources.threshold)
     run.log.log_metrics(metric_values(run.comparison))
+    labelled = Scores(scores[HEAD], ~photos.positives, np.zeros(0))
+    review = min(run.sources.review_threshold, run.sources.threshold)
+    run.operating_point = evaluate_point(labelled, run.sources.threshold, review)
     return run
 
 
@@ -224,6 +233,13 @@ def promote(run: NoAnimalRun) -> NoAnimalRun:
         run.registry.set_alias(MODEL_NAME, CHAMPION, version)
     run.promoted, run.verdict = decision.promote, decision.verdict
     run.log.set_tags({"promotion": decision.verdict, "promoted": str(decision.promote)})
+    if run.operating_point is not None:
+        run.log.set_tags(
+            {
+                f"operating_point.{key}": str(value)
+                for key, value in labelled_metadata(run.operating_point).items()
+            }
+        )
     training = {
         "confirmed (label 1)": run.counts.confirmed,
         "rejected (label 0)": run.counts.rejected,
@@ -241,6 +257,7 @@ def promote(run: NoAnimalRun) -> NoAnimalRun:
         comparison=run.comparison,
         training=training,
         verdict=decision.verdict,
+        operating_point=run.operating_point,
     )
     run.log.log_text(card, "model_card.md")
     return run

@@ -71,5 +71,9 @@ export const api = {
   unlike: (animalId) => call("DELETE", "/like", { params: { animal_id: animalId } }),
   post: (form) => call("POST", "/animal", { form }),
   hide: (id) => call("DELETE", "/animal", { params: { id } }),
+  postState: (id) => call("GET", "/animal/moderation", { params: { id } }),
+  unhide: (id) => call("POST", "/animal/moderation/unhide", { params: { id } }),
+  requestReview: (id) => call("POST", "/animal/moderation/review_request", { params: { id } }),
+  report: (id, body) => call("POST", "/animal/report", { params: { id }, json: body }),
   accessLog: (body) => call("POST", "/access_log", { json: body }),
 };

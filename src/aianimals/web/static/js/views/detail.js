@@ -4,6 +4,7 @@ import { h, replace, toast } from "../dom.js";
 import { formatDate, localName, t } from "../i18n.js";
 import { currentSession } from "../session.js";
 import { logAction, rememberOrigin, takeOrigin } from "../telemetry.js";
+import { moderationPanel, reportControl } from "./moderation.js";
 import { message, tile } from "./tiles.js";
 
 const SEE_LONG_MS = 5000;
@@ -104,14 +105,22 @@ export async function renderDetail(main, { arg: id, params }) {
     const session = currentSession();
     [animal, likes] = await Promise.all([findAnimal(id), api.likes({ animal_id: id, user_id: session.user_id })]);
   } catch (error) {
-    main.append(message(error.status === 422 ? t("detail.notFound") : `${t("error.load")} ${error.message}`, "error"));
+    main.append(error.status === 422 || error.status === 404 ? notFound() : message(`${t("error.load")} ${error.message}`, "error"));
     return;
   }
   if (!animal) {
-    main.append(message(t("detail.notFound"), "error"));
+    main.append(notFound());
     return;
   }
   const ownPost = animal.user_id === currentSession()?.user_id;
+  // --- Moderation (owner only): the post's true state, 再表示, a review request. ---
+  const hide = ownPost ? hideButton(animal) : null;
+  if (hide) hide.hidden = animal.deactivated;
+  const showHide = (state) => (hide.hidden = !["visible", "checking"].includes(state.state));
+  const moderation = ownPost ? moderationPanel(animal.id, { onState: showHide }) : null;
+  const reviewNotice = !ownPost && animal.deactivated && h("p", { class: "notice review", role: "status" }, t("detail.review"));
+  const report = !ownPost && !animal.deactivated && reportControl(animal.id);
+  // --- end of moderation ---
   const back = h("button", { type: "button", class: "back", onclick: () => (history.length > 1 ? history.back() : (location.hash = "#/search")) },
     h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
   const likedBy = h("ul", { class: "liked-by" });
@@ -122,7 +131,8 @@ export async function renderDetail(main, { arg: id, params }) {
     h("div", { class: "photo" }, h("img", { src: animal.photo_url, alt: animal.name, decoding: "async" })),
     h("div", { class: "info" },
       params.get("posted") && h("p", { class: "notice", role: "status" }, t("detail.justPosted")),
-      animal.deactivated && h("p", { class: "notice review", role: "status" }, t("detail.review")),
+      moderation?.element,
+      reviewNotice,
       h("h1", {}, animal.name),
       h("p", { class: "chips" }, h("span", { class: "chip" }, localName(kind)), h("span", { class: "chip" }, localName(breed))),
       likeButton(animal, likes.length > 0, origin),
@@ -133,7 +143,8 @@ export async function renderDetail(main, { arg: id, params }) {
       ),
       h("h2", {}, t("detail.likedBy")),
       likedBy,
-      ownPost && !animal.deactivated && hideButton(animal),
+      hide,
+      report,
     ),
   );
   article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy));
@@ -146,5 +157,14 @@ export async function renderDetail(main, { arg: id, params }) {
     logAction(origin, animal.id, "select");
     timer = setTimeout(() => logAction(origin, animal.id, "see_long"), SEE_LONG_MS);
   }
-  return () => clearTimeout(timer);
+  return () => {
+    clearTimeout(timer);
+    moderation?.stop();
+  };
+}
+
+function notFound() {
+  return h("section", { class: "not-found" },
+    h("h1", {}, t("detail.notFound")),
+    h("p", {}, h("a", { href: "#/search", class: "button secondary" }, t("detail.toSearch"))));
 }
