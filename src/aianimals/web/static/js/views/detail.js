@@ -1,17 +1,19 @@
 // One animal: photo, texts, breed, owner, like toggle, who liked it, similar animals.
-import { api } from "../api.js";
+import { api, isAbort } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { formatDate, localName, t } from "../i18n.js";
+import { goBack } from "../navigation.js";
 import { currentSession } from "../session.js";
 import { logAction, rememberOrigin, takeOrigin } from "../telemetry.js";
+import { errorState, skeletonDetail } from "./states.js";
 import { message, tile } from "./tiles.js";
 
 const SEE_LONG_MS = 5000;
 
-async function findAnimal(id) {
-  const [visible] = await api.animals({ id });
+async function findAnimal(id, signal) {
+  const [visible] = await api.animals({ id }, { signal });
   if (visible) return visible;
-  const [hidden] = await api.animals({ id, deactivated: true }); // the caller's own, under review
+  const [hidden] = await api.animals({ id, deactivated: true }, { signal }); // the caller's own, under review
   return hidden ?? null;
 }
 
@@ -57,18 +59,18 @@ function likeButton(animal, likedAtStart, origin) {
   return button;
 }
 
-async function likedByList(animalId, list) {
+async function likedByList(animalId, list, signal) {
   try {
-    const users = await api.likedBy(animalId);
+    const users = await api.likedBy(animalId, { signal });
     replace(list, users.length ? users.map((user) => h("li", {}, `@${user.handle_name}`)) : h("li", { class: "muted" }, t("detail.nobody")));
   } catch {
     replace(list);
   }
 }
 
-async function similarStrip(animalId, section) {
+async function similarStrip(animalId, section, signal) {
   try {
-    const page = await api.similar(animalId);
+    const page = await api.similar(animalId, { signal });
     if (!page.results.length) return;
     const origin = { search_id: page.search_id, phrases: ["image_search"], sort_by: page.sort_by, model_name: page.model_name };
     const strip = h("ul", { class: "strip", "aria-label": t("detail.similar") },
@@ -80,14 +82,14 @@ async function similarStrip(animalId, section) {
   }
 }
 
-function hideButton(animal) {
+function hideButton(animal, signal) {
   const button = h("button", { type: "button", class: "secondary hide-post" }, t("detail.hide"));
   button.addEventListener("click", async () => {
     if (!window.confirm(t("detail.hideConfirm"))) return;
     button.disabled = true;
     try {
       await api.hide(animal.id);
-      location.hash = "#/me";
+      if (!signal.aborted) location.hash = "#/me";
     } catch (error) {
       button.disabled = false;
       toast(`${t("error.load")} ${error.message}`);
@@ -96,24 +98,39 @@ function hideButton(animal) {
   return button;
 }
 
-export async function renderDetail(main, { arg: id, params }) {
-  const origin = takeOrigin(id);
+function backButton() {
+  return h("button", { type: "button", class: "back", onclick: goBack }, h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
+}
+
+export function renderDetail(view, { arg: id, params, signal }) {
+  return showDetail(view, id, params, signal, takeOrigin(id));
+}
+
+async function showDetail(view, id, params, signal, origin) {
   let animal;
   let likes;
+  const main = view.closest("main");
+  replace(view, backButton(), skeletonDetail());
+  main?.setAttribute("aria-busy", "true");
   try {
     const session = currentSession();
-    [animal, likes] = await Promise.all([findAnimal(id), api.likes({ animal_id: id, user_id: session.user_id })]);
+    [animal, likes] = await Promise.all([
+      findAnimal(id, signal),
+      api.likes({ animal_id: id, user_id: session.user_id }, { signal }),
+    ]);
   } catch (error) {
-    main.append(message(error.status === 422 ? t("detail.notFound") : `${t("error.load")} ${error.message}`, "error"));
+    if (isAbort(error) || signal.aborted) return;
+    main?.removeAttribute("aria-busy");
+    if (error.status === 422) replace(view, backButton(), message(t("detail.notFound"), "error"));
+    else replace(view, errorState(error, { retry: () => showDetail(view, id, params, signal, origin) }));
     return;
   }
+  main?.removeAttribute("aria-busy");
   if (!animal) {
-    main.append(message(t("detail.notFound"), "error"));
+    replace(view, backButton(), message(t("detail.notFound"), "error"));
     return;
   }
   const ownPost = animal.user_id === currentSession()?.user_id;
-  const back = h("button", { type: "button", class: "back", onclick: () => (history.length > 1 ? history.back() : (location.hash = "#/search")) },
-    h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
   const likedBy = h("ul", { class: "liked-by" });
   const similar = h("section", { class: "similar", hidden: true });
   const breed = { name_en: animal.animal_subcategory_name_en, name_ja: animal.animal_subcategory_name_ja };
@@ -133,18 +150,17 @@ export async function renderDetail(main, { arg: id, params }) {
       ),
       h("h2", {}, t("detail.likedBy")),
       likedBy,
-      ownPost && !animal.deactivated && hideButton(animal),
+      ownPost && !animal.deactivated && hideButton(animal, signal),
     ),
   );
-  article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy));
-  main.append(back, article, similar);
-  likedByList(animal.id, likedBy);
-  if (!animal.deactivated) similarStrip(animal.id, similar);
+  article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy, signal));
+  replace(view, backButton(), article, similar);
+  likedByList(animal.id, likedBy, signal);
+  if (!animal.deactivated) similarStrip(animal.id, similar, signal);
 
-  let timer = null;
   if (origin) {
     logAction(origin, animal.id, "select");
-    timer = setTimeout(() => logAction(origin, animal.id, "see_long"), SEE_LONG_MS);
+    const timer = setTimeout(() => logAction(origin, animal.id, "see_long"), SEE_LONG_MS);
+    signal.addEventListener("abort", () => clearTimeout(timer));
   }
-  return () => clearTimeout(timer);
 }

@@ -1,41 +1,48 @@
 // My page: my posts (hidden ones marked "under review"), the animals I liked, log out.
-import { api } from "../api.js";
+import { api, isAbort } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { forgetMetadata } from "../metadata.js";
 import { clearSession, currentSession } from "../session.js";
+import { errorState, skeletonGrid } from "./states.js";
 import { grid, message, tile } from "./tiles.js";
 
 const LIMIT = 60;
 
-async function myPosts(userId) {
+async function myPosts(userId, signal) {
   const [hidden, visible] = await Promise.all([
-    api.animals({ user_id: userId, deactivated: true, limit: LIMIT }),
-    api.animals({ user_id: userId, limit: LIMIT }),
+    api.animals({ user_id: userId, deactivated: true, limit: LIMIT }, { signal }),
+    api.animals({ user_id: userId, limit: LIMIT }, { signal }),
   ]);
   return [...hidden, ...visible].sort((a, b) => b.created_at.localeCompare(a.created_at));
 }
 
-async function myLikes(userId) {
-  const likes = await api.likes({ user_id: userId, limit: LIMIT });
-  const found = await Promise.all(likes.map((like) => api.animals({ id: like.animal_id })));
+async function myLikes(userId, signal) {
+  const likes = await api.likes({ user_id: userId, limit: LIMIT }, { signal });
+  const found = await Promise.all(likes.map((like) => api.animals({ id: like.animal_id }, { signal })));
   return found.flat();
 }
 
-async function fill(section, title, load, empty) {
+/** One section: skeleton tiles while loading, then the grid, or an error with retry. */
+async function fill(section, title, load, empty, signal) {
   const list = grid(title);
-  replace(section, h("h2", {}, title), list);
+  replace(section, h("h2", {}, title), list, skeletonGrid(6));
   try {
     const animals = await load();
+    signal.throwIfAborted();
+    replace(section, h("h2", {}, title), list);
     if (!animals.length) section.append(message(empty));
     list.append(...animals.map((animal) => tile(animal, { badge: animal.deactivated ? t("me.review") : null })));
   } catch (error) {
-    section.append(message(`${t("error.load")} ${error.message}`, "error"));
+    if (isAbort(error) || signal.aborted) return;
+    replace(section, h("h2", {}, title),
+      errorState(error, { retry: () => fill(section, title, load, empty, signal) }));
   }
 }
 
-export async function renderMe(main) {
+export async function renderMe(view, { signal }) {
   const session = currentSession();
+  const main = view.closest("main");
   const heading = h("h1", {}, t("me.title"));
   const logout = h("button", { type: "button", class: "secondary" }, t("me.logout"));
   logout.addEventListener("click", async () => {
@@ -45,12 +52,15 @@ export async function renderMe(main) {
     forgetMetadata();
     location.hash = "#/login";
   });
+  const handle = h("p", { class: "handle" });
   const posts = h("section", { class: "my-posts" });
   const liked = h("section", { class: "my-likes" });
-  main.append(h("div", { class: "me-head" }, heading, h("p", { class: "handle" }), logout), posts, liked);
-  api.me().then((me) => (main.querySelector(".handle").textContent = `@${me.handle_name}`)).catch(() => null);
+  view.append(h("div", { class: "me-head" }, heading, handle, logout), posts, liked);
+  api.me({ signal }).then((me) => (handle.textContent = `@${me.handle_name}`)).catch(() => null);
+  main?.setAttribute("aria-busy", "true");
   await Promise.all([
-    fill(posts, t("me.posts"), () => myPosts(session.user_id), t("me.nothingPosted")),
-    fill(liked, t("me.likes"), () => myLikes(session.user_id), t("me.nothingLiked")),
+    fill(posts, t("me.posts"), () => myPosts(session.user_id, signal), t("me.nothingPosted"), signal),
+    fill(liked, t("me.likes"), () => myLikes(session.user_id, signal), t("me.nothingLiked"), signal),
   ]);
+  if (!signal.aborted) main?.removeAttribute("aria-busy");
 }
