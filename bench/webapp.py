@@ -135,7 +135,7 @@ def _run(env: dict[str, str], *args: str) -> None:
 
 
 def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):
+    for _ in range(1500):  # up to 5 minutes: a loaded, shared machine starts slowly
         if server.poll() is not None:
             raise SystemExit(f"aianimals up exited with {server.returncode}")
         try:
