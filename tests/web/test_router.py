@@ -31,7 +31,16 @@ def test_the_page_points_at_this_build_and_preloads_every_module(client: TestCli
     assert '"/app/js/' not in page
     for module in static_directory().rglob("*.js"):
         relative = module.relative_to(static_directory()).as_posix()
-        assert f'<link rel="modulepreload" href="{prefix}/{relative}">' in page
+        preloaded = f'<link rel="modulepreload" href="{prefix}/{relative}">' in page
+        classic = f'<script src="{prefix}/{relative}">' in page
+        assert preloaded != classic, relative  # a classic script is fetched once, as itself
+
+
+def test_the_language_is_known_before_the_first_paint(client: TestClient) -> None:
+    page = client.get("/").text
+    head = page.split("</head>")[0]
+    assert f'<script src="{assets_prefix()}/js/lang.js"></script>' in head
+    assert '<span data-i18n="nav.search">さがす</span>' in page  # the default language
 
 
 def test_the_build_id_changes_with_any_file(tmp_path: Path) -> None:

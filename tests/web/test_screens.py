@@ -115,11 +115,11 @@ def test_a_failing_search_shows_an_error_and_a_retry_that_works(
     page.route("**/v0/animal/search*", unavailable)
     page.locator("#q").fill("いぬ")
     page.locator("#q").press("Enter")
-    expect(page.locator(".state.error")).to_contain_text("読み込めませんでした")
+    expect(page.locator(".state.error")).to_contain_text("サーバーで問題が起きました")
     page.unroute("**/v0/animal/search*")
     page.wait_for_timeout(500)  # nothing asks again on its own after an error
     expect(page.locator(".state.error")).to_be_visible()
-    page.get_by_role("button", name="もう一度").click()
+    page.get_by_role("button", name="再試行").click()
     expect(page.locator(".grid .tile").first).to_be_visible()
 
 

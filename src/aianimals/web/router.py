@@ -65,10 +65,15 @@ def assets_prefix(directory: Path | None = None) -> str:
 
 
 def render_page(directory: Path, prefix: str) -> bytes:
-    """index.html with its asset URLs under `prefix` and every module listed for preloading."""
-    modules = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*.js"))
-    preload = "\n  ".join(f'<link rel="modulepreload" href="{prefix}/{m}">' for m in modules)
+    """index.html with its asset URLs under `prefix` and every module listed for preloading.
+
+    A classic script of the page (`<script src>`, run before the first paint) is not a
+    module: preloading it as one would fetch it twice.
+    """
     page = (directory / "index.html").read_text(encoding="utf-8")
+    scripts = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*.js"))
+    modules = [m for m in scripts if f'<script src="{APP_PREFIX}/{m}">' not in page]
+    preload = "\n  ".join(f'<link rel="modulepreload" href="{prefix}/{m}">' for m in modules)
     page = page.replace(f'"{APP_PREFIX}/', f'"{prefix}/').replace(PRELOAD_MARKER, preload)
     return page.encode()
 

@@ -9,6 +9,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Whether `error` is a request cancelled by its view's AbortSignal (never an error state). */
+export function isAbort(error) {
+  return error?.name === "AbortError";
+}
+
 let onUnauthorized = () => {};
 
 /** What to do when the API answers 401 (the token expired or was revoked). */
@@ -40,11 +45,12 @@ async function call(method, path, { params, json, form, auth = true, signal } = 
   try {
     response = await fetch(`/v0${path}${query(params)}`, { method, headers, body, signal });
   } catch (error) {
-    if (error?.name === "AbortError") throw error;
+    if (isAbort(error) || signal?.aborted) throw signal?.reason ?? error;
     throw new ApiError(0, "network");
   }
   if (response.status === 204) return null;
   const payload = await response.json().catch(() => null);
+  signal?.throwIfAborted(); // a late answer for a view that is gone
   if (!response.ok) {
     if (response.status === 401 && auth) {
       clearSession();
@@ -55,23 +61,26 @@ async function call(method, path, { params, json, form, auth = true, signal } = 
   return payload;
 }
 
+// Every call takes `{signal}` last: a view passes its own, so leaving it cancels them.
 export const api = {
   login: (body) => call("POST", "/user/login", { json: body, auth: false }),
   signUp: (body) => call("POST", "/user", { json: body, auth: false }),
   logout: () => call("POST", "/user/logout"),
-  me: () => call("GET", "/user/me"),
-  metadata: () => call("GET", "/metadata"),
-  search: (body, limit, offset) => call("POST", "/animal/search", { json: body, params: { limit, offset } }),
+  me: ({ signal } = {}) => call("GET", "/user/me", { signal }),
+  metadata: ({ signal } = {}) => call("GET", "/metadata", { signal }),
+  search: (body, limit, offset, { signal } = {}) =>
+    call("POST", "/animal/search", { json: body, params: { limit, offset }, signal }),
   suggest: (q, signal) => call("GET", "/animal/search/suggest", { params: { q, limit: 8 }, signal }),
-  similar: (id) => call("POST", "/animal/search/similar", { json: { id } }),
-  animals: (params) => call("GET", "/animal", { params }),
-  likedBy: (animalId) => call("GET", "/animal/liked_by", { params: { animal_id: animalId, limit: 50 } }),
-  likes: (params) => call("GET", "/like", { params }),
+  similar: (id, { signal } = {}) => call("POST", "/animal/search/similar", { json: { id }, signal }),
+  animals: (params, { signal } = {}) => call("GET", "/animal", { params, signal }),
+  likedBy: (animalId, { signal } = {}) =>
+    call("GET", "/animal/liked_by", { params: { animal_id: animalId, limit: 50 }, signal }),
+  likes: (params, { signal } = {}) => call("GET", "/like", { params, signal }),
   like: (animalId) => call("POST", "/like", { json: { animal_id: animalId } }),
   unlike: (animalId) => call("DELETE", "/like", { params: { animal_id: animalId } }),
   post: (form) => call("POST", "/animal", { form }),
   hide: (id) => call("DELETE", "/animal", { params: { id } }),
-  postState: (id) => call("GET", "/animal/moderation", { params: { id } }),
+  postState: (id, { signal } = {}) => call("GET", "/animal/moderation", { params: { id }, signal }),
   unhide: (id) => call("POST", "/animal/moderation/unhide", { params: { id } }),
   requestReview: (id) => call("POST", "/animal/moderation/review_request", { params: { id } }),
   report: (id, body) => call("POST", "/animal/report", { params: { id }, json: body }),

@@ -41,8 +41,12 @@ const MESSAGES = {
     "sort.random": "ランダム",
     "sort.learn_to_rank": "おすすめ",
     "error.load": "読み込めませんでした。",
-    "error.network": "サーバーにつながりません。",
-    "error.retry": "もう一度",
+    "error.network": "サーバーにつながりません。しばらくしてから再試行してください。",
+    "error.offline": "インターネットにつながっていません。接続を確かめてから再試行してください。",
+    "error.server": "サーバーで問題が起きました。しばらくしてから再試行してください。",
+    "error.retry": "再試行",
+    "error.back": "戻る",
+    "loading": "読み込み中",
     "likes.count": "いいね {count}",
     "detail.back": "戻る",
     "detail.like": "いいね",
@@ -146,8 +150,12 @@ const MESSAGES = {
     "sort.random": "Random",
     "sort.learn_to_rank": "Recommended",
     "error.load": "Could not load.",
-    "error.network": "The server cannot be reached.",
+    "error.network": "The server cannot be reached. Wait a moment, then try again.",
+    "error.offline": "You are offline. Check the connection, then try again.",
+    "error.server": "Something went wrong on the server. Wait a moment, then try again.",
     "error.retry": "Try again",
+    "error.back": "Back",
+    "loading": "Loading",
     "likes.count": "{count} likes",
     "detail.back": "Back",
     "detail.like": "Like",
@@ -238,10 +246,12 @@ export function localName(item, prefix = "") {
 /** Fill the page's fixed texts (elements marked data-i18n / data-i18n-label). */
 export function translateStatic(root = document) {
   document.documentElement.lang = language();
+  document.documentElement.dataset.lang = language();
   for (const element of root.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
   for (const element of root.querySelectorAll("[data-i18n-label]")) {
     element.setAttribute("aria-label", t(element.dataset.i18nLabel));
   }
+  document.documentElement.dataset.translated = "";
 }
 
 export function formatDate(iso) {

@@ -1,7 +1,13 @@
 // Boot: language, the hash router, the header. Screens live in views/.
-import { whenUnauthorized } from "./api.js";
-import { replace } from "./dom.js";
+//
+// Each screen is mounted into a fresh container of its own with an AbortSignal: leaving it
+// (any hash change) aborts the signal first, which cancels its requests, drops their late
+// answers and stops its observers and timers, and then replaces the container, so a screen
+// that is still loading can never draw into the next one.
+import { isAbort, whenUnauthorized } from "./api.js";
+import { h, replace } from "./dom.js";
 import { language, setLanguage, t, translateStatic } from "./i18n.js";
+import { enterEntry, replaceHash } from "./navigation.js";
 import { currentSession } from "./session.js";
 import { renderLogin, renderSignUp } from "./views/auth.js";
 import { renderDetail } from "./views/detail.js";
@@ -18,7 +24,7 @@ const ROUTES = {
   me: { render: renderMe },
 };
 
-let cleanup = null;
+let leave = null; // the AbortController of the screen now shown
 
 /** "#/animal/abc?x=1" → {name: "animal", arg: "abc", params: URLSearchParams}. */
 export function parseHash(hash) {
@@ -35,21 +41,31 @@ export function go(hash) {
 async function route() {
   const { name, arg, params } = parseHash(location.hash);
   const target = ROUTES[name] ?? ROUTES.search;
+  leave?.abort();
+  leave = null;
   if (!target.public && !currentSession()) {
     const next = encodeURIComponent(location.hash || "#/search");
-    location.replace(`#/login?next=${next}`);
+    replaceHash(`#/login?next=${next}`);
     return;
   }
-  if (cleanup) cleanup();
-  cleanup = null;
+  const entry = enterEntry();
+  const controller = new AbortController();
+  leave = controller;
   document.body.dataset.screen = name in ROUTES ? name : "search";
   for (const link of document.querySelectorAll("[data-route]")) {
     if (link.dataset.route === document.body.dataset.screen) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  const main = replace(document.getElementById("main"));
-  const result = await target.render(main, { arg, params });
-  if (typeof result === "function") cleanup = result;
+  const main = document.getElementById("main");
+  main.removeAttribute("aria-busy");
+  const view = h("div", { class: "view" });
+  replace(main, view);
+  window.scrollTo(0, 0); // a screen that keeps its place (search) scrolls back itself
+  try {
+    await target.render(view, { arg, params, entry, signal: controller.signal });
+  } catch (error) {
+    if (!isAbort(error)) throw error;
+  }
 }
 
 function updateLanguageToggle() {
@@ -59,6 +75,7 @@ function updateLanguageToggle() {
 }
 
 function boot() {
+  history.scrollRestoration = "manual"; // screens restore their own place
   translateStatic();
   updateLanguageToggle();
   document.getElementById("lang-toggle").addEventListener("click", () => {
@@ -70,7 +87,7 @@ function boot() {
   whenUnauthorized(() => {
     if (parseHash(location.hash).name === "login") return; // several calls failed at once
     const next = encodeURIComponent(location.hash || "#/search");
-    location.replace(`#/login?next=${next}`);
+    replaceHash(`#/login?next=${next}`);
   });
   window.addEventListener("hashchange", route);
   route();

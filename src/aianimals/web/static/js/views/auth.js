@@ -3,6 +3,7 @@ import { api, ApiError } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { forgetMetadata } from "../metadata.js";
+import { replaceHash } from "../navigation.js";
 import { saveSession } from "../session.js";
 
 function field(id, label, attributes) {
@@ -21,7 +22,7 @@ function showError(box, message) {
 function afterLogin(params) {
   forgetMetadata();
   const next = params.get("next");
-  location.replace(next && next.startsWith("#/") && !next.startsWith("#/login") ? next : "#/search");
+  replaceHash(next && next.startsWith("#/") && !next.startsWith("#/login") ? next : "#/search");
 }
 
 function describe(error) {

@@ -1,18 +1,20 @@
 // One animal: photo, texts, breed, owner, like toggle, who liked it, similar animals.
-import { api } from "../api.js";
+import { api, isAbort } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { formatDate, localName, t } from "../i18n.js";
+import { goBack } from "../navigation.js";
 import { currentSession } from "../session.js";
 import { logAction, rememberOrigin, takeOrigin } from "../telemetry.js";
 import { moderationPanel, reportControl } from "./moderation.js";
-import { message, tile } from "./tiles.js";
+import { errorState, skeletonDetail } from "./states.js";
+import { tile } from "./tiles.js";
 
 const SEE_LONG_MS = 5000;
 
-async function findAnimal(id) {
-  const [visible] = await api.animals({ id });
+async function findAnimal(id, signal) {
+  const [visible] = await api.animals({ id }, { signal });
   if (visible) return visible;
-  const [hidden] = await api.animals({ id, deactivated: true }); // the caller's own, under review
+  const [hidden] = await api.animals({ id, deactivated: true }, { signal }); // the caller's own, under review
   return hidden ?? null;
 }
 
@@ -58,18 +60,18 @@ function likeButton(animal, likedAtStart, origin) {
   return button;
 }
 
-async function likedByList(animalId, list) {
+async function likedByList(animalId, list, signal) {
   try {
-    const users = await api.likedBy(animalId);
+    const users = await api.likedBy(animalId, { signal });
     replace(list, users.length ? users.map((user) => h("li", {}, `@${user.handle_name}`)) : h("li", { class: "muted" }, t("detail.nobody")));
   } catch {
     replace(list);
   }
 }
 
-async function similarStrip(animalId, section) {
+async function similarStrip(animalId, section, signal) {
   try {
-    const page = await api.similar(animalId);
+    const page = await api.similar(animalId, { signal });
     if (!page.results.length) return;
     const origin = { search_id: page.search_id, phrases: ["image_search"], sort_by: page.sort_by, model_name: page.model_name };
     const strip = h("ul", { class: "strip", "aria-label": t("detail.similar") },
@@ -81,14 +83,14 @@ async function similarStrip(animalId, section) {
   }
 }
 
-function hideButton(animal) {
+function hideButton(animal, signal) {
   const button = h("button", { type: "button", class: "secondary hide-post" }, t("detail.hide"));
   button.addEventListener("click", async () => {
     if (!window.confirm(t("detail.hideConfirm"))) return;
     button.disabled = true;
     try {
       await api.hide(animal.id);
-      location.hash = "#/me";
+      if (!signal.aborted) location.hash = "#/me";
     } catch (error) {
       button.disabled = false;
       toast(`${t("error.load")} ${error.message}`);
@@ -97,32 +99,48 @@ function hideButton(animal) {
   return button;
 }
 
-export async function renderDetail(main, { arg: id, params }) {
-  const origin = takeOrigin(id);
+function backButton() {
+  return h("button", { type: "button", class: "back", onclick: goBack }, h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
+}
+
+export function renderDetail(view, { arg: id, params, signal }) {
+  return showDetail(view, id, params, signal, takeOrigin(id));
+}
+
+async function showDetail(view, id, params, signal, origin) {
   let animal;
   let likes;
+  const main = view.closest("main");
+  replace(view, backButton(), skeletonDetail());
+  main?.setAttribute("aria-busy", "true");
   try {
     const session = currentSession();
-    [animal, likes] = await Promise.all([findAnimal(id), api.likes({ animal_id: id, user_id: session.user_id })]);
+    [animal, likes] = await Promise.all([
+      findAnimal(id, signal),
+      api.likes({ animal_id: id, user_id: session.user_id }, { signal }),
+    ]);
   } catch (error) {
-    main.append(error.status === 422 || error.status === 404 ? notFound() : message(`${t("error.load")} ${error.message}`, "error"));
+    if (isAbort(error) || signal.aborted) return;
+    main?.removeAttribute("aria-busy");
+    if (error.status === 422 || error.status === 404) replace(view, backButton(), notFound());
+    else replace(view, errorState(error, { retry: () => showDetail(view, id, params, signal, origin) }));
     return;
   }
+  main?.removeAttribute("aria-busy");
   if (!animal) {
-    main.append(notFound());
+    replace(view, backButton(), notFound());
     return;
   }
   const ownPost = animal.user_id === currentSession()?.user_id;
   // --- Moderation (owner only): the post's true state, 再表示, a review request. ---
-  const hide = ownPost ? hideButton(animal) : null;
+  const hide = ownPost ? hideButton(animal, signal) : null;
   if (hide) hide.hidden = animal.deactivated;
   const showHide = (state) => (hide.hidden = !["visible", "checking"].includes(state.state));
   const moderation = ownPost ? moderationPanel(animal.id, { onState: showHide }) : null;
+  if (moderation) signal.addEventListener("abort", () => moderation.stop());
   const reviewNotice = !ownPost && animal.deactivated && h("p", { class: "notice review", role: "status" }, t("detail.review"));
   const report = !ownPost && !animal.deactivated && reportControl(animal.id);
   // --- end of moderation ---
-  const back = h("button", { type: "button", class: "back", onclick: () => (history.length > 1 ? history.back() : (location.hash = "#/search")) },
-    h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
   const likedBy = h("ul", { class: "liked-by" });
   const similar = h("section", { class: "similar", hidden: true });
   const breed = { name_en: animal.animal_subcategory_name_en, name_ja: animal.animal_subcategory_name_ja };
@@ -147,20 +165,16 @@ export async function renderDetail(main, { arg: id, params }) {
       report,
     ),
   );
-  article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy));
-  main.append(back, article, similar);
-  likedByList(animal.id, likedBy);
-  if (!animal.deactivated) similarStrip(animal.id, similar);
+  article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy, signal));
+  replace(view, backButton(), article, similar);
+  likedByList(animal.id, likedBy, signal);
+  if (!animal.deactivated) similarStrip(animal.id, similar, signal);
 
-  let timer = null;
   if (origin) {
     logAction(origin, animal.id, "select");
-    timer = setTimeout(() => logAction(origin, animal.id, "see_long"), SEE_LONG_MS);
+    const timer = setTimeout(() => logAction(origin, animal.id, "see_long"), SEE_LONG_MS);
+    signal.addEventListener("abort", () => clearTimeout(timer));
   }
-  return () => {
-    clearTimeout(timer);
-    moderation?.stop();
-  };
 }
 
 function notFound() {

@@ -1,22 +1,23 @@
 // My page: my posts (each hidden or just-posted one marked with its true state), the
 // animals I liked, log out.
-import { api } from "../api.js";
+import { api, isAbort } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { forgetMetadata } from "../metadata.js";
 import { clearSession, currentSession } from "../session.js";
 import { stateBadge } from "./moderation.js";
+import { errorState, skeletonGrid } from "./states.js";
 import { grid, message, tile } from "./tiles.js";
 
 const LIMIT = 60;
 const CHECKING_MS = 5 * 60 * 1000; // a post this young may still be being checked
 
 /** The moderation state of my hidden and just-posted posts (others are simply visible). */
-async function withStates(animals) {
+async function withStates(animals, signal) {
   const young = Date.now() - CHECKING_MS;
   const asked = animals.filter((animal) => animal.deactivated || Date.parse(animal.created_at) > young);
   await Promise.all(asked.map(async (animal) => {
-    animal.moderation = await api.postState(animal.id).catch(() => null);
+    animal.moderation = await api.postState(animal.id, { signal }).catch(() => null);
   }));
   return animals;
 }
@@ -26,34 +27,41 @@ function badge(animal) {
   return animal.deactivated ? t("me.review") : null;
 }
 
-async function myPosts(userId) {
+async function myPosts(userId, signal) {
   const [hidden, visible] = await Promise.all([
-    api.animals({ user_id: userId, deactivated: true, limit: LIMIT }),
-    api.animals({ user_id: userId, limit: LIMIT }),
+    api.animals({ user_id: userId, deactivated: true, limit: LIMIT }, { signal }),
+    api.animals({ user_id: userId, limit: LIMIT }, { signal }),
   ]);
-  return withStates([...hidden, ...visible].sort((a, b) => b.created_at.localeCompare(a.created_at)));
+  const mine = [...hidden, ...visible].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  return withStates(mine, signal);
 }
 
-async function myLikes(userId) {
-  const likes = await api.likes({ user_id: userId, limit: LIMIT });
-  const found = await Promise.all(likes.map((like) => api.animals({ id: like.animal_id })));
+async function myLikes(userId, signal) {
+  const likes = await api.likes({ user_id: userId, limit: LIMIT }, { signal });
+  const found = await Promise.all(likes.map((like) => api.animals({ id: like.animal_id }, { signal })));
   return found.flat();
 }
 
-async function fill(section, title, load, empty) {
+/** One section: skeleton tiles while loading, then the grid, or an error with retry. */
+async function fill(section, title, load, empty, signal) {
   const list = grid(title);
-  replace(section, h("h2", {}, title), list);
+  replace(section, h("h2", {}, title), list, skeletonGrid(6));
   try {
     const animals = await load();
+    signal.throwIfAborted();
+    replace(section, h("h2", {}, title), list);
     if (!animals.length) section.append(message(empty));
     list.append(...animals.map((animal) => tile(animal, { badge: badge(animal) })));
   } catch (error) {
-    section.append(message(`${t("error.load")} ${error.message}`, "error"));
+    if (isAbort(error) || signal.aborted) return;
+    replace(section, h("h2", {}, title),
+      errorState(error, { retry: () => fill(section, title, load, empty, signal) }));
   }
 }
 
-export async function renderMe(main) {
+export async function renderMe(view, { signal }) {
   const session = currentSession();
+  const main = view.closest("main");
   const heading = h("h1", {}, t("me.title"));
   const logout = h("button", { type: "button", class: "secondary" }, t("me.logout"));
   logout.addEventListener("click", async () => {
@@ -63,12 +71,15 @@ export async function renderMe(main) {
     forgetMetadata();
     location.hash = "#/login";
   });
+  const handle = h("p", { class: "handle" });
   const posts = h("section", { class: "my-posts" });
   const liked = h("section", { class: "my-likes" });
-  main.append(h("div", { class: "me-head" }, heading, h("p", { class: "handle" }), logout), posts, liked);
-  api.me().then((me) => (main.querySelector(".handle").textContent = `@${me.handle_name}`)).catch(() => null);
+  view.append(h("div", { class: "me-head" }, heading, handle, logout), posts, liked);
+  api.me({ signal }).then((me) => (handle.textContent = `@${me.handle_name}`)).catch(() => null);
+  main?.setAttribute("aria-busy", "true");
   await Promise.all([
-    fill(posts, t("me.posts"), () => myPosts(session.user_id), t("me.nothingPosted")),
-    fill(liked, t("me.likes"), () => myLikes(session.user_id), t("me.nothingLiked")),
+    fill(posts, t("me.posts"), () => myPosts(session.user_id, signal), t("me.nothingPosted"), signal),
+    fill(liked, t("me.likes"), () => myLikes(session.user_id, signal), t("me.nothingLiked"), signal),
   ]);
+  if (!signal.aborted) main?.removeAttribute("aria-busy");
 }

@@ -1,9 +1,9 @@
 // Post a photo: pick it (with a preview), category, breed, name, description.
-import { api, ApiError } from "../api.js";
+import { api, ApiError, isAbort } from "../api.js";
 import { h, replace } from "../dom.js";
 import { localName, t } from "../i18n.js";
 import { breedOptions, metadata } from "../metadata.js";
-import { message } from "./tiles.js";
+import { errorState, skeletonDetail } from "./states.js";
 
 const ACCEPT = "image/jpeg,image/png,image/webp";
 // The server's `uploads.max_bytes`: checked here so a large photo is not sent for nothing.
@@ -15,14 +15,18 @@ function describe(error) {
   return [error.message, ...fields].join(" / ");
 }
 
-export async function renderPost(main) {
+export async function renderPost(main, { signal }) {
   let meta;
+  replace(main, skeletonDetail());
   try {
     meta = await metadata();
+    signal.throwIfAborted();
   } catch (error) {
-    main.append(message(describe(error), "error"));
+    if (isAbort(error) || signal.aborted) return;
+    replace(main, errorState(error, { retry: () => renderPost(main, { signal }) }));
     return;
   }
+  replace(main);
   const preview = h("img", { class: "preview", alt: t("post.preview"), hidden: true });
   const file = h("input", { id: "photo", name: "photo", type: "file", accept: ACCEPT, required: true });
   const category = h("select", { id: "post-category", name: "category", required: true },
@@ -93,7 +97,7 @@ export async function renderPost(main) {
     submit.textContent = t("post.sending");
     try {
       const animal = await api.post(body);
-      location.hash = `#/animal/${animal.id}?posted=1`;
+      if (!signal.aborted) location.hash = `#/animal/${animal.id}?posted=1`;
     } catch (error) {
       failure.textContent = describe(error);
       failure.hidden = false;
@@ -103,5 +107,5 @@ export async function renderPost(main) {
     }
   });
   main.append(form);
-  return () => previewUrl && URL.revokeObjectURL(previewUrl);
+  signal.addEventListener("abort", () => previewUrl && URL.revokeObjectURL(previewUrl));
 }

@@ -1,9 +1,13 @@
 // The search grid: free text, category / breed / sort pickers, infinite scroll.
-import { api, ApiError } from "../api.js";
+// Its loaded pages and scroll position are kept per history entry, so Back to it shows
+// the same results in the same order at the same place.
+import { api, isAbort } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { breedOptions, categoryOptions, metadata, sortOptions } from "../metadata.js";
 import { rememberOrigin } from "../telemetry.js";
+import { canGoBack } from "../navigation.js";
+import { errorState, skeletonGrid } from "./states.js";
 import { grid, message, tile } from "./tiles.js";
 
 const PAGE_SIZE = 24;
@@ -42,17 +46,27 @@ function hashOf(state) {
   return `#/search?${params}`;
 }
 
-function errorText(error) {
-  return error instanceof ApiError && error.status === 0 ? t("error.network") : `${t("error.load")} ${error.message}`;
+/** The grids left on earlier history entries, by entry key (the most recent few). */
+const kept = new Map();
+const KEPT_ENTRIES = 20;
+
+function keep(key, saved) {
+  kept.delete(key);
+  kept.set(key, saved);
+  while (kept.size > KEPT_ENTRIES) kept.delete(kept.keys().next().value);
 }
 
 const SUGGEST_DELAY_MS = 150;
 
 /** Fill the search box's datalist with completions as the user types: one request per
  * pause, an older request aborted by a newer one, failures ignored (typing goes on). */
-function suggestWhileTyping(input, list) {
+function suggestWhileTyping(input, list, signal) {
   let timer = null;
   let pending = null;
+  signal.addEventListener("abort", () => {
+    clearTimeout(timer);
+    pending?.abort();
+  });
   input.addEventListener("input", () => {
     clearTimeout(timer);
     pending?.abort();
@@ -74,29 +88,29 @@ function suggestWhileTyping(input, list) {
   });
 }
 
-export async function renderSearch(main, { params }) {
+export async function renderSearch(view, { params, entry, signal }) {
   const state = stateFrom(params);
   const body = requestOf(state);
-  // The first page and the metadata load side by side: neither needs the other.
-  let prefetched = api.search(body, PAGE_SIZE, 0);
-  prefetched.catch(() => null);
-  let meta;
-  try {
-    meta = await metadata();
-  } catch (error) {
-    main.append(message(errorText(error), "error"));
-    return;
-  }
+  const main = view.closest("main");
+  // What this entry showed before (Back to it): the same pages, the same place.
+  const before = kept.get(entry.key);
+  const restored = before && before.hash === location.hash ? before : null;
+  const saved = restored ?? { hash: location.hash, pages: [], total: null, didYouMean: null, scrollY: 0 };
+  if (!restored) kept.delete(entry.key);
 
+  // The form shows at once; its pickers fill in when the metadata arrives.
   const form = h("form", { class: "search-form", role: "search" });
   const queryInput = h("input", {
     id: "q", type: "search", name: "q", value: state.q, placeholder: t("search.placeholder"), enterkeyhint: "search",
     list: "q-suggestions", autocomplete: "off",
   });
   const suggestions = h("datalist", { id: "q-suggestions" });
-  const category = h("select", { id: "category", name: "category" }, categoryOptions(meta, t("search.any"), state.category));
-  const breed = h("select", { id: "breed", name: "breed" }, breedOptions(meta, state.category, t("search.any"), state.breed));
-  const sort = h("select", { id: "sort", name: "sort" }, sortOptions(meta, state.sort));
+  const picker = (id, selected) =>
+    h("select", { id, name: id, disabled: true }, h("option", { value: selected }, selected ? "…" : t("search.any")));
+  const category = picker("category", state.category);
+  const breed = picker("breed", state.breed);
+  const sort = h("select", { id: "sort", name: "sort", disabled: true },
+    h("option", { value: state.sort }, t(`sort.${state.sort}`)));
   form.append(
     h("h1", { class: "visually-hidden" }, t("search.title")),
     h("div", { class: "query-row" },
@@ -113,21 +127,37 @@ export async function renderSearch(main, { params }) {
   );
   const status = h("p", { class: "hits", role: "status", "aria-live": "polite" });
   const hint = h("p", { class: "did-you-mean", hidden: true });
-  suggestWhileTyping(queryInput, suggestions);
+  suggestWhileTyping(queryInput, suggestions, signal);
   const results = grid(t("search.title"));
   const footer = h("div", { class: "grid-footer" });
-  main.append(form, status, hint, results, footer);
+  view.append(form, status, hint, results, footer);
 
   const submit = () => {
     const next = hashOf({ q: queryInput.value.trim(), category: category.value, breed: breed.value, sort: sort.value });
     // The same search again is a refresh: run it anew (new results may have arrived).
-    if (location.hash === next) window.dispatchEvent(new HashChangeEvent("hashchange"));
-    else location.hash = next;
+    if (location.hash === next) {
+      kept.delete(entry.key);
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    } else {
+      location.hash = next;
+    }
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submit();
   });
+
+  let meta = null;
+  const fillPickers = (known) => {
+    if (signal.aborted || meta) return;
+    meta = known;
+    replace(category, categoryOptions(meta, t("search.any"), state.category));
+    replace(breed, breedOptions(meta, state.category, t("search.any"), state.breed));
+    replace(sort, sortOptions(meta, state.sort));
+    for (const select of [category, breed, sort]) select.disabled = false;
+  };
+  // Known after the first screen: the pickers work at once, before the results come.
+  metadata().then(fillPickers, () => null);
   category.addEventListener("change", () => {
     replace(breed, breedOptions(meta, category.value, t("search.any"), ""));
     submit();
@@ -135,67 +165,92 @@ export async function renderSearch(main, { params }) {
   breed.addEventListener("change", submit);
   sort.addEventListener("change", submit);
 
-  const { categoryId, breedId } = filterIds(state, meta);
-  let offset = 0;
-  let total = null;
+  const busy = (on) => {
+    if (signal.aborted) return;
+    if (on) main?.setAttribute("aria-busy", "true");
+    else main?.removeAttribute("aria-busy");
+  };
+  const loaded = () => saved.pages.length * PAGE_SIZE;
+  const complete = () => saved.total !== null && loaded() >= saved.total;
+
+  function show(page) {
+    results.append(...page.results.map((animal) => tile(animal, { onOpen: () => rememberOrigin(animal.id, page.origin) })));
+    results.dataset.searchId = page.origin.search_id;
+    status.textContent = t("search.hits", { count: saved.total.toLocaleString() });
+    if (saved.didYouMean && saved.didYouMean !== state.q) {
+      const link = h("a", { href: hashOf({ ...state, q: saved.didYouMean }) }, saved.didYouMean);
+      replace(hint, `${t("search.didYouMean")} `, link);
+      hint.hidden = false;
+    }
+    if (saved.total === 0) replace(footer, message(t("search.empty")));
+    else if (complete()) replace(footer, h("span", { class: "end" }, t("search.end")));
+    else replace(footer);
+  }
+
+  // The first page and the metadata load side by side: neither needs the other.
+  let prefetched = restored ? null : api.search(body, PAGE_SIZE, 0, { signal });
+  prefetched?.catch(() => null);
   let loading = false;
-  let gone = false;
   let failed = false; // after an error only the retry button asks again (no retry loop)
 
   async function loadMore() {
-    if (loading || gone || (total !== null && offset >= total)) return;
+    if (loading || signal.aborted || complete()) return;
     loading = true;
     failed = false;
-    main.setAttribute("aria-busy", "true");
-    replace(footer, h("span", { class: "spinner", role: "presentation" }));
+    busy(true);
+    replace(footer, saved.pages.length ? h("span", { class: "spinner", role: "presentation" }) : skeletonGrid(12));
     try {
-      const pending = offset === 0 && prefetched ? prefetched : api.search(body, PAGE_SIZE, offset);
+      const offset = loaded();
+      const pending = offset === 0 && prefetched ? prefetched : api.search(body, PAGE_SIZE, offset, { signal });
       prefetched = null; // a retry asks again
-      const page = await pending;
-      if (gone) return;
-      const origin = {
-        search_id: page.search_id,
-        phrases: body.phrases,
-        animal_category_id: categoryId,
-        animal_subcategory_id: breedId,
-        sort_by: page.sort_by,
-        model_name: page.model_name,
+      const [known, answer] = await Promise.all([meta ?? metadata(), pending]);
+      signal.throwIfAborted();
+      fillPickers(known);
+      const { categoryId, breedId } = filterIds(state, meta);
+      const page = {
+        origin: {
+          search_id: answer.search_id,
+          phrases: body.phrases,
+          animal_category_id: categoryId,
+          animal_subcategory_id: breedId,
+          sort_by: answer.sort_by,
+          model_name: answer.model_name,
+        },
+        results: answer.results,
       };
-      results.append(...page.results.map((animal) => tile(animal, { onOpen: () => rememberOrigin(animal.id, origin) })));
-      total = page.hits;
-      offset += PAGE_SIZE;
-      results.dataset.searchId = page.search_id;
-      status.textContent = t("search.hits", { count: total.toLocaleString() });
-      if (page.did_you_mean && page.did_you_mean !== state.q) {
-        const link = h("a", { href: hashOf({ ...state, q: page.did_you_mean }) }, page.did_you_mean);
-        replace(hint, `${t("search.didYouMean")} `, link);
-        hint.hidden = false;
-      }
-      if (total === 0) replace(footer, message(t("search.empty")));
-      else if (offset >= total) replace(footer, h("span", { class: "end" }, t("search.end")));
-      else replace(footer);
+      saved.pages.push(page);
+      saved.total = answer.hits;
+      saved.didYouMean = answer.did_you_mean ?? null;
+      keep(entry.key, saved);
+      show(page);
     } catch (error) {
-      if (gone) return;
+      if (isAbort(error) || signal.aborted) return;
       failed = true;
-      replace(footer, message(errorText(error), "error"),
-        h("button", { type: "button", onclick: () => loadMore() }, t("error.retry")));
+      replace(footer, errorState(error, { retry: () => loadMore(), back: canGoBack() }));
     } finally {
       loading = false;
-      main.removeAttribute("aria-busy");
+      busy(false);
     }
     // Keep filling while the bottom of the grid is still in view.
-    if (!gone && !failed && total !== null && offset < total && footer.getBoundingClientRect().top < window.innerHeight + 400) {
+    if (!signal.aborted && !failed && !complete() && footer.getBoundingClientRect().top < window.innerHeight + 400) {
       loadMore();
     }
   }
 
+  if (restored) {
+    // Back to this entry: the pages it had, then the place it was scrolled to.
+    for (const page of saved.pages) show(page);
+    window.scrollTo(0, saved.scrollY);
+  }
+  const remember = () => {
+    saved.scrollY = window.scrollY;
+  };
+  window.addEventListener("scroll", remember, { passive: true, signal });
+
   const observer = new IntersectionObserver((entries) => {
-    if (!failed && entries.some((entry) => entry.isIntersecting)) loadMore();
+    if (!failed && entries.some((seen) => seen.isIntersecting)) loadMore();
   }, { rootMargin: "400px 0px" });
   observer.observe(footer);
-  await loadMore();
-  return () => {
-    gone = true;
-    observer.disconnect();
-  };
+  signal.addEventListener("abort", () => observer.disconnect());
+  if (!restored) await loadMore();
 }
