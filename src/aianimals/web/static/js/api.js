@@ -2,10 +2,11 @@
 import { clearSession, currentSession } from "./session.js";
 
 export class ApiError extends Error {
-  constructor(status, detail, errors = []) {
+  constructor(status, detail, errors = [], code = "") {
     super(detail || `HTTP ${status}`);
     this.status = status;
     this.errors = errors;
+    this.code = code;
   }
 }
 
@@ -50,7 +51,7 @@ async function call(method, path, { params, json, form, auth = true, signal } = 
       clearSession();
       onUnauthorized();
     }
-    throw new ApiError(response.status, payload?.detail, payload?.errors || []);
+    throw new ApiError(response.status, payload?.detail, payload?.errors || [], payload?.code || "");
   }
   return payload;
 }

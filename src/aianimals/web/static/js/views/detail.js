@@ -1,6 +1,7 @@
 // One animal: photo, texts, breed, owner, like toggle, who liked it, similar animals.
 import { api } from "../api.js";
 import { h, replace, toast } from "../dom.js";
+import { describeError } from "../errors.js";
 import { formatDate, localName, t } from "../i18n.js";
 import { currentSession } from "../session.js";
 import { logAction, rememberOrigin, takeOrigin } from "../telemetry.js";
@@ -47,7 +48,7 @@ function likeButton(animal, likedAtStart, origin) {
       button.dispatchEvent(new CustomEvent("likes-changed", { bubbles: true }));
     } catch (error) {
       ({ liked, count } = before);
-      toast(`${t("error.load")} ${error.message}`);
+      toast(describeError(error));
     } finally {
       busy = false;
       paint();
@@ -90,7 +91,7 @@ function hideButton(animal) {
       location.hash = "#/me";
     } catch (error) {
       button.disabled = false;
-      toast(`${t("error.load")} ${error.message}`);
+      toast(describeError(error));
     }
   });
   return button;
@@ -104,7 +105,7 @@ export async function renderDetail(main, { arg: id, params }) {
     const session = currentSession();
     [animal, likes] = await Promise.all([findAnimal(id), api.likes({ animal_id: id, user_id: session.user_id })]);
   } catch (error) {
-    main.append(message(error.status === 422 ? t("detail.notFound") : `${t("error.load")} ${error.message}`, "error"));
+    main.append(message(error.status === 422 ? t("detail.notFound") : describeError(error, { fallback: "error.load" }), "error"));
     return;
   }
   if (!animal) {

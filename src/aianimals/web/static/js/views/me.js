@@ -1,6 +1,7 @@
 // My page: my posts (hidden ones marked "under review"), the animals I liked, log out.
 import { api } from "../api.js";
 import { h, replace } from "../dom.js";
+import { describeError } from "../errors.js";
 import { t } from "../i18n.js";
 import { forgetMetadata } from "../metadata.js";
 import { clearSession, currentSession } from "../session.js";
@@ -30,7 +31,7 @@ async function fill(section, title, load, empty) {
     if (!animals.length) section.append(message(empty));
     list.append(...animals.map((animal) => tile(animal, { badge: animal.deactivated ? t("me.review") : null })));
   } catch (error) {
-    section.append(message(`${t("error.load")} ${error.message}`, "error"));
+    section.append(message(describeError(error, { fallback: "error.load" }), "error"));
   }
 }
 

@@ -1,8 +1,9 @@
 // The search grid: free text, category / breed / sort pickers, infinite scroll.
-import { api, ApiError } from "../api.js";
+import { api } from "../api.js";
 import { h, replace } from "../dom.js";
+import { describeError } from "../errors.js";
 import { t } from "../i18n.js";
-import { breedOptions, categoryOptions, metadata, sortOptions } from "../metadata.js";
+import { breedOptions, categoryOptions, fallBackToKnown, metadata, sortOptions } from "../metadata.js";
 import { rememberOrigin } from "../telemetry.js";
 import { grid, message, tile } from "./tiles.js";
 
@@ -43,7 +44,7 @@ function hashOf(state) {
 }
 
 function errorText(error) {
-  return error instanceof ApiError && error.status === 0 ? t("error.network") : `${t("error.load")} ${error.message}`;
+  return describeError(error, { fallback: "error.load" });
 }
 
 const SUGGEST_DELAY_MS = 150;
@@ -76,7 +77,7 @@ function suggestWhileTyping(input, list) {
 
 export async function renderSearch(main, { params }) {
   const state = stateFrom(params);
-  const body = requestOf(state);
+  let body = requestOf(state);
   // The first page and the metadata load side by side: neither needs the other.
   let prefetched = api.search(body, PAGE_SIZE, 0);
   prefetched.catch(() => null);
@@ -86,6 +87,11 @@ export async function renderSearch(main, { params }) {
   } catch (error) {
     main.append(message(errorText(error), "error"));
     return;
+  }
+  const notices = fallBackToKnown(state, meta);
+  if (notices.length) {
+    body = requestOf(state);
+    prefetched = null; // it asked with the unknown value
   }
 
   const form = h("form", { class: "search-form", role: "search" });
@@ -116,7 +122,8 @@ export async function renderSearch(main, { params }) {
   suggestWhileTyping(queryInput, suggestions);
   const results = grid(t("search.title"));
   const footer = h("div", { class: "grid-footer" });
-  main.append(form, status, hint, results, footer);
+  const notice = h("p", { class: "notice url-notice", role: "status", hidden: !notices.length }, notices.join(" "));
+  main.append(form, notice, status, hint, results, footer);
 
   const submit = () => {
     const next = hashOf({ q: queryInput.value.trim(), category: category.value, breed: breed.value, sort: sort.value });
