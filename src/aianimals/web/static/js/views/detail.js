@@ -2,9 +2,10 @@
 import { api } from "../api.js";
 import { h, replace, toast } from "../dom.js";
 import { describeError } from "../errors.js";
-import { formatDate, localName, t } from "../i18n.js";
+import { formatDate, t } from "../i18n.js";
 import { currentSession } from "../session.js";
 import { logAction, rememberOrigin, takeOrigin } from "../telemetry.js";
+import { copyLinkButton, fillLikedBy, handleLink, likedByHeading, tagLinks } from "./social.js";
 import { message, tile } from "./tiles.js";
 
 const SEE_LONG_MS = 5000;
@@ -45,7 +46,7 @@ function likeButton(animal, likedAtStart, origin) {
       }
       const [fresh] = await api.animals({ id: animal.id });
       if (fresh) count = fresh.like;
-      button.dispatchEvent(new CustomEvent("likes-changed", { bubbles: true }));
+      button.dispatchEvent(new CustomEvent("likes-changed", { bubbles: true, detail: { count } }));
     } catch (error) {
       ({ liked, count } = before);
       toast(describeError(error));
@@ -56,15 +57,6 @@ function likeButton(animal, likedAtStart, origin) {
   });
   paint();
   return button;
-}
-
-async function likedByList(animalId, list) {
-  try {
-    const users = await api.likedBy(animalId);
-    replace(list, users.length ? users.map((user) => h("li", {}, `@${user.handle_name}`)) : h("li", { class: "muted" }, t("detail.nobody")));
-  } catch {
-    replace(list);
-  }
 }
 
 async function similarStrip(animalId, section) {
@@ -116,30 +108,29 @@ export async function renderDetail(main, { arg: id, params }) {
   const back = h("button", { type: "button", class: "back", onclick: () => (history.length > 1 ? history.back() : (location.hash = "#/search")) },
     h("span", { "aria-hidden": "true" }, "‹ "), t("detail.back"));
   const likedBy = h("ul", { class: "liked-by" });
+  const likedByTitle = likedByHeading(animal.like);
   const similar = h("section", { class: "similar", hidden: true });
-  const breed = { name_en: animal.animal_subcategory_name_en, name_ja: animal.animal_subcategory_name_ja };
-  const kind = { name_en: animal.animal_category_name_en, name_ja: animal.animal_category_name_ja };
   const article = h("article", { class: "detail" },
     h("div", { class: "photo" }, h("img", { src: animal.photo_url, alt: animal.name, decoding: "async" })),
     h("div", { class: "info" },
       params.get("posted") && h("p", { class: "notice", role: "status" }, t("detail.justPosted")),
       animal.deactivated && h("p", { class: "notice review", role: "status" }, t("detail.review")),
       h("h1", {}, animal.name),
-      h("p", { class: "chips" }, h("span", { class: "chip" }, localName(kind)), h("span", { class: "chip" }, localName(breed))),
-      likeButton(animal, likes.length > 0, origin),
+      tagLinks(animal),
+      h("div", { class: "detail-actions" }, likeButton(animal, likes.length > 0, origin), copyLinkButton()),
       animal.description && h("p", { class: "description" }, animal.description),
       h("dl", { class: "facts" },
-        h("dt", {}, t("detail.owner")), h("dd", {}, `@${animal.user_handle_name}`),
+        h("dt", {}, t("detail.owner")), h("dd", {}, handleLink(animal.user_handle_name)),
         h("dt", {}, t("detail.posted")), h("dd", {}, h("time", { datetime: animal.created_at }, formatDate(animal.created_at))),
       ),
-      h("h2", {}, t("detail.likedBy")),
+      likedByTitle,
       likedBy,
       ownPost && !animal.deactivated && hideButton(animal),
     ),
   );
-  article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy));
+  article.addEventListener("likes-changed", (event) => fillLikedBy(animal.id, event.detail.count, likedBy, likedByTitle));
   main.append(back, article, similar);
-  likedByList(animal.id, likedBy);
+  fillLikedBy(animal.id, animal.like, likedBy, likedByTitle);
   if (!animal.deactivated) similarStrip(animal.id, similar);
 
   let timer = null;
