@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from aianimals.animals.thumbnails import make_thumbnail, thumbnail_key
+from aianimals.animals.thumbnails import THUMBNAIL_SIDE, make_thumbnails, thumbnail_key
 from aianimals.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from aianimals.ports.blobs.store import BlobStore
 from aianimals.settings import UploadSettings
@@ -195,8 +195,11 @@ class PhotoStore:
     )
 
     def save(self, animal_id: str, data: bytes) -> StoredPhoto:
-        """Store the normalised photo of `animal_id` and its thumbnail."""
+        """Store the normalised photo of `animal_id` and its 1x and 2x thumbnails."""
         with self.decodes:
             photo = prepare_photo(data, self.limits)
-        thumbnail_url = self.blobs.put(thumbnail_key(animal_id), make_thumbnail(photo))
-        return StoredPhoto(self.blobs.put(photo_key(animal_id), photo), thumbnail_url)
+        urls = {
+            side: self.blobs.put(thumbnail_key(animal_id, side), thumbnail)
+            for side, thumbnail in make_thumbnails(photo).items()
+        }
+        return StoredPhoto(self.blobs.put(photo_key(animal_id), photo), urls[THUMBNAIL_SIDE])
