@@ -5,6 +5,7 @@ import { describeError } from "../errors.js";
 import { t } from "../i18n.js";
 import { forgetMetadata } from "../metadata.js";
 import { clearSession, currentSession } from "../session.js";
+import { handleLink } from "./social.js";
 import { grid, message, tile } from "./tiles.js";
 
 const LIMIT = 60;
@@ -49,7 +50,7 @@ export async function renderMe(main) {
   const posts = h("section", { class: "my-posts" });
   const liked = h("section", { class: "my-likes" });
   main.append(h("div", { class: "me-head" }, heading, h("p", { class: "handle" }), logout), posts, liked);
-  api.me().then((me) => (main.querySelector(".handle").textContent = `@${me.handle_name}`)).catch(() => null);
+  api.me().then((me) => main.querySelector(".handle").replaceChildren(handleLink(me.handle_name))).catch(() => null);
   await Promise.all([
     fill(posts, t("me.posts"), () => myPosts(session.user_id), t("me.nothingPosted")),
     fill(liked, t("me.likes"), () => myLikes(session.user_id), t("me.nothingLiked")),
