@@ -117,7 +117,7 @@ def test_a_failing_search_shows_an_error_and_a_retry_that_works(
     page.route("**/v0/animal/search*", unavailable)
     page.locator("#q").fill("いぬ")
     page.locator("#q").press("Enter")
-    expect(page.locator(".state.error")).to_contain_text("読み込めませんでした")
+    expect(page.locator(".state.error")).to_contain_text("サーバーで問題が起きました")
     page.unroute("**/v0/animal/search*")
     page.wait_for_timeout(500)  # nothing asks again on its own after an error
     expect(page.locator(".state.error")).to_be_visible()
