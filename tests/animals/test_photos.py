@@ -118,6 +118,8 @@ def test_photo_store_saves_photo_and_thumbnail_under_the_animal_key(tmp_path: Pa
     assert _decoded((tmp_path / photo_key("a" * 32)).read_bytes()).format == "JPEG"
     thumbnail = _decoded((tmp_path / thumbnail_key("a" * 32)).read_bytes())
     assert (thumbnail.format, thumbnail.size) == ("JPEG", (THUMBNAIL_SIDE, 213))
+    double = _decoded((tmp_path / thumbnail_key("a" * 32, 640)).read_bytes())
+    assert (double.format, double.size) == ("JPEG", (640, 427))
 
 
 _PEAK_PROBE = r"""

@@ -89,6 +89,8 @@ def test_post_with_text_file_as_image_is_415(client: TestClient, factory: Factor
     response = _post(client, _auth(client, factory.user()), b"not an image at all\n", "cat.jpg")
     assert response.status_code == 415
     assert "JPEG" in response.json()["detail"]
+    [problem] = response.json()["errors"]
+    assert (problem["loc"], problem["type"]) == (["body", "file"], "image_type")
 
 
 def test_post_with_decompression_bomb_is_refused(client: TestClient, factory: Factory) -> None:
@@ -105,6 +107,7 @@ def test_post_with_truncated_image_is_422(client: TestClient, factory: Factory) 
     response = _post(client, _auth(client, factory.user()), data[: len(data) // 2])
     assert response.status_code == 422
     assert "truncated" in response.json()["detail"]
+    assert response.json()["errors"][0]["type"] == "unreadable"
 
 
 def test_post_over_the_byte_limit_is_413(container: Container, factory: Factory) -> None:
@@ -115,6 +118,8 @@ def test_post_over_the_byte_limit_is_413(container: Container, factory: Factory)
         response = _post(client, _auth(client, factory.user()), noise_png(100, 100))
     assert response.status_code == 413
     assert "1000 bytes" in response.json()["detail"]
+    [problem] = response.json()["errors"]
+    assert (problem["loc"], problem["type"]) == (["body", "file"], "too_large")
 
 
 def test_user_id_of_someone_else_is_403(client: TestClient, factory: Factory) -> None:

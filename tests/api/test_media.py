@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from aianimals.animals.models import Animal
 from aianimals.animals.owner import OwnerEdits
@@ -177,3 +180,62 @@ def test_path_traversal_is_404(client: TestClient, container: Container, factory
 def test_directory_is_404(client: TestClient, container: Container, factory: Factory) -> None:
     _posted(container, factory)
     assert client.get("/media/animals").status_code == 404
+
+
+def _side(data: bytes) -> int:
+    with Image.open(io.BytesIO(data)) as image:
+        return max(image.size)
+
+
+def test_a_thumbnail_is_served_at_2x_made_once_from_the_photo_then_stored(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    animal = _posted(container, factory)  # stored before 2x thumbnails: none yet
+    assert animal.thumbnail_url is not None
+    response = client.get(animal.thumbnail_url, params={"size": 640})
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == CACHE_SHOWN
+    assert _side(response.content) == min(640, _side(PHOTO))
+    assert container.blobs.get(thumbnail_key(animal.id, 640)) == response.content
+    assert client.get(animal.thumbnail_url, params={"size": 640}).content == response.content
+    assert client.get(animal.thumbnail_url, params={"size": 320}).content == THUMBNAIL
+
+
+def test_a_hidden_animals_2x_thumbnail_is_404_to_everyone_else(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    owner = factory.user()
+    animal = _posted(container, factory, owner)
+    _hide(container, owner, animal)
+    assert animal.thumbnail_url is not None
+    response = _anonymous(client).get(animal.thumbnail_url, params={"size": 640})
+    assert response.status_code == 404
+    owners = client.get(animal.thumbnail_url, params={"size": 640}, headers=_login(client, owner))
+    assert owners.status_code == 200
+
+
+def test_an_unserved_size_or_a_size_of_a_photo_is_422(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    animal = _posted(container, factory)
+    assert animal.thumbnail_url is not None
+    for url, size in (
+        (animal.thumbnail_url, "1000"),
+        (animal.thumbnail_url, "0"),
+        (animal.thumbnail_url, "big"),
+        (animal.photo_url, "640"),
+    ):
+        response = client.get(url, params={"size": size})
+        assert response.status_code == 422, (url, size)
+        assert response.json()["code"] in {"invalid_input", "invalid_request"}
+
+
+def test_the_api_names_the_2x_thumbnail_of_each_animal(
+    client: TestClient, container: Container, factory: Factory
+) -> None:
+    owner = factory.user()
+    animal = _posted(container, factory, owner)
+    [found] = client.get(
+        "/v0/animal", params={"id": animal.id}, headers=_login(client, owner)
+    ).json()
+    assert found["thumbnail_2x_url"] == f"{animal.thumbnail_url}?size=640"

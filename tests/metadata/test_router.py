@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from aianimals.settings import Settings
 from tests.factories import PASSWORD, Factory
 
 
@@ -20,7 +21,12 @@ def test_metadata_lists_categories_breeds_and_sort_keys(
     response = client.get("/v0/metadata", headers=_auth(client, factory))
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"animal_category", "animal_subcategory", "animal_search_sort_key"}
+    assert set(body) == {
+        "animal_category",
+        "animal_subcategory",
+        "animal_search_sort_key",
+        "upload",
+    }
     assert [row["name_en"] for row in body["animal_category"]] == ["other", "cat", "dog"]
     assert [row["id"] for row in body["animal_subcategory"]] == [0, 1, 14, 16]
     assert body["animal_subcategory"][2]["animal_category_name_en"] == "dog"
@@ -41,3 +47,13 @@ def test_metadata_with_no_categories_is_empty_lists(client: TestClient, factory:
 
 def test_metadata_without_token_is_401(client: TestClient) -> None:
     assert client.get("/v0/metadata").status_code == 401
+
+
+def test_metadata_states_the_upload_limits_a_client_checks_before_sending(
+    client: TestClient, factory: Factory, settings: Settings
+) -> None:
+    body = client.get("/v0/metadata", headers=_auth(client, factory)).json()
+    assert body["upload"] == {
+        "max_bytes": settings.uploads.max_bytes,
+        "media_types": ["image/jpeg", "image/png", "image/webp"],
+    }

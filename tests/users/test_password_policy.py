@@ -102,3 +102,34 @@ def test_short_names_are_only_refused_when_equal() -> None:
     )
     assert password_problem("another fine passphrase", email_address="jo@x.io") is None
     assert password_problem("jo", email_address="jo@x.io", min_length=1)
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("short-pass1", "string_too_short"),
+        ("new_cat-is-my-name", "password_contains_handle"),
+        ("i-am-kitty.owner!", "password_contains_email"),
+        ("Password2024!", "password_common"),
+        ("123456789012", "password_too_simple"),
+    ],
+)
+def test_a_refused_password_names_its_rule_for_clients_to_translate(
+    client: TestClient, password: str, code: str
+) -> None:
+    body = {"handle_name": "new_cat", "email_address": "kitty.owner@example.com"}
+    response = client.post("/v0/user", json={**body, "password": password})
+    assert response.status_code == 422
+    [problem] = response.json()["errors"]
+    assert (problem["loc"], problem["type"]) == (["body", "password"], code)
+
+
+def test_a_password_under_a_raised_minimum_is_refused_with_its_code(client: TestClient) -> None:
+    settings = client.app.state.container.settings  # type: ignore[attr-defined]
+    auth = settings.auth.model_copy(update={"password_min_length": 16})
+    client.app.state.container.settings = settings.model_copy(update={"auth": auth})  # type: ignore[attr-defined]
+    body = {"handle_name": "new_cat", "email_address": "new@example.com"}
+    response = client.post("/v0/user", json={**body, "password": "fifteen-letters"})
+    assert response.status_code == 422
+    [problem] = response.json()["errors"]
+    assert (problem["loc"], problem["type"]) == (["body", "password"], "password_too_short")

@@ -123,7 +123,11 @@ def test_sign_up_with_taken_handle_is_409(client: TestClient, factory: Factory) 
         "email_address": "x@example.com",
         "password": "long-password",
     }
-    assert client.post("/v0/user", json=body).status_code == 409
+    response = client.post("/v0/user", json=body)
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict"
+    [problem] = response.json()["errors"]
+    assert (problem["loc"], problem["type"]) == (["body", "handle_name"], "taken")
 
 
 def test_sign_up_stores_only_a_hash(client: TestClient, container: Container) -> None:

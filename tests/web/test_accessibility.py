@@ -61,6 +61,13 @@ def _my_page(page: Page, site: LiveSite) -> None:
     expect(page.locator(".handle")).to_have_text("@dog_leigh")
 
 
+def _profile_page(page: Page, site: LiveSite) -> None:
+    log_in(page, site, *DEMO_USER)
+    page.goto(f"{site.url}/#/user/{DEMO_USER[0]}")
+    expect(page.locator(".profile-stats")).to_be_visible()
+    expect(page.locator(".grid-footer .spinner")).to_have_count(0)
+
+
 SCREENS = {
     "login": _login_screen,
     "sign-up": _sign_up_screen,
@@ -68,6 +75,7 @@ SCREENS = {
     "detail": _detail_screen,
     "post": _post_screen,
     "my-page": _my_page,
+    "profile": _profile_page,
 }
 
 

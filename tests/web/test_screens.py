@@ -42,7 +42,9 @@ def test_sign_up_logs_the_new_user_in(page: Page, live_site: LiveSite) -> None:
     page.get_by_label("メールアドレス").fill(f"{handle}@example.com")
     page.get_by_label("パスワード（12文字以上）").fill("short")
     page.get_by_role("button", name="登録してログイン").click()
-    expect(page.get_by_role("alert")).to_contain_text("password")
+    expect(page.get_by_role("alert")).to_have_text(
+        "パスワードが短すぎます。12文字以上にしてください。"
+    )
 
     page.get_by_label("パスワード（12文字以上）").fill("a long enough password")
     page.get_by_role("button", name="登録してログイン").click()

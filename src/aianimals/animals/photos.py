@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from aianimals.animals.thumbnails import make_thumbnail, thumbnail_key
+from aianimals.animals.thumbnails import THUMBNAIL_SIDE, make_thumbnails, thumbnail_key
 from aianimals.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from aianimals.ports.blobs.store import BlobStore
 from aianimals.settings import UploadSettings
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+ACCEPTED_MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp")
+"""The media types of `ACCEPTED_FORMATS`, as a browser's file picker names them."""
 MAX_SIDE = 1600
 JPEG_QUALITY = 85
 _BACKGROUND = (255, 255, 255)
@@ -65,7 +67,7 @@ def _open(data: bytes) -> Image.Image:
     except UnidentifiedImageError as error:
         accepted = ", ".join(ACCEPTED_FORMATS)
         msg = f"the file is not an image we accept ({accepted})"
-        raise UnsupportedMediaType(msg) from error
+        raise UnsupportedMediaType(msg, field="file", reason="image_type") from error
 
 
 def _check_pixels(image: Image.Image, limits: PhotoLimits) -> None:
@@ -76,7 +78,7 @@ def _check_pixels(image: Image.Image, limits: PhotoLimits) -> None:
             f"the image is {width}x{height} pixels; at most {maximum} pixels are accepted"
             f" for {image.format}"
         )
-        raise PayloadTooLarge(msg)
+        raise PayloadTooLarge(msg, field="file", reason="too_many_pixels")
 
 
 def decode_photo(data: bytes, limits: PhotoLimits) -> Image.Image:
@@ -89,10 +91,10 @@ def decode_photo(data: bytes, limits: PhotoLimits) -> Image.Image:
     """
     if not data:
         msg = "the file is empty"
-        raise InvalidInput(msg)
+        raise InvalidInput(msg, field="file", reason="empty")
     if len(data) > limits.max_bytes:
         msg = f"the file is larger than {limits.max_bytes} bytes"
-        raise PayloadTooLarge(msg)
+        raise PayloadTooLarge(msg, field="file", reason="too_large")
     try:
         with _open(data) as probe:
             _check_pixels(probe, limits)
@@ -104,10 +106,10 @@ def decode_photo(data: bytes, limits: PhotoLimits) -> Image.Image:
         return _shrunk(image, limits.max_side)
     except Image.DecompressionBombError as error:
         msg = "the image has too many pixels to be decoded safely"
-        raise PayloadTooLarge(msg) from error
+        raise PayloadTooLarge(msg, field="file", reason="too_many_pixels") from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         msg = f"the image is truncated or corrupt: {error}"
-        raise InvalidInput(msg) from error
+        raise InvalidInput(msg, field="file", reason="unreadable") from error
 
 
 _REDUCIBLE_MODES = frozenset({"L", "LA", "RGB", "RGBA", "RGBa", "La", "I", "F", "CMYK"})
@@ -193,8 +195,11 @@ class PhotoStore:
     )
 
     def save(self, animal_id: str, data: bytes) -> StoredPhoto:
-        """Store the normalised photo of `animal_id` and its thumbnail."""
+        """Store the normalised photo of `animal_id` and its 1x and 2x thumbnails."""
         with self.decodes:
             photo = prepare_photo(data, self.limits)
-        thumbnail_url = self.blobs.put(thumbnail_key(animal_id), make_thumbnail(photo))
-        return StoredPhoto(self.blobs.put(photo_key(animal_id), photo), thumbnail_url)
+        urls = {
+            side: self.blobs.put(thumbnail_key(animal_id, side), thumbnail)
+            for side, thumbnail in make_thumbnails(photo).items()
+        }
+        return StoredPhoto(self.blobs.put(photo_key(animal_id), photo), urls[THUMBNAIL_SIDE])

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
+from aianimals.animals.thumbnails import thumbnail_2x_url
 from aianimals.core.wire import EntityId, Line, SmallId, Text, UtcDatetime
 
 
@@ -57,10 +64,21 @@ class AnimalResponse(BaseModel):
     thumbnail_url: str = Field(
         description="a small copy (longer side 320 px) for grids; the photo itself when none"
     )
+    thumbnail_2x_url: str = Field(
+        default="",
+        description="the thumbnail at twice its size (longer side 640 px), for `srcset` on "
+        "2x screens; the photo itself when there is no thumbnail",
+    )
     like: int
     deactivated: bool
     created_at: UtcDatetime
     updated_at: UtcDatetime
+
+    @model_validator(mode="after")
+    def _fill_thumbnail_2x_url(self) -> AnimalResponse:
+        if not self.thumbnail_2x_url:
+            self.thumbnail_2x_url = thumbnail_2x_url(self.thumbnail_url, self.photo_url)
+        return self
 
 
 class AnimalUpdate(BaseModel):

@@ -13,6 +13,7 @@ from aianimals.animals.events import animal_created
 from aianimals.animals.models import Animal
 from aianimals.animals.photos import PhotoStore
 from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse
+from aianimals.animals.thumbnails import thumbnail_2x_url
 from aianimals.animals.visibility import can_see, seen_by
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
@@ -93,7 +94,7 @@ class AnimalService:
                 continue
             wire["created_at"] = as_utc(wire["created_at"])
             wire["updated_at"] = as_utc(wire["updated_at"])
-            found[row[0]] = wire
+            found[row[0]] = _with_thumbnail_2x(wire)
         return found
 
     def post(
@@ -228,6 +229,16 @@ _WIRE_QUERY = (
 """`AnimalResponse`'s fields as labelled columns of the animals `ids`, likes counted per row
 on the (animal_id) index; built once, so a request only binds the ids."""
 _WIRE_KEYS = tuple(str(column.key) for column in _WIRE_QUERY.selected_columns)
+
+
+def _with_thumbnail_2x(wire: dict[str, Any]) -> dict[str, Any]:
+    """`wire` with `thumbnail_2x_url` right after `thumbnail_url`, as `AnimalResponse` has it."""
+    ordered: dict[str, Any] = {}
+    for key, value in wire.items():
+        ordered[key] = value
+        if key == "thumbnail_url":
+            ordered["thumbnail_2x_url"] = thumbnail_2x_url(value, wire["photo_url"])
+    return ordered
 
 
 def _response_query(ids: Select[str], page: CTE | None) -> AnimalRow:

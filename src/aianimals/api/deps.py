@@ -150,7 +150,7 @@ def get_metadata_service(
     categories: CategoryServiceDep, container: ContainerDep
 ) -> MetadataService:
     """Client metadata: categories, breeds, search sort keys (cached)."""
-    return MetadataService(categories, container.cache)
+    return MetadataService(categories, container.cache, container.settings.uploads.max_bytes)
 
 
 MetadataServiceDep = Annotated[MetadataService, Depends(get_metadata_service)]

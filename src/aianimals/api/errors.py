@@ -27,7 +27,8 @@ class ErrorItem(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    """The body of every error answer; `errors` lists the problems of a 422."""
+    """The body of every error answer; `errors` lists the problems of a 422, and the field
+    at fault of another 4xx where there is one (a taken `handle_name`, a refused `file`)."""
 
     code: str = Field(description="machine-readable: `invalid_request`, `not_found`, ...")
     detail: str = Field(description="human-readable summary")
@@ -58,8 +59,14 @@ def error_body(code: str, message: str, details: list[ErrorItem] | None = None) 
 
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
+    details = None
+    if error.field is not None:
+        reason = error.reason or error.code
+        details = [ErrorItem(loc=["body", error.field], msg=error.message, type=reason)]
     return JSONResponse(
-        error_body(error.code, error.message), status_code=error.status_code, headers=error.headers
+        error_body(error.code, error.message, details),
+        status_code=error.status_code,
+        headers=error.headers,
     )
 
 

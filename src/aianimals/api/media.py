@@ -1,9 +1,10 @@
 """Serves animals' photos and thumbnails from the blob store at its public prefix (`/media`).
 
-Only an animal's photo (`animals/<id>.jpg`) and thumbnail (`thumbnails/<id>.jpg`) are
-served, and only to whom the animal is shown (`aianimals.animals.visibility`): a shown
-animal's to anyone, without a token, like the reference's photo URLs; a hidden one's to its
-owner and administrators, and 404 to everyone else, as for an unknown key. Any other key,
+Only an animal's photo (`animals/<id>.jpg`) and thumbnail (`thumbnails/<id>.jpg`, 320 px;
+`?size=640` for its 2x copy, see `aianimals.animals.thumbnails`) are served, and only to
+whom the animal is shown (`aianimals.animals.visibility`): a shown animal's to anyone,
+without a token, like the reference's photo URLs; a hidden one's to its owner and
+administrators, and 404 to everyone else, as for an unknown key. Any other key,
 or one that could escape the store, is answered like an unknown one.
 
 Photos are loaded by `<img>` tags, which send no header: the owner or administrator of a
@@ -23,15 +24,22 @@ from __future__ import annotations
 
 import mimetypes
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from aianimals.animals.photos import animal_of_key
+from aianimals.animals.photos import animal_of_key, photo_key
 from aianimals.animals.service import AnimalService
+from aianimals.animals.thumbnails import (
+    THUMBNAIL_SIDE,
+    THUMBNAIL_SIDES,
+    make_thumbnail,
+    thumbnail_key,
+)
 from aianimals.api.deps import AnimalServiceDep, ContainerDep, UserServiceDep
 from aianimals.core.clock import utcnow
-from aianimals.core.errors import NotFound, Unauthorized
-from aianimals.ports.blobs.store import BlobNotFoundError
+from aianimals.core.errors import InvalidInput, NotFound, Unauthorized
+from aianimals.ports.blobs.store import BlobNotFoundError, BlobStore
 from aianimals.settings import Settings
 from aianimals.users.models import User
 from aianimals.users.service import UserService
@@ -110,6 +118,31 @@ def forget_media_viewer(response: Response, request: Request, settings: Settings
     )
 
 
+def thumbnail_side(key: str, size: int | None) -> int | None:
+    """The thumbnail side a request asks for (None: the file under `key` itself);
+    InvalidInput for a size that is not served, or a size asked of anything but a thumbnail."""
+    if size is None or (size == THUMBNAIL_SIDE and key.startswith("thumbnails/")):
+        return None
+    if not key.startswith("thumbnails/") or size not in THUMBNAIL_SIDES:
+        sides = " or ".join(str(side) for side in THUMBNAIL_SIDES)
+        msg = f"size is served for thumbnails only, and must be {sides}; got {size}"
+        raise InvalidInput(msg, field="size", reason="unknown_size")
+    return size
+
+
+def sized_thumbnail(blobs: BlobStore, animal_id: str, side: int) -> bytes:
+    """The animal's thumbnail of `side` pixels; made from its photo and stored the first
+    time it is asked for (animals stored before that size existed); BlobNotFoundError when
+    there is no photo either."""
+    key = thumbnail_key(animal_id, side)
+    try:
+        return blobs.get(key)
+    except BlobNotFoundError:
+        made = make_thumbnail(blobs.get(photo_key(animal_id)), side)
+        blobs.put(key, made)
+        return made
+
+
 def media_router(prefix: str) -> APIRouter:
     """Routes of `GET <prefix>/{key}`, mounted at the app root (outside `/v0`)."""
     path = prefix.rstrip("/")
@@ -121,25 +154,35 @@ def media_router(prefix: str) -> APIRouter:
     @router.get(
         "/{key:path}",
         response_class=Response,
-        responses={200: {"content": {"image/jpeg": {}}}, 404: {}},
+        responses={200: {"content": {"image/jpeg": {}}}, 404: {}, 422: {}},
     )
     def get_media(
         key: str,
+        *,
         request: Request,
         container: ContainerDep,
         animals: AnimalServiceDep,
         users: UserServiceDep,
+        size: Annotated[
+            int | None,
+            Query(description="a thumbnail's longer side: 320 (the default) or 640 (2x)"),
+        ] = None,
     ) -> Response:
         """An animal's photo or thumbnail (sync: file reads run off the event loop); 404
         for a hidden animal's unless the token (header, bearer or media cookie) is its
-        owner's or an administrator's."""
+        owner's or an administrator's. `size` picks a thumbnail's size; 422 for another
+        size, or a size asked of a photo."""
         missing = NotFound(f"no media under {key!r}")
         animal_id = animal_of_key(key)  # a strict pattern: nothing outside the store
         if animal_id is None:
             raise missing
+        side = thumbnail_side(key, size)
         try:
             caching = cache_control(animals, animal_id, request, users)
-            data = container.blobs.get(key)
+            if side is None:
+                data = container.blobs.get(key)
+            else:
+                data = sized_thumbnail(container.blobs, animal_id, side)
         except (NotFound, BlobNotFoundError) as error:
             raise missing from error
         return Response(

@@ -9,9 +9,15 @@ class DomainError(Exception):
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
+        """The body field at fault (`handle_name`, `file`), when there is one."""
+        self.reason = reason
+        """A machine-readable word for what is wrong with `field` (`taken`, `too_large`)."""
 
     @property
     def headers(self) -> dict[str, str] | None:

@@ -12,6 +12,7 @@ router = APIRouter(prefix="/metadata", tags=["metadata"])
 
 @router.get("", response_model=MetadataResponse, responses={401: {}})
 def get_metadata(user: CurrentUser, metadata: MetadataServiceDep) -> MetadataResponse:
-    """Categories, breeds and search sort keys; a client loads this once after login."""
+    """Categories, breeds, search sort keys and upload limits; a client loads this once
+    after login."""
     del user
     return metadata.get()

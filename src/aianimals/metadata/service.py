@@ -1,4 +1,4 @@
-"""Metadata for clients, assembled from the categories feature and the search sort keys."""
+"""Metadata for clients: the categories feature, the search sort keys, the upload limits."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from functools import cache
 
 from pydantic import TypeAdapter
 
+from aianimals.animals.photos import ACCEPTED_MEDIA_TYPES
 from aianimals.categories.service import CategoryService
-from aianimals.metadata.schemas import MetadataResponse
+from aianimals.metadata.schemas import CatalogueResponse, MetadataResponse, UploadLimitsResponse
 from aianimals.ports.cache.json_cache import JsonCache
 from aianimals.search.schemas import SearchSort
 
@@ -16,24 +17,30 @@ METADATA_NAMESPACE = "metadata"
 
 
 class MetadataService:
-    """One answer with everything a client's search screen lists (cached)."""
+    """One answer with everything a client's search and post screens list."""
 
     def __init__(
         self,
         categories: CategoryService,
         cache: JsonCache,
+        upload_max_bytes: int,
         sort_keys: tuple[str, ...] = tuple(SearchSort),
     ) -> None:
         self.categories = categories
         self.cache = cache
+        self.upload = UploadLimitsResponse(
+            max_bytes=upload_max_bytes, media_types=list(ACCEPTED_MEDIA_TYPES)
+        )
         self.sort_keys = sort_keys
 
     def get(self) -> MetadataResponse:
-        """Every category, every breed and the search sort keys."""
-        return self.cache.get_or_compute(METADATA_NAMESPACE, "v0", self._build, _adapter())
+        """Every category, every breed, the search sort keys and the upload limits (these
+        come from the settings, never from the cache)."""
+        catalogue = self.cache.get_or_compute(METADATA_NAMESPACE, "v0", self._build, _adapter())
+        return MetadataResponse(**dict(catalogue), upload=self.upload)
 
-    def _build(self) -> MetadataResponse:
-        return MetadataResponse(
+    def _build(self) -> CatalogueResponse:
+        return CatalogueResponse(
             animal_category=self.categories.list_categories(),
             animal_subcategory=self.categories.list_subcategories(),
             animal_search_sort_key=list(self.sort_keys),
@@ -41,5 +48,5 @@ class MetadataService:
 
 
 @cache
-def _adapter() -> TypeAdapter[MetadataResponse]:
-    return TypeAdapter(MetadataResponse)
+def _adapter() -> TypeAdapter[CatalogueResponse]:
+    return TypeAdapter(CatalogueResponse)

@@ -34,6 +34,7 @@ from aianimals.moderation.report_router import router as report_router
 from aianimals.moderation.router import router as violation_router
 from aianimals.observability.http import install_observability
 from aianimals.observability.models import watch_container
+from aianimals.profiles.router import router as profile_router
 from aianimals.search.router import router as search_router
 from aianimals.security.cors import install_cors
 from aianimals.settings import Settings
@@ -48,6 +49,7 @@ def _v0_router() -> APIRouter:
     for feature_router in (
         health_router,
         user_router,
+        profile_router,
         category_router,
         violation_router,
         owner_moderation_router,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import string
+from typing import NamedTuple
 
 from aianimals.users.common_passwords import COMMON_PASSWORDS
 
@@ -20,6 +21,13 @@ MIN_NAME_LENGTH = 3
 _DECORATION = string.digits + string.punctuation + string.whitespace
 
 
+class PasswordProblem(NamedTuple):
+    """Why a password is refused: a machine-readable `code` and a sentence."""
+
+    code: str
+    message: str
+
+
 def password_problem(
     password: str,
     *,
@@ -28,28 +36,58 @@ def password_problem(
     min_length: int = PASSWORD_MIN_LENGTH,
 ) -> str | None:
     """Why `password` is refused for this account, or None when it is acceptable."""
+    found = password_refusal(
+        password, handle_name=handle_name, email_address=email_address, min_length=min_length
+    )
+    return found.message if found else None
+
+
+def password_refusal(
+    password: str,
+    *,
+    handle_name: str = "",
+    email_address: str = "",
+    min_length: int = PASSWORD_MIN_LENGTH,
+) -> PasswordProblem | None:
+    """The first rule `password` breaks for this account (its code and sentence), or None.
+
+    Codes: `password_too_short`, `password_too_long`, `password_contains_handle`,
+    `password_contains_email`, `password_common`, `password_too_simple`.
+    """
     lowered = password.casefold()
     checks = (
-        (len(password) < min_length, f"the password must have at least {min_length} characters"),
+        (
+            len(password) < min_length,
+            "password_too_short",
+            f"the password must have at least {min_length} characters",
+        ),
         (
             len(password) > PASSWORD_MAX_LENGTH,
+            "password_too_long",
             f"the password must have at most {PASSWORD_MAX_LENGTH} characters",
         ),
-        (_contains(lowered, handle_name), "the password must not contain your handle name"),
+        (
+            _contains(lowered, handle_name),
+            "password_contains_handle",
+            "the password must not contain your handle name",
+        ),
         (
             _contains(lowered, email_address.rpartition("@")[0]),
+            "password_contains_email",
             "the password must not contain the part of your e-mail address before the @",
         ),
         (
             is_common_password(lowered),
+            "password_common",
             "the password is one of the most common passwords: choose a less guessable one",
         ),
         (
             len(set(lowered)) < MIN_DISTINCT_CHARACTERS or _is_run(lowered),
+            "password_too_simple",
             "the password is too simple: it repeats or runs through too few characters",
         ),
     )
-    return next((reason for failed, reason in checks if failed), None)
+    return next((PasswordProblem(code, reason) for failed, code, reason in checks if failed), None)
 
 
 def _contains(password: str, name: str) -> bool:

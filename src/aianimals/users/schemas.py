@@ -12,12 +12,13 @@ from pydantic import (
     model_validator,
 )
 from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
 
 from aianimals.core.wire import Line, UtcDatetime
 from aianimals.users.password_rules import (
     PASSWORD_MAX_LENGTH,
     PASSWORD_MIN_LENGTH,
-    password_problem,
+    password_refusal,
 )
 
 _ONE_IDENTIFIER: JsonDict = {
@@ -74,13 +75,14 @@ class UserCreate(BaseModel):
     @field_validator("password")
     @classmethod
     def _acceptable_password(cls, password: str, info: ValidationInfo) -> str:
-        problem = password_problem(
+        problem = password_refusal(
             password,
             handle_name=str(info.data.get("handle_name", "")),
             email_address=str(info.data.get("email_address", "")),
         )
         if problem:
-            raise ValueError(problem)
+            # The error's `type` is the rule's code, so a client can say it in its language.
+            raise PydanticCustomError(problem.code, problem.message)
         return password
 
 

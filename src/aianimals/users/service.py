@@ -24,7 +24,7 @@ from aianimals.users.models import (
     User,
 )
 from aianimals.users.notices import signup_with_existing_email
-from aianimals.users.password_rules import PASSWORD_MIN_LENGTH, password_problem
+from aianimals.users.password_rules import PASSWORD_MIN_LENGTH, password_refusal
 from aianimals.users.schemas import UserCreate, UserLogin
 
 LOGIN_FAILED = "wrong handle_name, email_address or password"
@@ -98,17 +98,17 @@ class UserService:
         """The new account, stored; Conflict for a taken handle, _EmailTaken for a taken
         e-mail address (both up to case), InvalidInput for a refused password."""
         email = str(request.email_address)
-        problem = password_problem(
+        problem = password_refusal(
             request.password,
             handle_name=request.handle_name,
             email_address=email,
             min_length=min_length,
         )
         if problem:
-            raise InvalidInput(problem)
+            raise InvalidInput(problem.message, field="password", reason=problem.code)
         handle_folded, email_folded = folded_identity(request.handle_name, email)
         if self._owner("handle", request.handle_name, handle_folded):
-            raise Conflict(HANDLE_TAKEN)
+            raise Conflict(HANDLE_TAKEN, field="handle_name", reason="taken")
         password_hash = self.hasher.hash(request.password)
         owner = self._owner("email", email, email_folded)
         if owner is not None:
@@ -127,7 +127,7 @@ class UserService:
         except IntegrityError as error:  # another sign-up took a name meanwhile
             self.session.rollback()
             if self._owner("handle", request.handle_name, handle_folded):
-                raise Conflict(HANDLE_TAKEN) from error
+                raise Conflict(HANDLE_TAKEN, field="handle_name", reason="taken") from error
             owner = self._owner("email", email, email_folded)
             if owner is not None:
                 raise _EmailTaken(owner) from error

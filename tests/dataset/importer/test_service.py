@@ -89,6 +89,8 @@ def test_photos_and_their_thumbnails_land_in_the_blob_store(
         thumbnail = f"thumbnails/{animal.id}.jpg"
         assert animal.thumbnail_url == container.blobs.url_for(thumbnail)
         assert container.blobs.get(thumbnail).startswith(b"\xff\xd8")  # a JPEG
+        double = f"thumbnails/640/{animal.id}.jpg"  # the 2x thumbnail, made at import too
+        assert container.blobs.get(double).startswith(b"\xff\xd8")
 
 
 def test_http_photo_urls_are_kept_as_given(container: Container, tmp_path: Path) -> None:

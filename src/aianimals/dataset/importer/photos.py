@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from aianimals.animals.photos import photo_key
-from aianimals.animals.thumbnails import make_thumbnail, thumbnail_key
+from aianimals.animals.thumbnails import THUMBNAIL_SIDE, make_thumbnails, thumbnail_key
 from aianimals.ports.blobs.store import BlobStore
 
 _REMOTE_PREFIXES = ("http://", "https://")
@@ -44,23 +44,27 @@ def store_photos(
     workers: int = 1,
     on_done: Callable[[int], None] | None = None,
 ) -> int:
-    """Put each relative photo's bytes and its thumbnail in the store; point the row at them.
+    """Put each relative photo's bytes and its 1x and 2x thumbnails in the store; point the
+    row at the photo and the 1x thumbnail.
 
     Thumbnails are made in `workers` processes. Returns how many photos were stored; rows
     with http(s) URLs are left alone (their photo stands in for the thumbnail).
     """
     local = [row for row in rows if not is_remote(str(row["photo_url"]))]
     paths = [photo_path(directory, str(row["photo_url"])) for row in local]
-    for row, (photo, thumbnail) in zip(local, _read_all(paths, workers), strict=True):
+    for row, (photo, thumbnails) in zip(local, _read_all(paths, workers), strict=True):
         animal_id = str(row["id"])
         row["photo_url"] = blobs.put(photo_key(animal_id), photo)
-        row["thumbnail_url"] = blobs.put(thumbnail_key(animal_id), thumbnail)
+        for side, thumbnail in thumbnails.items():
+            url = blobs.put(thumbnail_key(animal_id, side), thumbnail)
+            if side == THUMBNAIL_SIDE:
+                row["thumbnail_url"] = url
         if on_done:
             on_done(1)
     return len(local)
 
 
-def _read_all(paths: list[Path], workers: int) -> Iterator[tuple[bytes, bytes]]:
+def _read_all(paths: list[Path], workers: int) -> Iterator[tuple[bytes, dict[int, bytes]]]:
     if workers <= 1 or len(paths) < _PARALLEL_FROM:
         yield from map(_read_one, paths)
         return
@@ -69,7 +73,7 @@ def _read_all(paths: list[Path], workers: int) -> Iterator[tuple[bytes, bytes]]:
         yield from pool.map(_read_one, paths, chunksize=chunk)
 
 
-def _read_one(path: Path) -> tuple[bytes, bytes]:
-    """A photo file's bytes and its thumbnail (runs in a worker process)."""
+def _read_one(path: Path) -> tuple[bytes, dict[int, bytes]]:
+    """A photo file's bytes and its 1x and 2x thumbnails (runs in a worker process)."""
     photo = path.read_bytes()
-    return photo, make_thumbnail(photo)
+    return photo, make_thumbnails(photo)

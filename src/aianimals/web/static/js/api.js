@@ -2,10 +2,11 @@
 import { clearSession, currentSession } from "./session.js";
 
 export class ApiError extends Error {
-  constructor(status, detail, errors = []) {
+  constructor(status, detail, errors = [], code = "") {
     super(detail || `HTTP ${status}`);
     this.status = status;
     this.errors = errors;
+    this.code = code;
   }
 }
 
@@ -56,7 +57,7 @@ async function call(method, path, { params, json, form, auth = true, signal } = 
       clearSession();
       onUnauthorized();
     }
-    throw new ApiError(response.status, payload?.detail, payload?.errors || []);
+    throw new ApiError(response.status, payload?.detail, payload?.errors || [], payload?.code || "");
   }
   return payload;
 }
@@ -73,8 +74,9 @@ export const api = {
   suggest: (q, signal) => call("GET", "/animal/search/suggest", { params: { q, limit: 8 }, signal }),
   similar: (id, { signal } = {}) => call("POST", "/animal/search/similar", { json: { id }, signal }),
   animals: (params, { signal } = {}) => call("GET", "/animal", { params, signal }),
-  likedBy: (animalId, { signal } = {}) =>
-    call("GET", "/animal/liked_by", { params: { animal_id: animalId, limit: 50 }, signal }),
+  likedBy: (animalId, { limit = 50, signal } = {}) =>
+    call("GET", "/animal/liked_by", { params: { animal_id: animalId, limit }, signal }),
+  profile: (handle, { signal } = {}) => call("GET", "/user/profile", { params: { handle_name: handle }, signal }),
   likes: (params, { signal } = {}) => call("GET", "/like", { params, signal }),
   like: (animalId) => call("POST", "/like", { json: { animal_id: animalId } }),
   unlike: (animalId) => call("DELETE", "/like", { params: { animal_id: animalId } }),

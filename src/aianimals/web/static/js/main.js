@@ -13,6 +13,7 @@ import { renderLogin, renderSignUp } from "./views/auth.js";
 import { renderDetail } from "./views/detail.js";
 import { renderMe } from "./views/me.js";
 import { renderPost } from "./views/post.js";
+import { renderProfile } from "./views/profile.js";
 import { renderSearch } from "./views/search.js";
 
 const ROUTES = {
@@ -22,6 +23,7 @@ const ROUTES = {
   animal: { render: renderDetail },
   post: { render: renderPost },
   me: { render: renderMe },
+  user: { render: renderProfile },
 };
 
 let leave = null; // the AbortController of the screen now shown

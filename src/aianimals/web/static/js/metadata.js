@@ -43,3 +43,28 @@ export function sortOptions(meta, selected) {
     h("option", { value: key, selected: key === selected }, t(`sort.${key}`)),
   );
 }
+
+/**
+ * Put back the defaults of a search state's values the server does not know (a sort,
+ * category or breed typed or kept in a URL), so the search runs instead of failing; the
+ * sentences say what was dropped. Changes `state` in place.
+ */
+export function fallBackToKnown(state, meta) {
+  const notices = [];
+  const sorts = meta.animal_search_sort_key;
+  if (state.sort && !sorts.includes(state.sort)) {
+    notices.push(t("search.unknownSort", { value: state.sort, fallback: t(`sort.${sorts[0]}`) }));
+    state.sort = sorts[0];
+  }
+  if (state.category && !meta.animal_category.some((c) => c.name_en === state.category)) {
+    notices.push(t("search.unknownFilter", { value: state.category }));
+    state.category = "";
+    state.breed = "";
+  }
+  const breed = meta.animal_subcategory.find((b) => b.name_en === state.breed);
+  if (state.breed && (!breed || (state.category && breed.animal_category_name_en !== state.category))) {
+    notices.push(t("search.unknownFilter", { value: state.breed }));
+    state.breed = "";
+  }
+  return notices;
+}

@@ -1,6 +1,7 @@
 // Log in and sign up.
-import { api, ApiError } from "../api.js";
+import { api } from "../api.js";
 import { h } from "../dom.js";
+import { describeError } from "../errors.js";
 import { t } from "../i18n.js";
 import { forgetMetadata } from "../metadata.js";
 import { replaceHash } from "../navigation.js";
@@ -25,12 +26,6 @@ function afterLogin(params) {
   replaceHash(next && next.startsWith("#/") && !next.startsWith("#/login") ? next : "#/search");
 }
 
-function describe(error) {
-  if (error instanceof ApiError && error.status === 0) return t("error.network");
-  const fields = (error.errors || []).map((e) => `${(e.loc || []).slice(-1)[0] ?? ""}: ${e.msg}`);
-  return fields.length ? fields.join(" / ") : error.message;
-}
-
 export function renderLogin(main, { params }) {
   const failure = errorBox();
   const form = h(
@@ -51,12 +46,13 @@ export function renderLogin(main, { params }) {
       : { handle_name: identifier, password: form.password.value };
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    failure.hidden = true; // the last answer's message goes while this one is asked
     try {
       const login = await api.login(body);
       saveSession(login, identifier.includes("@") ? null : identifier);
       afterLogin(params);
     } catch (error) {
-      showError(failure, error.status === 401 || error.status === 422 ? t("login.failed") : describe(error));
+      showError(failure, error.status === 401 || error.status === 422 ? t("login.failed") : describeError(error));
     } finally {
       button.disabled = false;
     }
@@ -84,6 +80,7 @@ export function renderSignUp(main, { params }) {
     const password = form.new_password.value;
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    failure.hidden = true; // the last answer's message goes while this one is asked
     let signedUp = false;
     try {
       await api.signUp({ handle_name: handle, email_address: form.email_address.value.trim(), password });
@@ -94,7 +91,7 @@ export function renderSignUp(main, { params }) {
       // Sign-up does not say whether an e-mail address is taken: for a taken one it answers
       // as for a new account, makes none and writes to the address's owner, so the login
       // that follows fails.
-      showError(failure, signedUp && error.status === 401 ? t("signup.notCreated") : describe(error));
+      showError(failure, signedUp && error.status === 401 ? t("signup.notCreated") : describeError(error));
     } finally {
       button.disabled = false;
     }

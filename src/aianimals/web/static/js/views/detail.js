@@ -1,11 +1,13 @@
 // One animal: photo, texts, breed, owner, like toggle, who liked it, similar animals.
 import { api, isAbort } from "../api.js";
 import { h, replace, toast } from "../dom.js";
-import { formatDate, localName, t } from "../i18n.js";
+import { describeError } from "../errors.js";
+import { formatDate, t } from "../i18n.js";
 import { goBack } from "../navigation.js";
 import { currentSession } from "../session.js";
 import { logAction, rememberOrigin, takeOrigin } from "../telemetry.js";
 import { moderationPanel, reportControl } from "./moderation.js";
+import { copyLinkButton, fillLikedBy, handleLink, likedByHeading, tagLinks } from "./social.js";
 import { errorState, skeletonDetail } from "./states.js";
 import { tile } from "./tiles.js";
 
@@ -47,10 +49,10 @@ function likeButton(animal, likedAtStart, origin) {
       }
       const [fresh] = await api.animals({ id: animal.id });
       if (fresh) count = fresh.like;
-      button.dispatchEvent(new CustomEvent("likes-changed", { bubbles: true }));
+      button.dispatchEvent(new CustomEvent("likes-changed", { bubbles: true, detail: { count } }));
     } catch (error) {
       ({ liked, count } = before);
-      toast(`${t("error.load")} ${error.message}`);
+      toast(describeError(error));
     } finally {
       busy = false;
       paint();
@@ -58,15 +60,6 @@ function likeButton(animal, likedAtStart, origin) {
   });
   paint();
   return button;
-}
-
-async function likedByList(animalId, list, signal) {
-  try {
-    const users = await api.likedBy(animalId, { signal });
-    replace(list, users.length ? users.map((user) => h("li", {}, `@${user.handle_name}`)) : h("li", { class: "muted" }, t("detail.nobody")));
-  } catch {
-    replace(list);
-  }
 }
 
 async function similarStrip(animalId, section, signal) {
@@ -93,7 +86,7 @@ function hideButton(animal, signal) {
       if (!signal.aborted) location.hash = "#/me";
     } catch (error) {
       button.disabled = false;
-      toast(`${t("error.load")} ${error.message}`);
+      toast(describeError(error));
     }
   });
   return button;
@@ -142,9 +135,8 @@ async function showDetail(view, id, params, signal, origin) {
   const report = !ownPost && !animal.deactivated && reportControl(animal.id);
   // --- end of moderation ---
   const likedBy = h("ul", { class: "liked-by" });
+  const likedByTitle = likedByHeading(animal.like);
   const similar = h("section", { class: "similar", hidden: true });
-  const breed = { name_en: animal.animal_subcategory_name_en, name_ja: animal.animal_subcategory_name_ja };
-  const kind = { name_en: animal.animal_category_name_en, name_ja: animal.animal_category_name_ja };
   const article = h("article", { class: "detail" },
     h("div", { class: "photo" }, h("img", { src: animal.photo_url, alt: animal.name, decoding: "async" })),
     h("div", { class: "info" },
@@ -152,22 +144,22 @@ async function showDetail(view, id, params, signal, origin) {
       moderation?.element,
       reviewNotice,
       h("h1", {}, animal.name),
-      h("p", { class: "chips" }, h("span", { class: "chip" }, localName(kind)), h("span", { class: "chip" }, localName(breed))),
-      likeButton(animal, likes.length > 0, origin),
+      tagLinks(animal),
+      h("div", { class: "detail-actions" }, likeButton(animal, likes.length > 0, origin), copyLinkButton()),
       animal.description && h("p", { class: "description" }, animal.description),
       h("dl", { class: "facts" },
-        h("dt", {}, t("detail.owner")), h("dd", {}, `@${animal.user_handle_name}`),
+        h("dt", {}, t("detail.owner")), h("dd", {}, handleLink(animal.user_handle_name)),
         h("dt", {}, t("detail.posted")), h("dd", {}, h("time", { datetime: animal.created_at }, formatDate(animal.created_at))),
       ),
-      h("h2", {}, t("detail.likedBy")),
+      likedByTitle,
       likedBy,
       hide,
       report,
     ),
   );
-  article.addEventListener("likes-changed", () => likedByList(animal.id, likedBy, signal));
+  article.addEventListener("likes-changed", (event) => fillLikedBy(animal.id, event.detail.count, likedBy, likedByTitle, signal));
   replace(view, backButton(), article, similar);
-  likedByList(animal.id, likedBy, signal);
+  fillLikedBy(animal.id, animal.like, likedBy, likedByTitle, signal);
   if (!animal.deactivated) similarStrip(animal.id, similar, signal);
 
   if (origin) {

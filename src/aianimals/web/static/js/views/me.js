@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { forgetMetadata } from "../metadata.js";
 import { clearSession, currentSession } from "../session.js";
 import { stateBadge } from "./moderation.js";
+import { handleLink } from "./social.js";
 import { errorState, skeletonGrid } from "./states.js";
 import { grid, message, tile } from "./tiles.js";
 
@@ -75,7 +76,7 @@ export async function renderMe(view, { signal }) {
   const posts = h("section", { class: "my-posts" });
   const liked = h("section", { class: "my-likes" });
   view.append(h("div", { class: "me-head" }, heading, handle, logout), posts, liked);
-  api.me({ signal }).then((me) => (handle.textContent = `@${me.handle_name}`)).catch(() => null);
+  api.me({ signal }).then((me) => handle.replaceChildren(handleLink(me.handle_name))).catch(() => null);
   main?.setAttribute("aria-busy", "true");
   await Promise.all([
     fill(posts, t("me.posts"), () => myPosts(session.user_id, signal), t("me.nothingPosted"), signal),

@@ -1,18 +1,19 @@
 // Post a photo: pick it (with a preview), category, breed, name, description.
-import { api, ApiError, isAbort } from "../api.js";
+import { api, isAbort } from "../api.js";
 import { h, replace } from "../dom.js";
-import { localName, t } from "../i18n.js";
+import { describeError, formatBytes } from "../errors.js";
+import { language, localName, t } from "../i18n.js";
 import { breedOptions, metadata } from "../metadata.js";
 import { errorState, skeletonDetail } from "./states.js";
 
-const ACCEPT = "image/jpeg,image/png,image/webp";
-// The server's `uploads.max_bytes`: checked here so a large photo is not sent for nothing.
-const MAX_BYTES = 10 * 1024 * 1024;
-
-function describe(error) {
-  if (error instanceof ApiError && error.status === 0) return t("error.network");
-  const fields = (error.errors || []).map((e) => `${(e.loc || []).slice(-1)[0] ?? ""}: ${e.msg}`);
-  return [error.message, ...fields].join(" / ");
+/** Why the chosen file would be refused, checked against the server's stated limits
+ * (GET /v0/metadata's `upload`) before a byte is sent; null when it may be sent. A file the
+ * browser cannot type is left to the server, which sniffs the bytes anyway. */
+export function fileProblem(file, upload) {
+  if (file.type && !upload.media_types.includes(file.type)) return t("invalid.file.image_type");
+  if (file.size > upload.max_bytes) return t("invalid.file.too_large", { size: formatBytes(upload.max_bytes) });
+  if (file.size === 0) return t("invalid.file.empty");
+  return null;
 }
 
 export async function renderPost(main, { signal }) {
@@ -28,7 +29,7 @@ export async function renderPost(main, { signal }) {
   }
   replace(main);
   const preview = h("img", { class: "preview", alt: t("post.preview"), hidden: true });
-  const file = h("input", { id: "photo", name: "photo", type: "file", accept: ACCEPT, required: true });
+  const file = h("input", { id: "photo", name: "photo", type: "file", accept: meta.upload.media_types.join(","), required: true });
   const category = h("select", { id: "post-category", name: "category", required: true },
     h("option", { value: "" }, t("post.choose")),
     meta.animal_category.map((c) => h("option", { value: String(c.id), dataset: { nameEn: c.name_en } }, localName(c))));
@@ -55,6 +56,11 @@ export async function renderPost(main, { signal }) {
     previewUrl = chosen ? URL.createObjectURL(chosen) : null;
     preview.hidden = !chosen;
     if (previewUrl) preview.src = previewUrl;
+    // Say at once when the chosen photo would be refused, before anything is sent.
+    const refused = chosen ? fileProblem(chosen, meta.upload) : null;
+    file.setAttribute("aria-invalid", String(Boolean(refused)));
+    failure.textContent = refused ?? "";
+    failure.hidden = !refused;
   });
   category.addEventListener("change", () => {
     const nameEn = category.selectedOptions[0]?.dataset.nameEn ?? "";
@@ -74,13 +80,15 @@ export async function renderPost(main, { signal }) {
     if (missing.length) {
       for (const input of required) input.setAttribute("aria-invalid", String(!input.value.trim()));
       missing[0].focus();
-      failure.textContent = missing.map((input) => form.querySelector(`label[for=${input.id}]`).textContent).join(", ");
+      const labels = missing.map((input) => form.querySelector(`label[for=${input.id}]`).textContent);
+      failure.textContent = t("post.missing", { fields: labels.join(language() === "ja" ? "・" : ", ") });
       failure.hidden = false;
       return;
     }
-    if (file.files[0].size > MAX_BYTES) {
+    const refused = fileProblem(file.files[0], meta.upload);
+    if (refused) {
       file.setAttribute("aria-invalid", "true");
-      failure.textContent = t("post.tooLarge");
+      failure.textContent = refused;
       failure.hidden = false;
       file.focus();
       return;
@@ -99,7 +107,7 @@ export async function renderPost(main, { signal }) {
       const animal = await api.post(body);
       if (!signal.aborted) location.hash = `#/animal/${animal.id}?posted=1`;
     } catch (error) {
-      failure.textContent = describe(error);
+      failure.textContent = describeError(error, { size: formatBytes(meta.upload.max_bytes) });
       failure.hidden = false;
     } finally {
       submit.disabled = false;

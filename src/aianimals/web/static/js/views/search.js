@@ -4,7 +4,7 @@
 import { api, isAbort } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { breedOptions, categoryOptions, metadata, sortOptions } from "../metadata.js";
+import { breedOptions, categoryOptions, fallBackToKnown, metadata, sortOptions } from "../metadata.js";
 import { rememberOrigin } from "../telemetry.js";
 import { canGoBack } from "../navigation.js";
 import { errorState, skeletonGrid } from "./states.js";
@@ -90,7 +90,7 @@ function suggestWhileTyping(input, list, signal) {
 
 export async function renderSearch(view, { params, entry, signal }) {
   const state = stateFrom(params);
-  const body = requestOf(state);
+  let body = requestOf(state);
   const main = view.closest("main");
   // What this entry showed before (Back to it): the same pages, the same place.
   const before = kept.get(entry.key);
@@ -130,7 +130,9 @@ export async function renderSearch(view, { params, entry, signal }) {
   suggestWhileTyping(queryInput, suggestions, signal);
   const results = grid(t("search.title"));
   const footer = h("div", { class: "grid-footer" });
-  view.append(form, status, hint, results, footer);
+  // An unknown sort, kind or breed in the URL falls back to the default, and says so.
+  const notice = h("p", { class: "notice url-notice", role: "status", hidden: true });
+  view.append(form, notice, status, hint, results, footer);
 
   const submit = () => {
     const next = hashOf({ q: queryInput.value.trim(), category: category.value, breed: breed.value, sort: sort.value });
@@ -148,9 +150,16 @@ export async function renderSearch(view, { params, entry, signal }) {
   });
 
   let meta = null;
+  /** The pickers, once the metadata is known (an unknown value in the URL is dropped). */
   const fillPickers = (known) => {
     if (signal.aborted || meta) return;
     meta = known;
+    const notices = fallBackToKnown(state, meta);
+    if (notices.length) {
+      body = requestOf(state);
+      notice.textContent = notices.join(" ");
+      notice.hidden = false;
+    }
     replace(category, categoryOptions(meta, t("search.any"), state.category));
     replace(breed, breedOptions(meta, state.category, t("search.any"), state.breed));
     replace(sort, sortOptions(meta, state.sort));
@@ -188,8 +197,8 @@ export async function renderSearch(view, { params, entry, signal }) {
   }
 
   // The first page and the metadata load side by side: neither needs the other.
-  let prefetched = restored ? null : api.search(body, PAGE_SIZE, 0, { signal });
-  prefetched?.catch(() => null);
+  let prefetched = restored ? null : { body, answer: api.search(body, PAGE_SIZE, 0, { signal }) };
+  prefetched?.answer.catch(() => null);
   let loading = false;
   let failed = false; // after an error only the retry button asks again (no retry loop)
 
@@ -201,11 +210,17 @@ export async function renderSearch(view, { params, entry, signal }) {
     replace(footer, saved.pages.length ? h("span", { class: "spinner", role: "presentation" }) : skeletonGrid(12));
     try {
       const offset = loaded();
-      const pending = offset === 0 && prefetched ? prefetched : api.search(body, PAGE_SIZE, offset, { signal });
+      const first = offset === 0 && prefetched;
+      const asked = first ? prefetched.body : body;
+      let pending = first ? prefetched.answer : api.search(body, PAGE_SIZE, offset, { signal });
       prefetched = null; // a retry asks again
-      const [known, answer] = await Promise.all([meta ?? metadata(), pending]);
+      pending.catch(() => null); // awaited below, after the metadata
+      fillPickers(meta ?? (await metadata()));
       signal.throwIfAborted();
-      fillPickers(known);
+      // the URL asked for a sort or filter that does not exist: ask again without it
+      if (asked !== body) pending = api.search(body, PAGE_SIZE, offset, { signal });
+      const answer = await pending;
+      signal.throwIfAborted();
       const { categoryId, breedId } = filterIds(state, meta);
       const page = {
         origin: {

@@ -2,6 +2,7 @@
 // assistive technology; the screen says it is busy) and error states with retry and back.
 import { ApiError } from "../api.js";
 import { h } from "../dom.js";
+import { describeError } from "../errors.js";
 import { t } from "../i18n.js";
 import { goBack } from "../navigation.js";
 
@@ -23,11 +24,10 @@ export function skeletonDetail() {
 
 /** A sentence in the UI's language for a failed request (never the raw error). */
 export function errorText(error) {
-  if (error instanceof ApiError && error.status === 0) {
-    return navigator.onLine === false ? t("error.offline") : t("error.network");
+  if (error instanceof ApiError && error.status === 0 && navigator.onLine === false) {
+    return t("error.offline");
   }
-  if (error instanceof ApiError && error.status >= 500) return t("error.server");
-  return t("error.load");
+  return describeError(error, { fallback: "error.load" });
 }
 
 /**
