@@ -140,13 +140,13 @@ def test_a_network_failure_is_a_sentence_with_a_retry(page: Page, live_site: Liv
     log_in(page, live_site, *DEMO_USER)
     page.route("**/v0/animal/search*", lambda route: route.abort())
     page.goto(f"{live_site.url}/#/search?q=%E3%81%AD%E3%81%93")
-    error = page.locator(".state.error")
+    error = page.locator(".state.error p")
     expect(error).to_have_text(
         "サーバーにつながりません。通信環境を確かめて、もう一度お試しください。"
     )
     _no_server_text(page.locator("main").inner_text())
     page.unroute("**/v0/animal/search*")
-    page.get_by_role("button", name="もう一度").click()
+    page.get_by_role("button", name="再試行").click()
     expect(page.locator(".grid .tile").first).to_be_visible()
 
 
@@ -162,7 +162,7 @@ def test_a_server_failure_is_a_sentence(page: Page, live_site: LiveSite) -> None
 
     page.route("**/v0/animal/search*", fail)
     page.goto(f"{live_site.url}/#/search?q=x")
-    expect(page.locator(".state.error")).to_have_text(
+    expect(page.locator(".state.error p")).to_have_text(
         "サーバーで問題が起きました。しばらくしてからもう一度お試しください。"
     )
 
