@@ -1,4 +1,4 @@
-"""The web app under a slow network and fast fingers (issue 16, points 1, 2, 3 and 6).
+"""The web app under a slow network and fast fingers (issue 16, points 1 to 6).
 
 Chromium's own network emulation (a CDP session: 600 ms round trip, 1.6 Mbit/s, or offline)
 slows every request of the page, as a phone on a poor connection would. The tests drive what
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 from playwright.sync_api import CDPSession, Page, Request, expect
 
 from tests.web.conftest import DEMO_USER, LiveSite, screenshot
-from tests.web.steps import api_token, log_in, tile_ids, wait_for_new_results
+from tests.web.steps import PHOTOS, api_token, log_in, tile_ids, wait_for_new_results
 
 SLOW = {
     "offline": False,
@@ -285,3 +286,51 @@ def test_offline_my_page_and_detail_offer_retry_and_back_and_retry_works_online(
     errors.get_by_role("button", name="再試行").click()
     expect(page.locator(".detail h1")).to_be_visible()
     expect(page.locator(".state.error")).to_have_count(0)
+
+
+def test_on_a_slow_network_a_refused_photo_is_never_sent_and_a_hidden_post_says_why(
+    page: Page, live_site: LiveSite, network: Network, viewport_name: str
+) -> None:
+    """Points 4 and 5 on the slow connection: a photo over the server's limit is refused
+    in a Japanese sentence before a byte is sent, and a no-animal post is followed from
+    checking to hidden for review, with the reason, on the page the post screen opens."""
+    handle, password = f"slow_{uuid.uuid4().hex[:8]}", "a long enough password"
+    created = httpx.post(
+        f"{live_site.url}/v0/user",
+        json={
+            "handle_name": handle,
+            "email_address": f"{handle}@example.com",
+            "password": password,
+        },
+    )
+    assert created.status_code == 200, created.text
+    token = api_token(live_site, handle, password)
+    limit = httpx.get(f"{live_site.url}/v0/metadata", headers={"token": token}).json()["upload"]
+    log_in(page, live_site, handle, password)
+    posts: list[Request] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r) if r.method == "POST" and "/v0/animal?" in f"{r.url}?" else None,
+    )
+    network.set(SLOW)
+    page.get_by_role("link", name="投稿").click()
+    photo = page.get_by_label("写真（JPEG・PNG・WebP）")
+    big = {
+        "name": "big.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": b"\xff" * (limit["max_bytes"] + 1),
+    }
+    photo.set_input_files(big)
+    expect(page.get_by_role("alert")).to_contain_text("写真が大きすぎます。")
+    assert posts == [], "the oversized photo was sent"
+
+    photo.set_input_files(PHOTOS / "no_animal" / "coffee_cup.jpg")
+    page.get_by_label("種類").select_option(label="ネコ")
+    page.get_by_label("品種").select_option(label="ラグドール")
+    page.get_by_label("名前").fill("コーヒー")
+    page.get_by_role("button", name="投稿する").click()
+    notice = page.locator(".moderation .notice")
+    expect(notice).to_have_attribute("data-state", "hidden_for_review", timeout=60_000)
+    expect(notice).to_contain_text("写真に動物が写っていないと判定されました")
+    assert len(posts) == 1
+    screenshot(page, f"{viewport_name}-nav-9-slow-post-hidden-for-review")
