@@ -364,6 +364,8 @@ def build_size(
         and count_rows(f"sqlite:///{store}")[0] == size
     ):
         console.print(f"[{size:,}] reusing the store and index in {work} (--work)")
+        env = environment(work, store, None, cache=False)
+        run_timed([str(CLI), "migrate"], env, work / "migrate.log")  # kept by older code
         animals, likes = count_rows(f"sqlite:///{store}")
         return store, SizeResult(animals, likes, float("nan"), float("nan"), float("nan"))
     store = copy_store(demo_store, store)
