@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,22 @@ def api_token(site: LiveSite, handle: str, password: str) -> str:
     )
     response.raise_for_status()
     return str(response.json()["token"])
+
+
+def new_user(site: LiveSite, prefix: str) -> tuple[str, str, str]:
+    """A user signed up through the API: handle, password and an API token."""
+    handle = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    password = "a long enough password"
+    created = httpx.post(
+        f"{site.url}/v0/user",
+        json={
+            "handle_name": handle,
+            "email_address": f"{handle}@example.com",
+            "password": password,
+        },
+    )
+    assert created.status_code == 200, created.text
+    return handle, password, api_token(site, handle, password)
 
 
 def api_animal(site: LiveSite, token: str, animal_id: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ a post once; it enters the review queue.
 from __future__ import annotations
 
 import json
-import uuid
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -22,24 +21,9 @@ from sqlalchemy.orm import Session
 from aianimals.moderation.listing import QueueFilter
 from aianimals.moderation.review import CONFIRM, ReviewService
 from tests.web.conftest import LiveSite, screenshot
-from tests.web.steps import PHOTOS, api_token, log_in, sql
+from tests.web.steps import PHOTOS, log_in, new_user, sql
 
 DETECTION_TIMEOUT_MS = 45_000
-
-
-def _new_user(site: LiveSite) -> tuple[str, str, str]:
-    handle = f"owner_{uuid.uuid4().hex[:8]}"
-    password = "a long enough password"
-    created = httpx.post(
-        f"{site.url}/v0/user",
-        json={
-            "handle_name": handle,
-            "email_address": f"{handle}@example.com",
-            "password": password,
-        },
-    )
-    assert created.status_code == 200, created.text
-    return handle, password, api_token(site, handle, password)
 
 
 def _post(site: LiveSite, token: str, photo: str, name: str) -> str:
@@ -75,7 +59,7 @@ def test_the_owner_follows_a_no_animal_post_from_checking_to_removal_and_review(
     page: Page, live_site: LiveSite
 ) -> None:
     width = page.viewport_size["width"]  # type: ignore[index]
-    handle, password, token = _new_user(live_site)
+    handle, password, token = new_user(live_site, "owner")
     log_in(page, live_site, handle, password)
     page.get_by_role("link", name="投稿").click()
     page.get_by_label("写真（JPEG・PNG・WebP）").set_input_files(
@@ -121,7 +105,7 @@ def test_the_owner_follows_a_no_animal_post_from_checking_to_removal_and_review(
 
 
 def test_the_owner_unhides_a_post_they_hid(page: Page, live_site: LiveSite) -> None:
-    handle, password, token = _new_user(live_site)
+    handle, password, token = new_user(live_site, "owner")
     animal_id = _post(live_site, token, "cat/ginger_kitten.jpg", "みかん")
     hidden = httpx.delete(
         f"{live_site.url}/v0/animal", params={"id": animal_id}, headers={"token": token}
@@ -139,7 +123,7 @@ def test_the_owner_unhides_a_post_they_hid(page: Page, live_site: LiveSite) -> N
     page.get_by_role("button", name="再表示").click()
     expect(notice).not_to_have_attribute("data-state", "hidden_by_you")
     assert _state(page) in {"checking", "visible"}
-    other = api_token(live_site, *_new_user(live_site)[:2])
+    other = new_user(live_site, "owner")[2]
     seen = httpx.get(
         f"{live_site.url}/v0/animal", params={"id": animal_id}, headers={"token": other}
     )
@@ -147,7 +131,7 @@ def test_the_owner_unhides_a_post_they_hid(page: Page, live_site: LiveSite) -> N
 
 
 def test_a_missing_post_is_a_not_found_state(page: Page, live_site: LiveSite) -> None:
-    handle, password, _ = _new_user(live_site)
+    handle, password, _ = new_user(live_site, "owner")
     log_in(page, live_site, handle, password)
     page.goto(f"{live_site.url}/#/animal/{'0' * 32}")
     expect(page.get_by_role("heading", level=1)).to_have_text("この動物は見つかりません。")
@@ -156,9 +140,9 @@ def test_a_missing_post_is_a_not_found_state(page: Page, live_site: LiveSite) ->
 
 
 def test_a_user_reports_another_users_post_once(page: Page, live_site: LiveSite) -> None:
-    _, _, owner_token = _new_user(live_site)
+    _, _, owner_token = new_user(live_site, "owner")
     animal_id = _post(live_site, owner_token, "cat/chelsea_tabby.jpg", "チェルシー")
-    handle, password, _ = _new_user(live_site)
+    handle, password, _ = new_user(live_site, "owner")
     log_in(page, live_site, handle, password)
     page.goto(f"{live_site.url}/#/animal/{animal_id}")
     page.get_by_role("button", name="通報する").click()

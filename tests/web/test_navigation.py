@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ import pytest
 from playwright.sync_api import CDPSession, Page, Request, expect
 
 from tests.web.conftest import DEMO_USER, LiveSite, screenshot
-from tests.web.steps import PHOTOS, api_token, log_in, tile_ids, wait_for_new_results
+from tests.web.steps import PHOTOS, api_token, log_in, new_user, tile_ids, wait_for_new_results
 
 SLOW = {
     "offline": False,
@@ -295,17 +294,7 @@ def test_on_a_slow_network_a_refused_photo_is_never_sent_and_a_hidden_post_says_
     """Points 4 and 5 on the slow connection: a photo over the server's limit is refused
     in a Japanese sentence before a byte is sent, and a no-animal post is followed from
     checking to hidden for review, with the reason, on the page the post screen opens."""
-    handle, password = f"slow_{uuid.uuid4().hex[:8]}", "a long enough password"
-    created = httpx.post(
-        f"{live_site.url}/v0/user",
-        json={
-            "handle_name": handle,
-            "email_address": f"{handle}@example.com",
-            "password": password,
-        },
-    )
-    assert created.status_code == 200, created.text
-    token = api_token(live_site, handle, password)
+    handle, password, token = new_user(live_site, "slow")
     limit = httpx.get(f"{live_site.url}/v0/metadata", headers={"token": token}).json()["upload"]
     log_in(page, live_site, handle, password)
     posts: list[Request] = []

@@ -13,9 +13,9 @@ from playwright.sync_api import Page, Route, expect
 from tests.web.conftest import DEMO_USER, LiveSite, screenshot
 from tests.web.steps import (
     PHOTOS,
-    api_token,
     execute,
     log_in,
+    new_user,
     sql,
     submit_search,
     tile_ids,
@@ -142,7 +142,7 @@ def test_scrolling_to_the_end_loads_the_next_pages(page: Page, live_site: LiveSi
 def test_my_page_lists_my_posts_with_review_state_and_my_likes_then_logs_out(
     page: Page, live_site: LiveSite
 ) -> None:
-    handle, password, token = _new_user(live_site, "mine")
+    handle, password, token = new_user(live_site, "mine")
     posted = [_post(live_site, token, f"うちの子 {n}") for n in range(2)]
     execute(live_site, "UPDATE animals SET deactivated = true WHERE id = :id", id=posted[1])
     liked = _liked_animal(live_site, token)
@@ -193,7 +193,7 @@ def _liked_animal(site: LiveSite, token: str) -> str:
 def test_an_owner_hides_a_post_from_its_page_after_confirming(
     page: Page, live_site: LiveSite
 ) -> None:
-    handle, password, token = _new_user(live_site, "hider")
+    handle, password, token = new_user(live_site, "hider")
     animal_id = _post(live_site, token, "かくれんぼ")
 
     log_in(page, live_site, handle, password)
@@ -218,22 +218,6 @@ def test_an_owner_hides_a_post_from_its_page_after_confirming(
     )
     assert others.json() == []
     assert [row["deactivated"] for row in mine.json()] == [True]
-
-
-def _new_user(site: LiveSite, prefix: str) -> tuple[str, str, str]:
-    """A user signed up through the API: handle, password and an API token."""
-    handle = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    password = "a long enough password"
-    created = httpx.post(
-        f"{site.url}/v0/user",
-        json={
-            "handle_name": handle,
-            "email_address": f"{handle}@example.com",
-            "password": password,
-        },
-    )
-    assert created.status_code == 200
-    return handle, password, api_token(site, handle, password)
 
 
 def test_the_detail_page_shows_similar_animals_and_a_tap_is_logged_as_image_search(
