@@ -79,7 +79,8 @@ def create_app(
         app.state.container = container or build_container(settings)
         watch_container(app.state.container)
         if warm:
-            app.state.container.learned_ranking.preload(app.state.container.database)
+            started = app.state.container
+            started.learned_ranking.preload(started.database, settings.ranking.preload_texts)
         try:
             yield
         finally:

@@ -128,16 +128,24 @@ class LearnedRanking:
         hidden = set(range(len(top))) - set(kept)
         return [kept[i] for i in order] + sorted(hidden)
 
-    def preload(self, database: Database, batch: int = 500) -> threading.Thread:
-        """Analyse every visible animal's texts in a background thread, so first searches
-        do not spend their time budget on it; returns the thread."""
+    def preload(self, database: Database, count: int, batch: int = 500) -> threading.Thread:
+        """Analyse the `count` newest visible animals' texts in a background thread, so
+        first searches do not spend their time budget on it; returns the thread.
+
+        Never more than the text cache keeps: beyond that, loading more would evict what
+        was just loaded (at a million animals, minutes of CPU taken from the searches).
+        """
 
         def load() -> None:
             try:
                 with database.session() as session:
-                    ids = list(
-                        session.scalars(select(Animal.id).where(Animal.deactivated.is_(False)))
+                    newest = (
+                        select(Animal.id)
+                        .where(Animal.deactivated.is_(False))
+                        .order_by(Animal.created_at.desc())
+                        .limit(min(count, self.inputs.text_capacity))
                     )
+                    ids = list(session.scalars(newest))
                     for start in range(0, len(ids), batch):
                         self.inputs.texts(session, ids[start : start + batch])
             except Exception:  # a cold cache is slower, never wrong

@@ -88,6 +88,8 @@ class LiveInputs:
         self._store = store
         self._write_behind = None if store is None else WriteBehind(store, FEATURE_VERSION)
         self._warm = store is None
+        self.text_capacity = size
+        """How many animals' analysed texts are kept at most."""
         self._texts: TtlCache[str, AnimalText] = TtlCache(text_ttl, size)
         self._counters: TtlCache[str, AnimalCounters] = TtlCache(counts_ttl, size)
         self._profiles: TtlCache[str, UserProfile] = TtlCache(counts_ttl, size // 10)
