@@ -57,7 +57,8 @@ def _targets(module: Module, node: ast.Import | ast.ImportFrom, known: set[str])
         names = [f"{base}.{alias.name}" for alias in node.names] or [base]
         names = [name if name in known else base for name in names]
     found = set()
-    for name in names:
+    for imported in names:
+        name = imported
         while name and name not in known:
             name = name.rpartition(".")[0]
         if name.startswith(PACKAGE + ".") and name != module.name:
@@ -117,10 +118,10 @@ def cycles(modules: dict[str, Module]) -> list[list[str]]:
     stack: list[str] = []
     on_stack: set[str] = set()
     found: list[list[str]] = []
-    for root in modules:
+    for root, root_module in modules.items():
         if root in index:
             continue
-        work = [(root, iter(sorted(modules[root].imports)))]
+        work = [(root, iter(sorted(root_module.imports)))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)

@@ -11,8 +11,8 @@ from aianimals.animals.models import Animal
 from aianimals.animals.owner import OwnerEdits
 from aianimals.animals.photos import photo_key
 from aianimals.animals.thumbnails import thumbnail_key
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
+from aianimals.roles.container import Container
 from aianimals.users.models import ROLE_ADMIN, User
 from tests.animals.images import image_bytes
 from tests.factories import PASSWORD, Factory

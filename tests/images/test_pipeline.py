@@ -8,7 +8,6 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from aianimals.api.container import Container
 from aianimals.core.events import Event
 from aianimals.images.embeddings import load_embedding
 from aianimals.images.models import AnimalEmbedding
@@ -19,6 +18,7 @@ from aianimals.moderation.listing import QueueFilter
 from aianimals.moderation.models import STATE_PENDING, Violation
 from aianimals.moderation.review import REJECT, ReviewService
 from aianimals.ports.registry.factory import create_registry
+from aianimals.roles.container import Container
 from aianimals.roles.images import image_tasks
 from aianimals.users.models import ROLE_ADMIN
 from tests.factories import Factory

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select, update
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.core.events import Event
 from aianimals.moderation.models import ModerationAudit, Violation, ViolationType
 from aianimals.moderation.review import ReviewService
 from aianimals.ports.sql.outbox_models import OutboxMessage
+from aianimals.roles.container import Container
 from tests.factories import Factory
 
 T = TypeVar("T")

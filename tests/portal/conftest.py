@@ -15,9 +15,9 @@ import pytest
 import streamlit as st
 
 from aianimals.animals.photos import photo_key
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
 from aianimals.moderation.review import ReviewService
+from aianimals.roles.container import Container
 from aianimals.roles.portal import ENV_PREFIX, settings_environment
 from aianimals.users.models import ROLE_ADMIN
 from tests.animals.images import image_bytes

@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import func, select
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.images.detector import violation_detected
 from aianimals.moderation.models import Violation
 from aianimals.moderation.review import ReviewService
 from aianimals.portal.serve import APP
 from aianimals.ports.sql.outbox import record_event
 from aianimals.ports.sql.outbox_models import OutboxMessage
+from aianimals.roles.container import Container
 from aianimals.roles.portal import settings_environment
 from aianimals.users.models import ROLE_ADMIN
 from tests.dataset.importer.seed import tiny_seed
@@ -68,7 +68,7 @@ _WORKER = r"""
 import logging
 import sys
 
-from aianimals.api.container import build_container
+from aianimals.roles.container import build_container
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.roles.worker import consumers
 from aianimals.settings import Settings
@@ -106,7 +106,7 @@ _CLI = "from aianimals.cli import main; main()"
 _REBAND = r"""
 import sys
 
-from aianimals.api.container import build_container
+from aianimals.roles.container import build_container
 from aianimals.roles.worker import rebanded
 from aianimals.settings import Settings
 

@@ -22,12 +22,12 @@ from aianimals.access_logs.service import AccessLogService
 from aianimals.animals.owner import OwnerEdits
 from aianimals.animals.photos import PhotoLimits, PhotoStore
 from aianimals.animals.service import AnimalService
-from aianimals.api.container import Container
 from aianimals.categories.service import CategoryService
 from aianimals.core.errors import InvalidInput, Unauthorized
 from aianimals.likes.service import LikeService
 from aianimals.metadata.service import MetadataService
 from aianimals.moderation.service import ModerationService
+from aianimals.roles.container import Container
 from aianimals.search.service import SearchService
 from aianimals.users.models import User
 from aianimals.users.service import UserService

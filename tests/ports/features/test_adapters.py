@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from aianimals.api.container import Container
 from aianimals.ports.features.base import FeatureStoreError
 from aianimals.ports.features.factory import create_feature_store
 from aianimals.ports.features.models import FeatureRow
 from aianimals.ports.features.redis_store import RedisFeatureStore
 from aianimals.ports.features.sql import SqlFeatureStore
 from aianimals.ports.sql.database import Database
+from aianimals.roles.container import Container
 from aianimals.settings import DatabaseSettings, FeatureSettings
 from tests.ports.features.conftest import _delete_prefixed, _reachable_redis
 

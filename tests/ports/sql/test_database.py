@@ -9,7 +9,7 @@ import sys
 
 from sqlalchemy import inspect
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 
 # A fresh interpreter that imports the Database and nothing of any feature.
 _PROBE = r"""

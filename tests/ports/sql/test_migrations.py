@@ -8,10 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from aianimals.api.container import Container
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.database import Database
 from aianimals.ports.sql.tables import Base
+from aianimals.roles.container import Container
 from aianimals.settings import DatabaseSettings
 
 
