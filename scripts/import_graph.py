@@ -1,6 +1,7 @@
 """The package's import graph read from the source (no module is executed): prints the import
 cycles (every import counts, module-level or inside a function), the imports from `ports/` into
-feature folders, the function-level imports and the source size.
+feature folders, the modules outside `animals/` that import its table, the function-level
+imports and the source size.
 
     python scripts/import_graph.py            # the figures; exit 1 on a cycle or ports→feature
     python scripts/import_graph.py --list     # also every function-level import
@@ -17,7 +18,8 @@ from pathlib import Path
 PACKAGE = "aianimals"
 SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 # Infrastructure and shared code: everything else under the package is a feature or a role.
-INFRASTRUCTURE = {"ports", "core", "settings", "logs"}
+# observability (the metrics registry) is platform code every layer reports to, not a feature.
+INFRASTRUCTURE = {"ports", "core", "settings", "logs", "observability"}
 
 
 @dataclass
@@ -187,6 +189,14 @@ def main() -> int:
     print(f"imports from ports/ into features: {len(upward)}")
     for source, target in upward:
         print(f"  {source} → {target}")
+    animal_table = sorted(
+        module.name
+        for module in modules.values()
+        if "aianimals.animals.models" in module.imports and _top(module.name) != "animals"
+    )
+    print(f"modules outside animals/ importing its table: {len(animal_table)}")
+    for name in animal_table:
+        print(f"  {name}")
     print(f"function-level imports: {len(function_level)}")
     if args.list:
         for name, line, text in sorted(function_level):

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aianimals.core.model_holder import ModelHolder
 from aianimals.images.detector import NO_ANIMAL, Detector
-from aianimals.images.no_animal_serving import HeadNoAnimal, NoAnimalChampion
+from aianimals.images.no_animal_serving import HeadNoAnimal, no_animal_champion
 from aianimals.ml.no_animal import CHAMPION, EXPERIMENT, MODEL_NAME
 from aianimals.ml.no_animal.head import FitOptions, NoAnimalHead, fit_head
 from aianimals.ports.registry.base import ModelRegistry
@@ -52,8 +53,8 @@ def _publish(settings: Settings, head: NoAnimalHead, folder: Path) -> int:
         registry.close()
 
 
-def _holder(settings: Settings, clock: Clock, tmp_path: Path) -> NoAnimalChampion:
-    return NoAnimalChampion(
+def _holder(settings: Settings, clock: Clock, tmp_path: Path) -> ModelHolder[HeadNoAnimal]:
+    return no_animal_champion(
         lambda: create_registry(settings),
         MODEL_VERSION,
         poll_seconds=30.0,
@@ -121,7 +122,7 @@ def test_a_registry_outage_keeps_the_loaded_head(container: Container, tmp_path:
             raise ConnectionError("registry down")
         return create_registry(settings)
 
-    holder = NoAnimalChampion(registry, MODEL_VERSION, poll_seconds=1.0, clock=clock)
+    holder = no_animal_champion(registry, MODEL_VERSION, poll_seconds=1.0, clock=clock)
     detector = holder.current()
     assert detector is not None
     healthy = False

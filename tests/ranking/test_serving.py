@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from aianimals.core.model_holder import ModelHolder
 from aianimals.ml.ltr.ranker import Ranker, RankerKind
 from aianimals.ml.ltr.training import CHAMPION, model_name
 from aianimals.ports.registry.factory import create_registry
@@ -19,14 +20,16 @@ from aianimals.ranking.features import (
     UserProfile,
     animal_text,
 )
-from aianimals.ranking.serving import Candidate, ChampionHolder, Reranker
+from aianimals.ranking.serving import Candidate, LoadedRanker, Reranker, champion_holder
 from aianimals.settings import Settings
 
 NAME = model_name(RankerKind.LAMBDARANK)
 
 
-def _holder(settings: Settings, tmp_path: Path) -> ChampionHolder:
-    return ChampionHolder(lambda: create_registry(settings), NAME, CHAMPION, tmp_path / "cache")
+def _holder(settings: Settings, tmp_path: Path) -> ModelHolder[LoadedRanker]:
+    return champion_holder(
+        lambda: create_registry(settings), NAME, CHAMPION, tmp_path / "cache", poll_seconds=30.0
+    )
 
 
 def test_the_champion_is_loaded_and_reloaded_when_the_alias_moves(
@@ -34,8 +37,9 @@ def test_the_champion_is_loaded_and_reloaded_when_the_alias_moves(
 ) -> None:
     holder = _holder(trained, tmp_path)
     assert holder.refresh()
-    assert holder.current is not None
-    assert holder.current.label == f"{NAME}@v1"
+    loaded = holder.current()
+    assert loaded is not None
+    assert loaded.label == f"{NAME}@v1"
     assert not holder.refresh()  # nothing moved
 
     registry = create_registry(trained)
@@ -49,13 +53,17 @@ def test_the_champion_is_loaded_and_reloaded_when_the_alias_moves(
     finally:
         registry.close()
     assert holder.refresh()
-    assert holder.current.label == f"{NAME}@v{second.version}"
+    moved = holder.current()
+    assert moved is not None
+    assert moved.label == f"{NAME}@v{second.version}"
 
 
 def test_no_champion_yet_means_nothing_is_loaded(trained: Settings, tmp_path: Path) -> None:
-    holder = ChampionHolder(lambda: create_registry(trained), "ltr-unknown", CHAMPION, tmp_path)
+    holder = champion_holder(
+        lambda: create_registry(trained), "ltr-unknown", CHAMPION, tmp_path, poll_seconds=30.0
+    )
     assert not holder.refresh()
-    assert holder.current is None
+    assert holder.current() is None
 
 
 class _Sleepy:
@@ -109,8 +117,9 @@ def test_a_failing_ranker_gives_way_to_the_index_order() -> None:
 def test_a_working_ranker_orders_by_its_scores(trained: Settings, tmp_path: Path) -> None:
     holder = _holder(trained, tmp_path)
     holder.refresh()
-    assert holder.current is not None
-    ranker: Ranker = holder.current.ranker
+    loaded = holder.current()
+    assert loaded is not None
+    ranker: Ranker = loaded.ranker
     reranker = Reranker(budget_seconds=5.0)
     order = reranker.order(ranker, QUERY, UserProfile(), _candidates(8))
     assert isinstance(order, list)

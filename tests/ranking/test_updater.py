@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from aianimals.animals.owner import OwnerEdits
+from aianimals.animals.service import AnimalService
 from aianimals.cli import app
 from aianimals.core.events import LIKE_ADDED, Event, MalformedMessage
 from aianimals.likes.events import like_added
@@ -89,7 +89,7 @@ def test_deactivating_an_animal_deletes_its_counters(
     drain()
     assert _counters(container, animal.id) == AnimalCounters(likes=1)
     with container.database.session() as session:
-        OwnerEdits(session).hide(session.merge(owner), animal.id)
+        AnimalService(session).hide_own(session.merge(owner), animal.id)
     drain()
     assert _counters(container, animal.id) is None
     assert _profile(container, owner.id) == UserProfile(likes=1, likes_by_breed={14: 1})

@@ -38,7 +38,7 @@ def container_models(container: object) -> dict[str, str]:
     ranking: LearnedRanking | None = built.get("learned_ranking")
     if ranking is not None:
         for name, holder in ranking.champions.items():
-            current = holder.current
+            current = holder.loaded
             if current is not None:
                 found[name] = str(current.version)
     return found

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from aianimals.core.passwords import PasswordHasher
 from aianimals.moderation.admins import AdminAuth, AdminSession
-from aianimals.moderation.review import ReviewService
+from aianimals.moderation.service import ModerationService
 from aianimals.ports.blobs.store import BlobNotFoundError, BlobStore
 from aianimals.ports.cache.base import Cache
 from aianimals.ports.search.base import SearchIndex
@@ -54,10 +54,10 @@ class PortalBackend:
         self.login_limiter = build_login_limiter(ports.settings, lambda: ports.raw_cache)
 
     @contextmanager
-    def reviews(self) -> Iterator[ReviewService]:
+    def reviews(self) -> Iterator[ModerationService]:
         """The review service over a fresh session (rolled back if left uncommitted)."""
         with self.ports.database.session() as session:
-            yield ReviewService(session)
+            yield ModerationService(session)
 
     @contextmanager
     def _admins(self) -> Iterator[AdminAuth]:

@@ -14,20 +14,21 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import visible_ids
 from aianimals.core.clock import utcnow
+from aianimals.core.model_holder import ModelHolder
 from aianimals.ml.ltr.ranker import Ranker
 from aianimals.ml.ltr.training import CHAMPION
 from aianimals.ports.features.base import FeatureStore
+from aianimals.ports.registry.factory import create_registry
 from aianimals.ports.search.base import SearchHit, SearchPage
 from aianimals.ports.sql.database import Database
 from aianimals.ranking.experiments.arms import CONTROL_MODEL, Arm, Experiment, arm_label
 from aianimals.ranking.features import IndexPlace, query_context
 from aianimals.ranking.inputs import LiveInputs
-from aianimals.ranking.serving import Candidate, ChampionHolder, Reranker
+from aianimals.ranking.serving import Candidate, LoadedRanker, Reranker, champion_holder
 from aianimals.search.engine import TextQuery
 from aianimals.settings import Settings
 
@@ -49,7 +50,7 @@ class LearnedRanking:
         self,
         *,
         experiment: Experiment,
-        champions: Mapping[str, ChampionHolder],
+        champions: Mapping[str, ModelHolder[LoadedRanker]],
         reranker: Reranker,
         analyze: Callable[[str], Iterable[str]],
         candidates: int,
@@ -72,13 +73,13 @@ class LearnedRanking:
     ) -> Ranked:
         """The requested slice of `index_page` (the candidate query's answer), re-ranked."""
         self.inputs.warm()
-        started = time.perf_counter()
         arm = self.experiment.arm_for(user_id)
+        holder = self.champions.get(arm.model) if arm.model is not None else None
+        loaded = holder.current() if holder else None  # a due check is not the budget's
+        started = time.perf_counter()
         hits = index_page.results
         served = CONTROL_MODEL
         if arm.model is not None:
-            holder = self.champions.get(arm.model)
-            loaded = holder.current if holder else None
             if loaded is None:
                 served = f"{CONTROL_MODEL} (fallback: no model)"
             else:
@@ -135,9 +136,7 @@ class LearnedRanking:
         def load() -> None:
             try:
                 with database.session() as session:
-                    ids = list(
-                        session.scalars(select(Animal.id).where(Animal.deactivated.is_(False)))
-                    )
+                    ids = list(session.scalars(visible_ids()))
                     for start in range(0, len(ids), batch):
                         self.inputs.texts(session, ids[start : start + batch])
             except Exception:  # a cold cache is slower, never wrong
@@ -148,9 +147,7 @@ class LearnedRanking:
         return thread
 
     def close(self) -> None:
-        """Stop polling the registry, the scoring threads and the feature write-backs."""
-        for holder in self.champions.values():
-            holder.stop()
+        """Stop the scoring threads and the feature write-backs."""
         self.reranker.close()
         self.inputs.close()
 
@@ -164,8 +161,6 @@ def build_learned_ranking(
 
     Counters and profiles are read from `store` (the online feature store) when given.
     """
-    from aianimals.ports.registry.factory import create_registry
-
     ranking = settings.ranking
     experiment = Experiment(
         ranking.experiment,
@@ -174,12 +169,14 @@ def build_learned_ranking(
     )
     cache = settings.var_dir / "models" / "ltr"
     champions = {
-        arm.model: ChampionHolder(lambda: create_registry(settings), arm.model, CHAMPION, cache)
+        arm.model: champion_holder(
+            lambda: create_registry(settings), arm.model, CHAMPION, cache, ranking.reload_seconds
+        )
         for arm in experiment.arms
         if arm.model is not None
     }
     for holder in champions.values():
-        holder.start(ranking.reload_seconds)
+        holder.current()  # the first check, before the first search needs it
     return LearnedRanking(
         experiment=experiment,
         champions=champions,

@@ -1,8 +1,9 @@
 """Serving learned rankings: the champion loaded once, reloaded when its alias moves, and a
 re-ranking that never fails a search.
 
-`ChampionHolder` polls the registry in a background thread; a new version is downloaded
-and loaded before it replaces the old one, so requests never wait for it. `Reranker`
+`champion_holder` follows a registry alias with the model holder every served model uses
+(`core/model_holder.py`): a new version is downloaded and loaded before it replaces the old
+one. `Reranker`
 computes features with the trainer's own functions and scores them in a small thread pool
 under a time budget: past the budget, or on any error, the caller keeps the index order and
 says so in `model_name`.
@@ -11,8 +12,6 @@ says so in `model_name`.
 from __future__ import annotations
 
 import logging
-import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -22,8 +21,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from aianimals.core.model_holder import ModelHolder
 from aianimals.ml.ltr.ranker import Ranker
 from aianimals.ports.registry.base import ModelRegistry
+from aianimals.ports.registry.source import RegistrySource
 from aianimals.ranking.features import (
     AnimalCounters,
     AnimalText,
@@ -45,67 +46,20 @@ class LoadedRanker:
     ranker: Ranker
 
 
-class ChampionHolder:
-    """The current champion of one registered model; `refresh` picks up alias moves."""
+def champion_holder(
+    registry: Callable[[], ModelRegistry],
+    name: str,
+    alias: str,
+    cache_dir: Path,
+    poll_seconds: float,
+) -> ModelHolder[LoadedRanker]:
+    """The champion of one registered ranker, checked at most every `poll_seconds`."""
 
-    def __init__(
-        self, registry: Callable[[], ModelRegistry], name: str, alias: str, cache_dir: Path
-    ) -> None:
-        self._registry = registry
-        self.name = name
-        self.alias = alias
-        self._cache_dir = cache_dir
-        self._current: LoadedRanker | None = None
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+    def load(folder: Path, version: int) -> LoadedRanker:
+        return LoadedRanker(f"{name}@v{version}", version, Ranker.load(folder))
 
-    @property
-    def current(self) -> LoadedRanker | None:
-        """The loaded champion, or None when there is none (yet)."""
-        return self._current
-
-    def refresh(self) -> bool:
-        """Load the alias's version if it moved; True when a new one was loaded."""
-        registry = self._registry()
-        try:
-            version = registry.alias(self.name, self.alias)
-            if version is None or (self._current and self._current.version == version.version):
-                return False
-            self._cache_dir.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(dir=self._cache_dir) as scratch:
-                directory = registry.download(self.name, version.version, Path(scratch))
-                ranker = Ranker.load(directory)
-        finally:
-            registry.close()
-        with self._lock:
-            self._current = LoadedRanker(f"{self.name}@v{version.version}", version.version, ranker)
-        logger.info("serving %s (%s)", self._current.label, self.alias)
-        return True
-
-    def start(self, every_seconds: float) -> None:
-        """Refresh now and then every `every_seconds` in a daemon thread until `stop`."""
-        self._safe_refresh()
-        self._thread = threading.Thread(
-            target=self._loop, args=(every_seconds,), name=f"champion-{self.name}", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        """End the polling thread."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _loop(self, every_seconds: float) -> None:
-        while not self._stop.wait(every_seconds):
-            self._safe_refresh()
-
-    def _safe_refresh(self) -> None:
-        try:
-            self.refresh()
-        except Exception:  # the registry may be down: keep serving what we have
-            logger.exception("could not refresh %s@%s", self.name, self.alias)
+    source = RegistrySource(registry, name, alias, load, cache_dir)
+    return ModelHolder(source, poll_seconds=poll_seconds)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aianimals.access_logs.models import AccessLog
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import count_visible, hidden_ids, is_visible, visible_ids
 from aianimals.core.events import (
     ACCESS_LOG_WRITTEN,
     ANIMAL_CREATED,
@@ -84,8 +84,7 @@ class FeatureUpdater:
         """Store a visible animal's counters; delete a hidden (or deleted) one's rows."""
         animal_id = _text(event, "animal_id")
         with self.database.session() as session:
-            deactivated = session.scalar(select(Animal.deactivated).where(Animal.id == animal_id))
-            if deactivated is None or deactivated:
+            if not is_visible(session, animal_id):
                 self.store.delete(ANIMAL_COUNTERS, [animal_id])
                 return
             store_counters(session, self.store, [animal_id])
@@ -106,10 +105,7 @@ class FeatureUpdater:
 
     def _sync(self, animal_id: str, user_ids: Sequence[str]) -> None:
         with self.database.session() as session:
-            visible = session.scalar(
-                select(Animal.id).where(Animal.id == animal_id, Animal.deactivated.is_(False))
-            )
-            if visible is not None:
+            if is_visible(session, animal_id):
                 store_counters(session, self.store, [animal_id])
             store_profiles(session, self.store, user_ids)
 
@@ -134,8 +130,8 @@ def rebuild_features(
     Returns (animals, users) stored.
     """
     with database.session() as session:
-        visible = list(session.scalars(select(Animal.id).where(Animal.deactivated.is_(False))))
-        hidden = list(session.scalars(select(Animal.id).where(Animal.deactivated.is_(True))))
+        visible = list(session.scalars(visible_ids()))
+        hidden = list(session.scalars(hidden_ids()))
         users = list(session.scalars(select(User.id)))
     store.delete(ANIMAL_COUNTERS, hidden)
     for start in range(0, len(visible), batch_size):
@@ -154,8 +150,6 @@ def rebuild_features(
 def entities_to_rebuild(database: Database) -> int:
     """How many entities `rebuild_features` will store (for a progress bar's total)."""
     with database.session() as session:
-        animals = session.scalar(
-            select(func.count()).select_from(Animal).where(Animal.deactivated.is_(False))
-        )
+        animals = count_visible(session)
         users = session.scalar(select(func.count()).select_from(User))
     return int(animals or 0) + int(users or 0)

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from aianimals.access_logs.impressions import ImpressionWriter
+from aianimals.core.model_holder import FileSource, ModelHolder
 from aianimals.core.passwords import PasswordHasher, PasswordPolicy
 from aianimals.images.detector import Detector, ZeroShotNoAnimal
-from aianimals.images.no_animal_serving import NoAnimalChampion
+from aianimals.images.no_animal_serving import HeadNoAnimal, no_animal_champion
 from aianimals.ml.images.model import ImageModel, load_model
 from aianimals.ml.images.runtime import RuntimeOptions
 from aianimals.ports.blobs.store import BlobStore, create_blob_store
@@ -28,8 +29,9 @@ from aianimals.ports.sql.database import Database
 from aianimals.ports.vectors.base import VectorIndex
 from aianimals.ports.vectors.factory import create_vector_index
 from aianimals.ranking.learned import LearnedRanking, build_learned_ranking
+from aianimals.schema import load_schema
 from aianimals.search.engine import TextSearch
-from aianimals.search.expansion import Expand, SimilarWordsFile, expander
+from aianimals.search.expansion import SIMILAR_WORDS_CHECK_SECONDS, Expand, SimilarWords, expander
 from aianimals.search.lexicon import Lexicon
 from aianimals.search.suggest import Suggester, popular_queries
 from aianimals.search.understanding import QueryBuilder
@@ -119,9 +121,9 @@ class Container:
         )
 
     @cached_property
-    def no_animal_champion(self) -> NoAnimalChampion:
+    def no_animal_champion(self) -> ModelHolder[HeadNoAnimal]:
         """The registry's champion no-animal head for this image model (polled)."""
-        return NoAnimalChampion(lambda: create_registry(self.settings), self.image_model.version)
+        return no_animal_champion(lambda: create_registry(self.settings), self.image_model.version)
 
     def detectors(self) -> list[Detector]:
         """The violation detectors in service: the champion no-animal head once one has
@@ -144,9 +146,10 @@ class Container:
         return writer
 
     @cached_property
-    def similar_words(self) -> SimilarWordsFile:
+    def similar_words(self) -> ModelHolder[SimilarWords]:
         """The similar-word dictionary for query expansion (reloaded when retrained)."""
-        return SimilarWordsFile(self.settings.search.similar_words_path)
+        source = FileSource(self.settings.search.similar_words_path, SimilarWords.load)
+        return ModelHolder(source, poll_seconds=SIMILAR_WORDS_CHECK_SECONDS)
 
     def search_expander(self) -> Expand:
         """The search route's query expansion, with the dictionary as it is now."""
@@ -190,7 +193,7 @@ def build_container(settings: Settings) -> Container:
     """Build the always-needed ports from settings; nothing connects until first use."""
     return Container(
         settings=settings,
-        database=Database(settings.database),
+        database=Database(settings.database, load_schema()),
         blobs=create_blob_store(settings.blobs),
         hasher=PasswordHasher(password_policy(settings.auth)),
     )

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import select
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import visible_ids
 from aianimals.animals.service import AnimalService
 from aianimals.dataset.generator import GenerationOptions, generate_dataset
 from aianimals.dataset.importer.errors import ImportFailed
@@ -192,7 +191,7 @@ def ensure_features(container: Container, console: Console) -> None:
     """Fill the online feature store once, when it holds nothing yet (imports emit no events)."""
 
     with container.database.session() as session:
-        sample = session.scalar(select(Animal.id).where(Animal.deactivated.is_(False)).limit(1))
+        sample = session.scalar(visible_ids().limit(1))
     store = container.feature_store
     if sample is None or store.get_many("animal_counters", FEATURE_VERSION, [sample]):
         return

@@ -1,9 +1,10 @@
-"""Every feature's tables in one place, so the metadata is complete in every process.
+"""The registry of tables: every feature's models in one place, so the metadata is complete
+in every process.
 
-`Database` loads this schema when it is built: a process knows every table whichever
-modules its role imported, so its sessions can flush any row (a foreign key whose table no
-imported module defines fails the flush with NoReferencedTableError). Migrations and
-tests read the same metadata. A new feature's `models` module is added here.
+A composition root hands `load_schema()` to the `Database` it builds: a process knows every
+table whichever modules its role imported, so its sessions can flush any row (a foreign key
+whose table no imported module defines fails the flush with NoReferencedTableError).
+Migrations and tests read the same metadata. A new feature's `models` module is added here.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import pytest
 from aianimals.core.errors import InvalidInput, NotFound
 from aianimals.core.events import ANIMAL_DEACTIVATED, ANIMAL_UPDATED
 from aianimals.moderation.models import STATE_CONFIRMED, STATE_PENDING, STATE_REJECTED
-from aianimals.moderation.review import CONFIRM, REJECT
+from aianimals.moderation.service import CONFIRM, REJECT
 from tests.factories import Factory
 from tests.moderation.conftest import JUDGE, Moderation
 
