@@ -25,7 +25,6 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from aianimals.api.container import build_container
 from aianimals.dataset.generator import pipeline, simulation
 from aianimals.dataset.generator.behaviour import (
     Match,
@@ -35,9 +34,10 @@ from aianimals.dataset.generator.behaviour import (
 )
 from aianimals.dataset.generator.pipeline import GenerationOptions, generate_dataset
 from aianimals.ml.ltr.metrics import ranking_metrics
-from aianimals.ml.ltr.models import BASELINES, Ranker, RankerKind
+from aianimals.ml.ltr.ranker import BASELINES, Ranker, RankerKind
 from aianimals.ml.ltr.training import CHAMPION, LtrRun, LtrSources, features, load, model_name
 from aianimals.ports.registry.factory import create_registry
+from aianimals.roles.container import build_container
 from aianimals.settings import Settings
 
 GAIN = {1: 1.0, 3: 7.0, 4: 15.0}

@@ -26,10 +26,10 @@ from PIL import Image
 from sqlalchemy import Connection, create_engine, func, insert, select
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import build_container
 from aianimals.dataset.importer import import_directory
 from aianimals.likes.models import Like
 from aianimals.ports.sql import migrate
+from aianimals.roles.container import build_container
 from aianimals.settings import Settings
 from aianimals.users.models import User
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from aianimals.api.container import Container, build_container
 from aianimals.dataset.generator import GenerationOptions, generate_dataset
 from aianimals.dataset.importer.service import import_directory
-from aianimals.ml.ltr.updater import rebuild_features
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.scratch import scratch_schema
+from aianimals.ranking.updater import rebuild_features
+from aianimals.roles.container import Container, build_container
 from aianimals.search.rebuild import rebuild_index
 from tests.conftest import make_settings
 
@@ -50,7 +50,7 @@ def registry_settings(simulated: Container, tmp_path: Path) -> object:
 @pytest.fixture(scope="session")
 def trained(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> object:
     """Settings of a registry where one training run made both champions (v1)."""
-    from aianimals.ml.ltr.models import TrainOptions
+    from aianimals.ml.ltr.ranker import TrainOptions
     from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
     from aianimals.ports.registry.factory import create_registry
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from aianimals.api.container import Container
 from aianimals.core.pipeline import Pipeline, Step
-from aianimals.ml.ltr.models import Ranker, RankerKind, TrainOptions, train_ranker
+from aianimals.ml.ltr.ranker import Ranker, RankerKind, TrainOptions, train_ranker
 from aianimals.ml.ltr.training import (
     CHAMPION,
     LTR_PIPELINE,
@@ -22,6 +21,7 @@ from aianimals.ml.ltr.training import (
     train,
 )
 from aianimals.ports.registry.factory import create_registry
+from aianimals.roles.container import Container
 from aianimals.settings import Settings
 
 FAST = TrainOptions(rounds=40)

@@ -11,9 +11,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aianimals.ml.ltr.dataset import LtrDataset
-from aianimals.ml.ltr.features import FEATURE_NAMES, FEATURE_VERSION
 from aianimals.ml.ltr.metrics import CUTOFFS, ranking_metrics
-from aianimals.ml.ltr.models import BASELINES
+from aianimals.ml.ltr.ranker import BASELINES
+from aianimals.ranking.features import FEATURE_NAMES, FEATURE_VERSION
 
 Scorer = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 HEADLINE = "ndcg@10"
