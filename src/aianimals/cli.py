@@ -15,7 +15,7 @@ from aianimals.logs import configure_logging
 from aianimals.ml.ab.cli import ab_app, simulate_command
 from aianimals.ml.cli import app as train_app
 from aianimals.ml.features_cli import app as features_app
-from aianimals.ml.schedule_cli import app as schedule_app
+from aianimals.schedules.cli import app as schedule_app
 from aianimals.settings import Settings
 
 app = typer.Typer(

@@ -9,11 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from aianimals.animals.models import Animal
 from aianimals.api.container import Container
-from aianimals.ml.schedule import requested_runs
-from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
 from aianimals.moderation.review import ReviewService
 from aianimals.portal.serve import APP
+from aianimals.schedules.scheduler import requested_runs
+from aianimals.schedules.status import state_path
 from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory
 from tests.portal.conftest import ADMIN_EMAIL, VISITOR_EMAIL, Prepared
