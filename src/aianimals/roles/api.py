@@ -27,7 +27,6 @@ from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
 from aianimals.images.router import router as similar_router
 from aianimals.likes.router import router as like_router
-from aianimals.logs import log_format
 from aianimals.metadata.router import router as metadata_router
 from aianimals.moderation.owner_router import router as owner_moderation_router
 from aianimals.moderation.report_router import router as report_router
@@ -121,7 +120,7 @@ def serve(settings: Settings, container: Container | None = None) -> None:
     from uvicorn.config import LOGGING_CONFIG
 
     app = create_app(settings, container, warm=True)
-    log_config = None if log_format() == "json" else LOGGING_CONFIG
+    log_config = None if settings.log_format == "json" else LOGGING_CONFIG
     uvicorn.run(
         app,
         host=settings.api.host,
