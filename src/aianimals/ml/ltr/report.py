@@ -1,0 +1,149 @@
+"""`aianimals train ltr-report`: the learn-to-rank tables of docs/mlops.md, from one command.
+
+It runs the training chain up to the evaluation (nothing is registered or promoted), adds
+what only the demo generator knows when the store holds the demo dataset (the generator's
+own model as an oracle row, and the true position curve beside the estimated one), and
+renders the tables as markdown. `replace_block` puts them between the markers of a doc.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from aianimals.core.pipeline import Pipeline
+from aianimals.ml.ltr.dataset import LtrDataset
+from aianimals.ml.ltr.evaluation import HEADLINE, Comparison, compare
+from aianimals.ml.ltr.generator_model import GeneratorTruth
+from aianimals.ml.ltr.models import BASELINES, RankerKind, Scorer
+from aianimals.ml.ltr.propensity import Propensities, estimate_propensities, true_curve
+from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
+
+GENERATOR = "generator's own model"
+START = "<!-- ltr-report:start -->"
+END = "<!-- ltr-report:end -->"
+SHOWN_POSITIONS = (0, 1, 2, 3, 4, 5, 7, 10, 15, 20, 23)
+COLUMNS = ("ndcg@10", "mrr", "ips_ndcg@10", "ips_mrr")
+
+
+@dataclass(frozen=True)
+class LtrReport:
+    """What the tables show."""
+
+    comparison: Comparison
+    propensities: Propensities
+    simulated_curve: tuple[float, ...] | None  # the generator's true curve, estimated the same
+    true: tuple[float, ...] | None  # the generator's true curve (expected clicks)
+    train_searches: int
+    seconds: float
+
+
+def evaluation_chain() -> Pipeline:
+    """The training chain up to the evaluation: no model is registered or promoted."""
+    steps = [step for step in LTR_PIPELINE.steps if step.name not in {"register", "promote"}]
+    return Pipeline("learn-to-rank report", steps)
+
+
+def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
+    """Evaluate as training does, then add the generator's model and curve when known."""
+    started = time.perf_counter()
+    evaluated: LtrRun = evaluation_chain().run(run).output
+    assert evaluated.test is not None
+    assert evaluated.train is not None
+    assert evaluated.propensities is not None
+    assert evaluated.comparison is not None
+    comparison = evaluated.comparison
+    simulated = true = None
+    if truth is not None and all(truth.knows(s) for s in evaluated.test.search_ids):
+        models = {kind.value: _fixed(kind, evaluated) for kind in RankerKind}
+        oracle = {GENERATOR: _generator_scores(truth)}
+        comparison = compare(models, evaluated.test, evaluated.propensities, oracle)
+        logged, known = truth.randomised()
+        simulated = estimate_propensities(logged).curve
+        true = true_curve(known)
+    return LtrReport(
+        comparison=comparison,
+        propensities=evaluated.propensities,
+        simulated_curve=simulated,
+        true=true,
+        train_searches=len(evaluated.train),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _fixed(kind: RankerKind, run: LtrRun) -> Scorer:
+    ranker = run.rankers[kind]
+
+    def score(data: LtrDataset) -> NDArray[np.float64]:
+        return ranker.predict(data.features)
+
+    return score
+
+
+def _generator_scores(truth: GeneratorTruth) -> Scorer:
+    def score(data: LtrDataset) -> NDArray[np.float64]:
+        searches = np.repeat(np.asarray(data.search_ids, dtype=object), data.groups)
+        gains = [truth.expected_gain(s, a) for s, a in zip(searches, data.animal_ids, strict=True)]
+        return np.asarray(gains, dtype=np.float64)
+
+    return score
+
+
+def markdown(report: LtrReport, command: str) -> str:
+    """The offline table and the position curve, with the command that made them."""
+    comparison = report.comparison
+    best, best_score = comparison.best_baseline()
+    lines = [
+        f"Made by `{command}` ({report.seconds:.0f} s): {report.train_searches:,} older "
+        f"searches train; the newest {comparison.searches:,} with at least two results shown "
+        f"are held out ({comparison.candidates:,} shown results, every one with its position).",
+        "",
+        "| method | " + " | ".join(COLUMNS) + f" | × best baseline ({HEADLINE}) | promotable |",
+        "|---" * (len(COLUMNS) + 3) + "|",
+    ]
+    for method, values in comparison.metrics.items():
+        cells = " | ".join(f"{values[name]:.4f}" for name in COLUMNS)
+        label = method
+        if method == best:
+            label += " (best baseline)"
+        if method in comparison.oracles:
+            verdict = "oracle"
+        elif method in BASELINES:
+            verdict = "baseline"
+        else:
+            unbeaten = comparison.unbeaten(method)
+            verdict = "yes" if not unbeaten else "no: " + ", ".join(unbeaten)
+        lift = values[HEADLINE] / best_score if best_score else float("inf")
+        lines.append(f"| {label} | {cells} | {lift:.3f} | {verdict} |")
+    lines += ["", _curve_table(report)]
+    return "\n".join(lines)
+
+
+def _curve_table(report: LtrReport) -> str:
+    props = report.propensities
+    header = ["position", *(str(p) for p in SHOWN_POSITIONS)]
+    rows = [_row(f"estimated from the store ({props.searches:,} searches)", props.curve)]
+    if report.simulated_curve is not None and report.true is not None:
+        rows.append(
+            _row("estimated from the generator's randomised searches", report.simulated_curve)
+        )
+        rows.append(_row("the generator's true curve", report.true))
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|", *rows]
+    return "\n".join(lines)
+
+
+def _row(label: str, curve: Sequence[float]) -> str:
+    return f"| {label} | " + " | ".join(f"{curve[p]:.3f}" for p in SHOWN_POSITIONS) + " |"
+
+
+def replace_block(document: str, block: str) -> str:
+    """`document` with the text between the report markers replaced by `block`."""
+    if START not in document or END not in document:
+        raise ValueError(f"no {START} … {END} block to replace")
+    head, rest = document.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{block}\n{END}{tail}"
