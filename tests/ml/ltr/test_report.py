@@ -45,6 +45,7 @@ def test_the_report_adds_the_generators_model_and_registers_nothing(
     assert "`aianimals train ltr-report --animals 600`" in text
     assert f"| {GENERATOR} |" in text
     assert "| oracle |" in text
+    assert "95 % interval" in text
     assert "the generator's true curve" in text
 
 

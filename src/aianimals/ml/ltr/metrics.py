@@ -73,8 +73,25 @@ def ips_metrics(
     over that of each group's ideal order, both summed over all groups; `ips_mrr` is the
     weighted mean reciprocal rank of the chosen candidates.
     """
-    gained = ideal = reciprocal = chosen = 0.0
-    for group in _groups(sizes):
+    parts = ips_parts(scores, grades, sizes, weights, k)
+    gained, ideal, reciprocal, chosen = (float(column.sum()) for column in parts.T)
+    return {
+        f"ips_ndcg@{k}": gained / ideal if ideal else 0.0,
+        "ips_mrr": reciprocal / chosen if chosen else 0.0,
+    }
+
+
+def ips_parts(
+    scores: NDArray[np.float64],
+    grades: NDArray[np.int64],
+    sizes: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    k: int = 10,
+) -> NDArray[np.float64]:
+    """Per group (rows): weighted discounted gain, its ideal, weighted reciprocal ranks and
+    weights of the chosen candidates; `ips_metrics` sums them (so can a bootstrap)."""
+    parts = np.zeros((len(sizes), 4))
+    for row, group in enumerate(_groups(sizes)):
         group_grades = grades[group]
         positive = group_grades > 0
         if not positive.any():
@@ -82,15 +99,14 @@ def ips_metrics(
         gain = (2.0 ** group_grades.astype(np.float64) - 1.0) * weights[group]
         ranks = np.empty(gain.size, dtype=np.int64)
         ranks[_order(scores[group])] = np.arange(1, gain.size + 1)
-        gained += float((gain * _discount(ranks, k)).sum())
         best = np.sort(gain)[::-1]
-        ideal += float((best * _discount(np.arange(1, best.size + 1), k)).sum())
-        reciprocal += float((weights[group][positive] / ranks[positive]).sum())
-        chosen += float(weights[group][positive].sum())
-    return {
-        f"ips_ndcg@{k}": gained / ideal if ideal else 0.0,
-        "ips_mrr": reciprocal / chosen if chosen else 0.0,
-    }
+        parts[row] = (
+            float((gain * _discount(ranks, k)).sum()),
+            float((best * _discount(np.arange(1, best.size + 1), k)).sum()),
+            float((weights[group][positive] / ranks[positive]).sum()),
+            float(weights[group][positive].sum()),
+        )
+    return parts
 
 
 def _discount(ranks: NDArray[np.int64], k: int) -> NDArray[np.float64]:

@@ -16,9 +16,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aianimals.core.pipeline import Pipeline
+from aianimals.ml.ltr.bootstrap import Interval, snips_intervals
 from aianimals.ml.ltr.dataset import LtrDataset
 from aianimals.ml.ltr.evaluation import HEADLINE, Comparison, compare
 from aianimals.ml.ltr.generator_model import GeneratorTruth
+from aianimals.ml.ltr.metrics import ips_parts
 from aianimals.ml.ltr.models import BASELINES, RankerKind, Scorer
 from aianimals.ml.ltr.propensity import Propensities, estimate_propensities, true_curve
 from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
@@ -40,6 +42,8 @@ class LtrReport:
     true: tuple[float, ...] | None  # the generator's true curve (expected clicks)
     train_searches: int
     seconds: float
+    intervals: dict[str, Interval]  # the headline's 95 % interval, per method
+    differences: dict[str, Interval]  # its difference from the best baseline's, per method
 
 
 def evaluation_chain() -> Pipeline:
@@ -56,15 +60,22 @@ def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
     assert evaluated.train is not None
     assert evaluated.propensities is not None
     assert evaluated.comparison is not None
-    comparison = evaluated.comparison
+    test, propensities = evaluated.test, evaluated.propensities
+    scorers = {kind.value: _fixed(kind, evaluated) for kind in RankerKind}
+    oracle: dict[str, Scorer] = {}
     simulated = true = None
-    if truth is not None and all(truth.knows(s) for s in evaluated.test.search_ids):
-        models = {kind.value: _fixed(kind, evaluated) for kind in RankerKind}
-        oracle = {GENERATOR: _generator_scores(truth)}
-        comparison = compare(models, evaluated.test, evaluated.propensities, oracle)
+    if truth is not None and all(truth.knows(s) for s in test.search_ids):
+        oracle[GENERATOR] = _generator_scores(truth)
         logged, known = truth.randomised()
         simulated = estimate_propensities(logged).curve
         true = true_curve(known)
+    comparison = compare(scorers, test, propensities, oracle)
+    weights = 1.0 / propensities.at(test.positions)
+    parts = {
+        name: ips_parts(score(test), test.grades, test.groups, weights)
+        for name, score in {**scorers, **BASELINES, **oracle}.items()
+    }
+    intervals, differences = snips_intervals(parts, comparison.best_baseline()[0])
     return LtrReport(
         comparison=comparison,
         propensities=evaluated.propensities,
@@ -72,6 +83,8 @@ def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
         true=true,
         train_searches=len(evaluated.train),
         seconds=time.perf_counter() - started,
+        intervals=intervals,
+        differences=differences,
     )
 
 
@@ -102,8 +115,9 @@ def markdown(report: LtrReport, command: str) -> str:
         f"searches train; the newest {comparison.searches:,} with at least two results shown "
         f"are held out ({comparison.candidates:,} shown results, every one with its position).",
         "",
-        "| method | " + " | ".join(COLUMNS) + f" | × best baseline ({HEADLINE}) | promotable |",
-        "|---" * (len(COLUMNS) + 3) + "|",
+        "| method | " + " | ".join(COLUMNS) + f" | {HEADLINE} 95 % interval "
+        f"| − {best} (95 % interval) | × {best} | promotable |",
+        "|---" * (len(COLUMNS) + 5) + "|",
     ]
     for method, values in comparison.metrics.items():
         cells = " | ".join(f"{values[name]:.4f}" for name in COLUMNS)
@@ -118,7 +132,12 @@ def markdown(report: LtrReport, command: str) -> str:
             unbeaten = comparison.unbeaten(method)
             verdict = "yes" if not unbeaten else "no: " + ", ".join(unbeaten)
         lift = values[HEADLINE] / best_score if best_score else float("inf")
-        lines.append(f"| {label} | {cells} | {lift:.3f} | {verdict} |")
+        low, high = report.intervals[method]
+        below, above = report.differences[method]
+        spread = "—" if method == best else f"{below:+.4f} to {above:+.4f}"
+        lines.append(
+            f"| {label} | {cells} | {low:.4f}–{high:.4f} | {spread} | {lift:.3f} | {verdict} |"
+        )
     lines += ["", _curve_table(report)]
     return "\n".join(lines)
 
