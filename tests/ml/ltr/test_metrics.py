@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aianimals.ml.ltr.metrics import ips_metrics, mrr, ndcg, ranking_metrics
+from aianimals.ml.ltr.metrics import gain_ndcg, ips_metrics, mrr, ndcg, ranking_metrics
 
 
 def test_the_ideal_order_scores_one_and_the_reverse_less() -> None:
@@ -62,3 +62,10 @@ def test_a_choice_made_where_few_look_counts_for_more() -> None:
     two = ips_metrics(second_right, grades, sizes, weights)
     assert two["ips_ndcg@10"] > one["ips_ndcg@10"]
     assert two["ips_mrr"] == pytest.approx((1.0 / 2 + 8.0) / 9.0)
+
+
+def test_known_gains_score_their_own_order_one_and_others_less() -> None:
+    gains = np.array([0.5, 2.0, 0.0, 1.0, 0.2])
+    sizes = np.array([3, 2])
+    assert gain_ndcg(gains, gains, sizes, 10) == pytest.approx(1.0)
+    assert gain_ndcg(-gains, gains, sizes, 10) < 1.0

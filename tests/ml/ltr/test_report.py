@@ -9,7 +9,13 @@ from aianimals.api.container import Container
 from aianimals.dataset.generator import GenerationOptions, simulate_demo
 from aianimals.ml.ltr.generator_model import GeneratorTruth
 from aianimals.ml.ltr.models import TrainOptions
-from aianimals.ml.ltr.report import GENERATOR, build_report, markdown, replace_block
+from aianimals.ml.ltr.report import (
+    GENERATOR,
+    build_report,
+    kendall_tau,
+    markdown,
+    replace_block,
+)
 from aianimals.ml.ltr.training import LtrRun, LtrSources
 from aianimals.ports.registry.factory import create_registry
 from aianimals.settings import Settings
@@ -46,7 +52,16 @@ def test_the_report_adds_the_generators_model_and_registers_nothing(
     assert f"| {GENERATOR} |" in text
     assert "| oracle |" in text
     assert "95 % interval" in text
+    assert report.truth is not None
+    assert report.truth[GENERATOR] == pytest.approx(1.0)
+    assert "Kendall's tau" in text
     assert "the generator's true curve" in text
+
+
+def test_kendall_tau_is_one_for_the_same_order_and_minus_one_for_the_reverse() -> None:
+    assert kendall_tau([1, 2, 3], [10, 20, 30]) == 1.0
+    assert kendall_tau([1, 2, 3], [3, 2, 1]) == -1.0
+    assert kendall_tau([1, 2, 3], [1, 3, 2]) == pytest.approx(1 / 3)
 
 
 def test_the_report_block_replaces_only_what_lies_between_its_markers() -> None:

@@ -137,7 +137,9 @@ candidates of a search.
 
 ## Data
 - Labels from access logs and impressions: like = 4, see_long = 3, select = 1, shown but not
-  chosen = 0; one group per search.
+  chosen = 0; one group per search: every result it showed, with its position.
+- The headline ({HEADLINE}) weighs each chosen result by 1 / the estimated propensity of
+  its position (self-normalised); promotion needs it above every baseline.
 - Split by time: {train_searches:,} older searches train; the newest are held out, and of
   them the {comparison.searches:,} with at least two candidates ({comparison.candidates:,}
   candidates) are scored (one candidate alone has no order to judge). No search is split.

@@ -113,3 +113,21 @@ def _discount(ranks: NDArray[np.int64], k: int) -> NDArray[np.float64]:
     """1 / log2(rank + 1) down to rank k, 0 below."""
     discount = 1.0 / np.log2(ranks.astype(np.float64) + 1.0)
     return np.where(ranks <= k, discount, 0.0)
+
+
+def gain_ndcg(
+    scores: NDArray[np.float64], gains: NDArray[np.float64], sizes: NDArray[np.int64], k: int
+) -> float:
+    """Mean NDCG@k with known real-valued gains (such as a simulation's expected gains)
+    instead of logged grades, over the groups with any gain."""
+    values = []
+    discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    for group in _groups(sizes):
+        group_gains = gains[group]
+        if group_gains.max(initial=0.0) <= 0:
+            continue
+        top = min(k, group_gains.size)
+        ideal = float((np.sort(group_gains)[::-1][:top] * discounts[:top]).sum())
+        got = float((group_gains[_order(scores[group])][:top] * discounts[:top]).sum())
+        values.append(got / ideal)
+    return float(np.mean(values)) if values else 0.0

@@ -20,7 +20,7 @@ from aianimals.ml.ltr.bootstrap import Interval, snips_intervals
 from aianimals.ml.ltr.dataset import LtrDataset
 from aianimals.ml.ltr.evaluation import HEADLINE, Comparison, compare
 from aianimals.ml.ltr.generator_model import GeneratorTruth
-from aianimals.ml.ltr.metrics import ips_parts
+from aianimals.ml.ltr.metrics import gain_ndcg, ips_parts
 from aianimals.ml.ltr.models import BASELINES, RankerKind, Scorer
 from aianimals.ml.ltr.propensity import Propensities, estimate_propensities, true_curve
 from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
@@ -30,6 +30,7 @@ START = "<!-- ltr-report:start -->"
 END = "<!-- ltr-report:end -->"
 SHOWN_POSITIONS = (0, 1, 2, 3, 4, 5, 7, 10, 15, 20, 23)
 COLUMNS = ("ndcg@10", "mrr", "ips_ndcg@10", "ips_mrr")
+TRUTH_HEADER = " ndcg@10 on the hidden model's expected gains |"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class LtrReport:
     seconds: float
     intervals: dict[str, Interval]  # the headline's 95 % interval, per method
     differences: dict[str, Interval]  # its difference from the best baseline's, per method
+    truth: dict[str, float] | None  # NDCG@10 on the generator's expected gains, per method
 
 
 def evaluation_chain() -> Pipeline:
@@ -64,6 +66,7 @@ def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
     scorers = {kind.value: _fixed(kind, evaluated) for kind in RankerKind}
     oracle: dict[str, Scorer] = {}
     simulated = true = None
+    on_gains: dict[str, float] | None = None
     if truth is not None and all(truth.knows(s) for s in test.search_ids):
         oracle[GENERATOR] = _generator_scores(truth)
         logged, known = truth.randomised()
@@ -76,6 +79,12 @@ def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
         for name, score in {**scorers, **BASELINES, **oracle}.items()
     }
     intervals, differences = snips_intervals(parts, comparison.best_baseline()[0])
+    if oracle:
+        gains = oracle[GENERATOR](test)
+        everyone = {**scorers, **BASELINES, **oracle}
+        on_gains = {
+            name: gain_ndcg(score(test), gains, test.groups, 10) for name, score in everyone.items()
+        }
     return LtrReport(
         comparison=comparison,
         propensities=evaluated.propensities,
@@ -85,6 +94,7 @@ def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
         seconds=time.perf_counter() - started,
         intervals=intervals,
         differences=differences,
+        truth=on_gains,
     )
 
 
@@ -109,6 +119,7 @@ def _generator_scores(truth: GeneratorTruth) -> Scorer:
 def markdown(report: LtrReport, command: str) -> str:
     """The offline table and the position curve, with the command that made them."""
     comparison = report.comparison
+    truth = report.truth
     best, best_score = comparison.best_baseline()
     lines = [
         f"Made by `{command}` ({report.seconds:.0f} s): {report.train_searches:,} older "
@@ -116,8 +127,8 @@ def markdown(report: LtrReport, command: str) -> str:
         f"are held out ({comparison.candidates:,} shown results, every one with its position).",
         "",
         "| method | " + " | ".join(COLUMNS) + f" | {HEADLINE} 95 % interval "
-        f"| − {best} (95 % interval) | × {best} | promotable |",
-        "|---" * (len(COLUMNS) + 5) + "|",
+        f"| − {best} (95 % interval) | × {best} | promotable |{TRUTH_HEADER if truth else ''}",
+        "|---" * (len(COLUMNS) + 5 + (1 if truth else 0)) + "|",
     ]
     for method, values in comparison.metrics.items():
         cells = " | ".join(f"{values[name]:.4f}" for name in COLUMNS)
@@ -135,11 +146,40 @@ def markdown(report: LtrReport, command: str) -> str:
         low, high = report.intervals[method]
         below, above = report.differences[method]
         spread = "—" if method == best else f"{below:+.4f} to {above:+.4f}"
+        known = f" {truth[method]:.4f} |" if truth else ""
         lines.append(
             f"| {label} | {cells} | {low:.4f}–{high:.4f} | {spread} | {lift:.3f} | {verdict} |"
+            + known
         )
+    if truth:
+        lines += ["", _agreement(report, truth)]
     lines += ["", _curve_table(report)]
     return "\n".join(lines)
+
+
+def _agreement(report: LtrReport, truth: dict[str, float]) -> str:
+    """How well each estimate orders the methods as the hidden model does (Kendall's tau)."""
+    methods = [m for m in report.comparison.metrics if m not in report.comparison.oracles]
+    expected = [truth[m] for m in methods]
+    metrics = report.comparison.metrics
+    cells = [
+        f"{metric} {kendall_tau(expected, [metrics[m][metric] for m in methods]):.2f}"
+        for metric in ("ndcg@10", HEADLINE)
+    ]
+    return (
+        f"Agreement with the hidden model's order of the {len(methods)} methods without an "
+        f"oracle (Kendall's tau, 1 = the same order): " + ", ".join(cells) + "."
+    )
+
+
+def kendall_tau(first: Sequence[float], second: Sequence[float]) -> float:
+    """Kendall's tau-a of two scorings of the same items."""
+    pairs = concordant = 0
+    for i in range(len(first)):
+        for j in range(i + 1, len(first)):
+            pairs += 1
+            concordant += int(np.sign(first[i] - first[j]) * np.sign(second[i] - second[j]))
+    return concordant / pairs if pairs else 0.0
 
 
 def _curve_table(report: LtrReport) -> str:
