@@ -37,6 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench deploy scripts
 	$(BIN)/ruff format --check src tests bench deploy scripts
 	$(BIN)/mypy
+	$(BIN)/python scripts/import_graph.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench

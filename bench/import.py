@@ -22,13 +22,13 @@ from PIL import Image
 from rich.console import Console
 from sqlalchemy import delete
 
-from aianimals.api.container import Container, build_container
 from aianimals.core.clock import parse_timestamp
 from aianimals.dataset.importer import ImportReport, import_directory
 from aianimals.dataset.importer.report import report_table
 from aianimals.likes.models import Like
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.scratch import scratch_schema
+from aianimals.roles.container import Container, build_container
 from aianimals.settings import Settings
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

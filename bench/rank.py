@@ -30,7 +30,7 @@ from rich.table import Table
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aianimals.ml.ltr.experiments import Arm, Experiment
+from aianimals.ranking.experiments.arms import Arm, Experiment
 from aianimals.settings import RankingSettings
 from search import environment, free_port, login, run_timed, serving, wait_ready
 

@@ -26,10 +26,10 @@ from PIL import Image
 from sqlalchemy import Connection, create_engine, func, insert, select
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import build_container
 from aianimals.dataset.importer import import_directory
 from aianimals.likes.models import Like
 from aianimals.ports.sql import migrate
+from aianimals.roles.container import build_container
 from aianimals.settings import Settings
 from aianimals.users.models import User
 
@@ -188,14 +188,15 @@ def _synthetic_likes(
     return rows
 
 
-def import_demo(dataset: Path, work: Path) -> tuple[Path, float]:
-    """The demo store at `work/demo.db` (blobs under `work/blobs`); returns it and seconds."""
+def import_demo(dataset: Path, work: Path, url: str | None = None) -> tuple[Path, float]:
+    """The demo store at `work/demo.db` (blobs under `work/blobs`), or in the database at
+    `url` when given; returns the SQLite file (or `work`) and seconds."""
     started = perf_counter()
     slim = slim_dataset(dataset, work / "dataset")
     store = work / "demo.db"
     settings = Settings(
         var_dir=work / "var",
-        database={"url": f"sqlite:///{store}"},
+        database={"url": url or f"sqlite:///{store}"},
         blobs={"root": work / "blobs"},
         auth={"argon2_memory_kib": 64, "argon2_time_cost": 1, "allow_weak_hashing": True},
         search={"path": work / "demo-search"},
@@ -207,4 +208,4 @@ def import_demo(dataset: Path, work: Path) -> tuple[Path, float]:
         import_directory(container, slim)
     finally:
         container.close()
-    return store, perf_counter() - started
+    return (store if url is None else work), perf_counter() - started

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container, build_container
 from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container, build_container
 from aianimals.roles.worker import consumers
 from aianimals.settings import Settings
 from tests.factories import Factory

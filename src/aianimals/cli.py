@@ -10,12 +10,12 @@ from rich.console import Console
 
 from aianimals.core.memory import return_large_blocks
 from aianimals.dataset.cli import app as dataset_app
-from aianimals.dataset.importer.command import import_command
 from aianimals.logs import configure_logging
-from aianimals.ml.ab.cli import ab_app, simulate_command
 from aianimals.ml.cli import app as train_app
-from aianimals.ml.features_cli import app as features_app
 from aianimals.ml.schedule_cli import app as schedule_app
+from aianimals.ranking.experiments.cli import ab_app, simulate_command
+from aianimals.ranking.features_cli import app as features_app
+from aianimals.roles.import_command import import_command
 from aianimals.settings import Settings
 
 app = typer.Typer(
@@ -56,8 +56,8 @@ def migrate(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Bring the SQL store's schema up to date."""
-    from aianimals.api.container import build_container
     from aianimals.ports.sql import migrate as migrations
+    from aianimals.roles.container import build_container
 
     configure_logging()
     container = build_container(_settings())
@@ -98,9 +98,8 @@ def index_rebuild(
 ) -> None:
     """Rebuild the search index (or, with --images, the similar-image index) from the SQL
     store and swap to it atomically."""
-    from aianimals.api.container import build_container
-    from aianimals.roles.images import ensure_images
-    from aianimals.roles.up import index_everything
+    from aianimals.roles.container import build_container
+    from aianimals.roles.first_start import ensure_images, index_everything
 
     configure_logging()
     console = Console()
@@ -121,7 +120,7 @@ def search_explain(
     limit: Annotated[int, typer.Option(min=1, max=100, help="Results to explain.")] = 10,
 ) -> None:
     """How a query is analysed and understood, and why each top result matched."""
-    from aianimals.api.container import build_container
+    from aianimals.roles.container import build_container
     from aianimals.search.console import describe, explain
     from aianimals.search.engine import TextQuery
 

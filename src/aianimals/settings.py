@@ -281,6 +281,9 @@ class RankingSettings(BaseModel):
     candidates: int = Field(default=100, ge=10, le=1000)
     budget_ms: float = Field(default=50.0, gt=0)
     reload_seconds: float = Field(default=30.0, gt=0)
+    preload_texts: int = Field(default=10_000, ge=0)
+    """At start, the API analyses this many of the newest animals' texts in the background
+    (at most what its text cache keeps), so first re-rankings find them ready; 0: none."""
     experiment: str = Field(default="ltr-1", pattern=r"^[A-Za-z0-9_.-]+$")
     salt: str = "aianimals"
     arms: list[ArmSettings] = Field(default_factory=_default_arms, min_length=1)

@@ -10,8 +10,8 @@ from sqlalchemy import event, func, select
 from aianimals.access_logs.impressions import ImpressionWriter, Shown
 from aianimals.access_logs.models import Impression
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
+from aianimals.roles.container import Container
 from aianimals.users.models import User
 from tests.factories import Factory
 

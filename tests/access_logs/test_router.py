@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
+from aianimals.roles.container import Container
 from aianimals.search.rebuild import rebuild_index
 from aianimals.users.models import User
 from tests.factories import PASSWORD, Factory

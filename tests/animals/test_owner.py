@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from aianimals.api.container import Container
 from aianimals.ports.sql.outbox_models import OutboxMessage
+from aianimals.roles.container import Container
 from tests.factories import PASSWORD, Factory
 
 

@@ -11,8 +11,8 @@ import httpx
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from aianimals.api.container import Container
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container
 from aianimals.settings import UploadSettings
 from aianimals.users.models import User
 from tests.animals.images import image_bytes, noise_png, png_with_huge_header

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from starlette.types import Message
 
 from aianimals.api.body_guard import UPLOAD_ROUTES, token_routes
-from aianimals.api.container import Container
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container
 from tests.factories import PASSWORD, Factory
 
 MiB = 1024 * 1024

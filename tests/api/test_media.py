@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from aianimals.animals.models import Animal
-from aianimals.animals.owner import OwnerEdits
 from aianimals.animals.photos import photo_key
+from aianimals.animals.service import AnimalService
 from aianimals.animals.thumbnails import thumbnail_key
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
+from aianimals.roles.container import Container
 from aianimals.users.models import ROLE_ADMIN, User
 from tests.animals.images import image_bytes
 from tests.factories import PASSWORD, Factory
@@ -42,7 +42,7 @@ def _urls(animal: Animal) -> list[str]:
 
 def _hide(container: Container, owner: User, animal: Animal) -> None:
     with container.database.session() as session:
-        OwnerEdits(session).hide(session.merge(owner), animal.id)
+        AnimalService(session).hide_own(session.merge(owner), animal.id)
 
 
 def _login(client: TestClient, user: User) -> dict[str, str]:

@@ -21,8 +21,8 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.core.parameters import ParameterLocation
 
-from aianimals.api.container import Container
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container
 from aianimals.settings import Settings
 from aianimals.users.schemas import UserLogin
 from aianimals.users.service import UserService

@@ -179,7 +179,7 @@ def test_the_package_is_installed_with_the_extras_the_pins_cover() -> None:
 def test_the_pins_cover_every_runtime_requirement_within_its_range() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     wanted = [Requirement(line) for line in project["dependencies"]]
-    for extra in ("train", "rabbitmq", "redis"):
+    for extra in ("train", "serve", "search", "portal", "rabbitmq", "redis"):
         wanted += [Requirement(line) for line in project["optional-dependencies"][extra]]
     pins = {}
     for line in CONSTRAINTS.read_text("utf-8").splitlines():

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container
 from aianimals.ml.images.model import ImageModel, load_model
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container
 from aianimals.users.models import User
 from tests.conftest import make_drain
 from tests.factories import PASSWORD

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 
 from aianimals.animals.photos import photo_key
-from aianimals.api.container import Container
 from aianimals.images.embeddings import Vector, load_embedding
 from aianimals.images.rebuild import count_missing
-from aianimals.roles.images import ensure_images
+from aianimals.roles.container import Container
+from aianimals.roles.first_start import ensure_images
 from tests.factories import Factory
 from tests.images.conftest import photo
 

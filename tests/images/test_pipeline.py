@@ -8,7 +8,6 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from aianimals.api.container import Container
 from aianimals.core.events import Event
 from aianimals.images.embeddings import load_embedding
 from aianimals.images.models import AnimalEmbedding
@@ -17,8 +16,9 @@ from aianimals.ml.no_animal import CHAMPION, EXPERIMENT, MODEL_NAME
 from aianimals.ml.no_animal.head import FitOptions, fit_head
 from aianimals.moderation.listing import QueueFilter
 from aianimals.moderation.models import STATE_PENDING, Violation
-from aianimals.moderation.review import REJECT, ReviewService
+from aianimals.moderation.service import REJECT, ModerationService
 from aianimals.ports.registry.factory import create_registry
+from aianimals.roles.container import Container
 from aianimals.roles.images import image_tasks
 from aianimals.users.models import ROLE_ADMIN
 from tests.factories import Factory
@@ -156,7 +156,7 @@ def test_a_hidden_pan_is_in_the_review_queue_and_a_reject_shows_it_again_everywh
     assert animal_id not in _search_ids(images_client, factory)
     admin = factory.user("moderator", role=ROLE_ADMIN)
     with images.database.session() as session:
-        review = ReviewService(session)
+        review = ModerationService(session)
         queue = review.queue(QueueFilter(states=(STATE_PENDING,), animal_id=animal_id))
         assert [item.animal_id for item in queue.items] == [animal_id]
         assert queue.items[0].is_effective
@@ -174,7 +174,7 @@ def test_a_photo_in_the_review_band_stays_visible_and_waits_in_the_queue(
     images_drain()
     assert animal_id in _search_ids(images_client, factory)
     with images.database.session() as session:
-        queue = ReviewService(session).queue(
+        queue = ModerationService(session).queue(
             QueueFilter(states=(STATE_PENDING,), animal_id=animal_id)
         )
     [item] = queue.items

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container
 from aianimals.core.errors import NotFound
 from aianimals.images.similar import SimilarService
+from aianimals.roles.container import Container
 from aianimals.users.models import ROLE_ADMIN
 from tests.factories import Factory
 from tests.images.conftest import login, photo, post_photo

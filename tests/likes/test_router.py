@@ -6,10 +6,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from aianimals.animals.service import AnimalService
-from aianimals.api.container import Container
 from aianimals.likes.models import Like
 from aianimals.likes.schemas import LikeCreate
 from aianimals.likes.service import LikeService
+from aianimals.roles.container import Container
 from aianimals.users.models import ROLE_ADMIN, User
 from tests.factories import PASSWORD, Factory
 

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select, update
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.core.events import Event
 from aianimals.moderation.models import ModerationAudit, Violation, ViolationType
-from aianimals.moderation.review import ReviewService
+from aianimals.moderation.service import ModerationService
 from aianimals.ports.sql.outbox_models import OutboxMessage
+from aianimals.roles.container import Container
 from tests.factories import Factory
 
 T = TypeVar("T")
@@ -30,10 +30,10 @@ class Moderation:
     container: Container
     types: dict[str, ViolationType]
 
-    def call(self, use: Callable[[ReviewService], T]) -> T:
+    def call(self, use: Callable[[ModerationService], T]) -> T:
         """`use(service)` in a fresh session, as the portal and the worker do."""
         with self.container.database.session() as session:
-            return use(ReviewService(session))
+            return use(ModerationService(session))
 
     def detect(
         self,

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from aianimals.api.container import Container
 from aianimals.core.errors import Forbidden, Unauthorized
 from aianimals.moderation.admins import NOT_AN_ADMIN, WRONG_CREDENTIALS, AdminAuth
+from aianimals.roles.container import Container
 from aianimals.users.models import ROLE_ADMIN, ROLE_USER, AuthToken, User
 from aianimals.users.service import UserService
 from tests.factories import PASSWORD, Factory

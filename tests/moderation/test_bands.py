@@ -12,7 +12,7 @@ from aianimals.moderation.models import (
     STATE_CONFIRMED,
     STATE_PENDING,
 )
-from aianimals.moderation.review import CONFIRM
+from aianimals.moderation.service import CONFIRM
 from tests.factories import Factory
 from tests.moderation.conftest import JUDGE, Moderation
 

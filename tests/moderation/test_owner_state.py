@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aianimals.core.clock import utcnow
-from aianimals.moderation.review import CONFIRM, REJECT
+from aianimals.moderation.service import CONFIRM, REJECT
 from tests.factories import PASSWORD, Factory
 from tests.moderation.conftest import Moderation
 

@@ -8,7 +8,7 @@ import pytest
 
 from aianimals.core.errors import InvalidInput
 from aianimals.moderation.listing import DetectorVersion, QueueFilter
-from aianimals.moderation.review import CONFIRM, REJECT
+from aianimals.moderation.service import CONFIRM, REJECT
 from aianimals.moderation.stats import DailyCount
 from tests.factories import Factory
 from tests.moderation.conftest import JUDGE, MODEL, Moderation

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.core.events import MalformedMessage
 from aianimals.images.detector import NO_ANIMAL, violation_detected
 from aianimals.moderation.models import Violation, ViolationType
 from aianimals.moderation.registry import REFERENCE_TYPE_IDS, ViolationRegistry
+from aianimals.roles.container import Container
 from tests.factories import Factory
 
 

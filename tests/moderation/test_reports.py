@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from aianimals.ml.no_animal.dataset import verdict_labels
 from aianimals.moderation import reports
 from aianimals.moderation.listing import QueueFilter
-from aianimals.moderation.review import CONFIRM
+from aianimals.moderation.service import CONFIRM
 from tests.factories import PASSWORD, Factory
 from tests.moderation.conftest import Moderation
 

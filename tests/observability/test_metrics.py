@@ -60,8 +60,8 @@ def test_model_versions_follow_what_is_served_now() -> None:
     versions = ModelVersions()
     versions.serve("detector/no_animal_violation", "zero-shot:v1")
     versions.serve("detector/no_animal_violation", "head:2:v1")
-    champion = SimpleNamespace(current=SimpleNamespace(version=3))
-    absent = SimpleNamespace(current=None)
+    champion = SimpleNamespace(loaded=SimpleNamespace(version=3))
+    absent = SimpleNamespace(loaded=None)
     container = FakeContainer()
     container.image_model = SimpleNamespace(version="efficientnet-lite0-0123")
     container.learned_ranking = SimpleNamespace(

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from aianimals.api.container import Container
 from aianimals.core.events import Event, MalformedMessage
 from aianimals.observability.metrics import REGISTRY
 from aianimals.observability.queues import QueueDepths, queue_probe
 from aianimals.observability.server import metrics_address, start_metrics_server
 from aianimals.ports.queue.consumer import MALFORMED, Consumer
 from aianimals.ports.queue.sqlite import SqliteQueue
+from aianimals.roles.container import Container
 from aianimals.roles.worker import Workers, serve_metrics
 from aianimals.search.tasks import INDEXER_QUEUE
 from aianimals.settings import QueueSettings

@@ -15,9 +15,9 @@ import pytest
 import streamlit as st
 
 from aianimals.animals.photos import photo_key
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
-from aianimals.moderation.review import ReviewService
+from aianimals.moderation.service import ModerationService
+from aianimals.roles.container import Container
 from aianimals.roles.portal import ENV_PREFIX, settings_environment
 from aianimals.users.models import ROLE_ADMIN
 from tests.animals.images import image_bytes
@@ -50,7 +50,7 @@ def prepared(container: Container, factory: Factory) -> Prepared:
         url = container.blobs.put(photo_key(animal_id), colour)
         factory.animal(owner, id=animal_id, name=name, photo_url=url)
         with container.database.session() as session:
-            row = ReviewService(session).record_detection(
+            row = ModerationService(session).record_detection(
                 animal_id,
                 types["no_animal_violation"],
                 probability,

@@ -8,12 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.ml.schedule import requested_runs
 from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
-from aianimals.moderation.review import ReviewService
+from aianimals.moderation.service import ModerationService
 from aianimals.portal.serve import APP
+from aianimals.roles.container import Container
 from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory
 from tests.portal.conftest import ADMIN_EMAIL, VISITOR_EMAIL, Prepared
@@ -36,7 +36,7 @@ def _captions(app: AppTest) -> str:
 
 def _type_id(container: Container, name: str) -> str:
     with container.database.session() as session:
-        return ReviewService(session).violation_type_id(name)
+        return ModerationService(session).violation_type_id(name)
 
 
 def _animal(container: Container, animal_id: str) -> Animal:
@@ -140,7 +140,7 @@ def test_log_out_returns_to_the_login_form(prepared: Prepared) -> None:
 def test_filters_and_pages(container: Container, factory: Factory, prepared: Prepared) -> None:
     kind = _type_id(container, "human_face_violation")
     with container.database.session() as session:
-        service = ReviewService(session)
+        service = ModerationService(session)
         for number in range(11):
             animal = factory.animal(name=f"Face {number}")
             service.record_detection(
@@ -219,7 +219,9 @@ def test_a_reviewed_photo_shows_its_scores_and_history(
     container: Container, prepared: Prepared
 ) -> None:
     with container.database.session() as session:
-        ReviewService(session).review([prepared.violations["Tama"]], "reject", "moderator", "a cat")
+        ModerationService(session).review(
+            [prepared.violations["Tama"]], "reject", "moderator", "a cat"
+        )
     app = _logged_in(ADMIN_EMAIL)
     app.selectbox(key="filter_state").select("").run()
     assert not app.exception

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 from aianimals.roles.portal import settings_environment
 from tests.factories import PASSWORD
 from tests.portal.conftest import ADMIN_EMAIL, Prepared

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from aianimals.api.container import Container
 from aianimals.moderation.admins import AdminAuth
 from aianimals.roles.admin import CREDENTIALS_FILE, ensure_admin
+from aianimals.roles.container import Container
 from aianimals.users.models import ROLE_ADMIN, User
 from aianimals.users.service import UserService
 from tests.factories import Factory

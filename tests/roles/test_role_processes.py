@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import func, select
 
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.images.detector import violation_detected
 from aianimals.moderation.models import Violation
-from aianimals.moderation.review import ReviewService
+from aianimals.moderation.service import ModerationService
 from aianimals.portal.serve import APP
 from aianimals.ports.sql.outbox import record_event
 from aianimals.ports.sql.outbox_models import OutboxMessage
+from aianimals.roles.container import Container
 from aianimals.roles.portal import settings_environment
 from aianimals.users.models import ROLE_ADMIN
 from tests.dataset.importer.seed import tiny_seed
@@ -68,7 +68,7 @@ _WORKER = r"""
 import logging
 import sys
 
-from aianimals.api.container import build_container
+from aianimals.roles.container import build_container
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.roles.worker import consumers
 from aianimals.settings import Settings
@@ -106,7 +106,7 @@ _CLI = "from aianimals.cli import main; main()"
 _REBAND = r"""
 import sys
 
-from aianimals.api.container import build_container
+from aianimals.roles.container import build_container
 from aianimals.roles.worker import rebanded
 from aianimals.settings import Settings
 
@@ -141,7 +141,7 @@ def _detections(container: Container, factory: Factory, probabilities: list[floa
     for index, probability in enumerate(probabilities):
         animal = factory.animal(owner, name=f"animal {index}")
         with container.database.session() as session:
-            violation = ReviewService(session).record_detection(
+            violation = ModerationService(session).record_detection(
                 animal.id,
                 type_id,
                 probability,
@@ -269,7 +269,7 @@ def test_worker_start_unqueues_old_rows_under_the_band_in_a_worker_only_process(
     type_id = {row.name: row.id for row in factory.violation_types()}["no_animal_violation"]
     animal = factory.animal()
     with container.database.session() as session:
-        old = ReviewService(session).record_detection(
+        old = ModerationService(session).record_detection(
             animal.id, type_id, 0.1, model_version="v1", judge="detector", threshold=THRESHOLD
         )
     assert old.state == "pending"  # recorded before review bands existed

@@ -6,7 +6,7 @@ import time
 
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 from aianimals.roles.worker import Workers
 from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory

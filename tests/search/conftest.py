@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory
 

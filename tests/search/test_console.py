@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from typer.testing import CliRunner
 
-from aianimals.api.container import Container
 from aianimals.cli import app
+from aianimals.roles.container import Container
 from aianimals.roles.portal import ENV_PREFIX, settings_environment
 from aianimals.search.console import explain
 from aianimals.search.engine import TextQuery

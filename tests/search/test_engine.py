@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 from aianimals.search.engine import BM25_MODEL, TextQuery, TextSearch
 from aianimals.search.expansion import Expansion
 from tests.factories import Factory

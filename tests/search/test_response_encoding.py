@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from aianimals.animals.models import Animal
 from aianimals.animals.schemas import AnimalResponse
 from aianimals.animals.service import AnimalService
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 from aianimals.search.schemas import AnimalSearchResponse, AnimalSearchResult
 from tests.factories import Factory
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from aianimals.access_logs.models import Impression
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container
 from tests.animals.images import image_bytes
 from tests.factories import PASSWORD, Factory
 

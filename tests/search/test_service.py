@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from aianimals.animals.events import animal_created
-from aianimals.api.container import Container
 from aianimals.ports.search.embedded import EmbeddedSearchIndex
 from aianimals.ports.search.fields import AnimalTokens
+from aianimals.roles.container import Container
 from aianimals.search.tasks import Indexer
 from tests.factories import Factory
 

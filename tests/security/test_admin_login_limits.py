@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from aianimals.api.container import Container
 from aianimals.core.errors import Forbidden, TooManyRequests, Unauthorized
 from aianimals.moderation.admins import AdminAuth, default_limiter
 from aianimals.ports.cache.memory import MemoryCache
+from aianimals.roles.container import Container
 from aianimals.security.login_limits import LoginLimiter
 from aianimals.users.models import ROLE_ADMIN
 from aianimals.users.service import UserService

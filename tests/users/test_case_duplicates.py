@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
+from aianimals.roles.container import Container
 from aianimals.users.models import User
 from tests.factories import PASSWORD, Factory
 

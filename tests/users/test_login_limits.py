@@ -10,11 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container
 from aianimals.core.passwords import PasswordHasher
 from aianimals.ports.cache.memory import MemoryCache
 from aianimals.ports.cache.redis import RedisCache
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container
 from aianimals.security.login_limits import LoginLimiter, LoginLimits
 from tests.factories import PASSWORD, Factory
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container
 from aianimals.core.tokens import token_digest
+from aianimals.roles.container import Container
 from aianimals.users.models import AuthToken
 from tests.factories import PASSWORD, Factory
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from aianimals.api.container import Container
 from aianimals.ports.cache.memory import MemoryCache
 from aianimals.roles.api import create_app
+from aianimals.roles.container import Container
 from aianimals.security.signup_limits import SignUpLimiter, SignUpLimits
 from tests.factories import Factory
 

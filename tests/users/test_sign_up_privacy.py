@@ -13,7 +13,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 from aianimals.users.models import SIGNUP_WITH_EXISTING_EMAIL, EmailMessage, User
 from tests.factories import Factory
 

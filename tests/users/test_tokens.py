@@ -7,9 +7,9 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from aianimals.api.container import Container
 from aianimals.core.clock import utcnow
 from aianimals.core.tokens import token_digest
+from aianimals.roles.container import Container
 from aianimals.users.models import AuthToken, User
 from tests.factories import Factory
 from tests.users.test_router import log_in

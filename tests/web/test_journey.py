@@ -140,7 +140,9 @@ def _find_the_post(page: Page, name: str, shot: str) -> None:
         submit_search(page, name)
         return page.locator(".grid .tile-name", has_text=name).count() == 1
 
-    wait_until(found, timeout=10)
+    # The worker checks the photo before the post is indexed; on a busy CI machine its first
+    # message also loads the image models, so allow more than the usual few hundred ms.
+    wait_until(found, timeout=30, interval=0.5)
     wait_for_images(page, first=1)
     screenshot(page, shot + "8-found-the-post")
 

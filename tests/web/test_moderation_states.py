@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from aianimals.moderation.listing import QueueFilter
-from aianimals.moderation.review import CONFIRM, ReviewService
+from aianimals.moderation.service import CONFIRM, ModerationService
 from tests.web.conftest import LiveSite, screenshot
 from tests.web.steps import PHOTOS, log_in, new_user, sql
 
@@ -44,7 +44,7 @@ def _confirm(site: LiveSite, animal_id: str, note: str) -> None:
     engine = create_engine(site.database_url)
     try:
         with Session(engine) as session:
-            service = ReviewService(session)
+            service = ModerationService(session)
             [item] = service.queue(QueueFilter(animal_id=animal_id)).items
             service.review([item.violation_id], CONFIRM, "moderator", note)
     finally:

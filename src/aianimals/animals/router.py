@@ -12,7 +12,6 @@ from aianimals.api.deps import (
     AnimalServiceDep,
     CurrentUser,
     LikeServiceDep,
-    OwnerEditsDep,
     PageDep,
     PhotoStoreDep,
     get_current_user,
@@ -77,14 +76,14 @@ def update_animal(
     id: AnimalId,
     change: AnimalUpdate,
     user: CurrentUser,
-    owner: OwnerEditsDep,
+    animals: AnimalServiceDep,
 ) -> AnimalResponse:
     """Edit your own post's name, description, category or breed (the photo stays)."""
-    return owner.update(user, id, change)
+    return animals.update_own(user, id, change)
 
 
 @router.delete("", status_code=204, responses={403: {}, 404: {}, 422: {}})
-def hide_animal(id: AnimalId, user: CurrentUser, owner: OwnerEditsDep) -> Response:
+def hide_animal(id: AnimalId, user: CurrentUser, animals: AnimalServiceDep) -> Response:
     """Hide your own post: it leaves search at once; hiding it again changes nothing."""
-    owner.hide(user, id)
+    animals.hide_own(user, id)
     return Response(status_code=204)

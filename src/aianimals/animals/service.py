@@ -9,15 +9,16 @@ from sqlalchemy import CTE, Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aianimals.animals.events import animal_created
+from aianimals.animals.events import animal_created, animal_deactivated, animal_updated
 from aianimals.animals.models import Animal
 from aianimals.animals.photos import PhotoStore
-from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse
+from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse, AnimalUpdate
 from aianimals.animals.thumbnails import thumbnail_2x_url
 from aianimals.animals.visibility import can_see, seen_by
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
 from aianimals.categories.service import CategoryService
+from aianimals.core.clock import utcnow
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
 from aianimals.core.wire import as_utc
@@ -127,6 +128,45 @@ class AnimalService:
             msg = "the animal refers to a category, breed or user that no longer exists"
             raise InvalidInput(msg) from error
         return self.view(animal_id)
+
+    # What an owner may do to their own post after posting it: edit its texts and breed, hide
+    # it. Each change commits with its event in the outbox (`animal.updated`,
+    # `animal.deactivated`), so the search index follows within seconds and a hidden post
+    # vanishes from every result.
+
+    def _own(self, user: User, animal_id: str) -> Animal:
+        animal = self.get(animal_id, user)
+        if animal.user_id != user.id:
+            raise Forbidden("only the owner may change or hide an animal")
+        return animal
+
+    def update_own(self, user: User, animal_id: str, change: AnimalUpdate) -> AnimalResponse:
+        """Apply the given fields to the user's own animal; the breed must belong to the
+        (new) category."""
+        animal = self._own(user, animal_id)
+        fields = change.model_dump(exclude_unset=True)
+        category = fields.get("animal_category_id", animal.category_id)
+        breed = fields.get("animal_subcategory_id", animal.subcategory_id)
+        if category != animal.category_id or breed != animal.subcategory_id:
+            self.check_categories(category, breed)
+        animal.category_id, animal.subcategory_id = category, breed
+        animal.name = fields.get("name", animal.name)
+        animal.description = fields.get("description", animal.description)
+        animal.updated_at = utcnow()
+        record_event(self.session, animal_updated(animal.id, animal.updated_at))
+        self.session.commit()
+        return self.view(animal.id)
+
+    def hide_own(self, user: User, animal_id: str) -> None:
+        """Deactivate the user's own animal; hiding a hidden one changes nothing."""
+        animal = self._own(user, animal_id)
+        if animal.removed_by_owner:
+            return
+        animal.removed_by_owner = True
+        animal.deactivated = True
+        animal.updated_at = utcnow()
+        record_event(self.session, animal_deactivated(animal.id, animal.updated_at))
+        self.session.commit()
 
     def check_categories(self, category_id: int, subcategory_id: int) -> None:
         """422 unless the category exists and the breed belongs to it."""

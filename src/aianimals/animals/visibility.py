@@ -1,16 +1,21 @@
 """Who sees an animal: everyone while it is shown; once hidden, only its owner and admins.
 
-An animal is hidden (`deactivated`) by its owner or by an effective violation (see
-`aianimals.moderation.visibility`, which changes the flag). Every read that can name a
-hidden animal asks here — lookups, lists, likes, similar images, the media files — so a
-hidden post answers 404 to anyone else wherever it is looked for.
+An animal is hidden (`deactivated`) by its owner or by an effective violation
+(`aianimals.moderation.visibility` decides when; `hide` and `show` here change the flag and
+record the event in the caller's transaction, so it reaches every read model). Every read
+that can name a hidden animal asks here — lookups, lists, likes, similar images, the media
+files — so a hidden post answers 404 to anyone else wherever it is looked for.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy.orm import Session
 
+from aianimals.animals.events import animal_deactivated, animal_updated
 from aianimals.animals.models import Animal
+from aianimals.core.clock import utcnow
+from aianimals.ports.sql.outbox import record_event
 from aianimals.users.models import ROLE_ADMIN, User
 
 
@@ -33,3 +38,20 @@ def seen_by(viewer: User | None) -> ColumnElement[bool]:
     if viewer is None:
         return Animal.deactivated.is_(False)
     return or_(Animal.deactivated.is_(False), Animal.user_id == viewer.id)
+
+
+def hide(session: Session, animal: Animal) -> bool:
+    """Deactivate the animal (the caller commits); False when it was hidden already."""
+    if animal.deactivated:
+        return False
+    animal.deactivated = True
+    animal.updated_at = utcnow()
+    record_event(session, animal_deactivated(animal.id, animal.updated_at))
+    return True
+
+
+def show(session: Session, animal: Animal) -> None:
+    """Re-activate a hidden animal (the caller commits, having decided it may be shown)."""
+    animal.deactivated = False
+    animal.updated_at = utcnow()
+    record_event(session, animal_updated(animal.id, animal.updated_at))

@@ -19,15 +19,14 @@ from sqlalchemy.orm import Session
 from starlette.types import Scope
 
 from aianimals.access_logs.service import AccessLogService
-from aianimals.animals.owner import OwnerEdits
 from aianimals.animals.photos import PhotoLimits, PhotoStore
 from aianimals.animals.service import AnimalService
-from aianimals.api.container import Container
 from aianimals.categories.service import CategoryService
 from aianimals.core.errors import InvalidInput, Unauthorized
 from aianimals.likes.service import LikeService
 from aianimals.metadata.service import MetadataService
 from aianimals.moderation.service import ModerationService
+from aianimals.roles.container import Container
 from aianimals.search.service import SearchService
 from aianimals.users.models import User
 from aianimals.users.service import UserService
@@ -130,7 +129,7 @@ CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
 
 
 def get_moderation_service(session: SessionDep) -> ModerationService:
-    """Violation types (and violations)."""
+    """Violations, their review and the violation types."""
     return ModerationService(session)
 
 
@@ -200,14 +199,6 @@ def get_animal_service(session: SessionDep) -> AnimalService:
 
 
 AnimalServiceDep = Annotated[AnimalService, Depends(get_animal_service)]
-
-
-def get_owner_edits(session: SessionDep) -> OwnerEdits:
-    """An owner's edits of their animals."""
-    return OwnerEdits(session)
-
-
-OwnerEditsDep = Annotated[OwnerEdits, Depends(get_owner_edits)]
 
 
 def get_photo_store(container: ContainerDep) -> PhotoStore:

@@ -14,11 +14,10 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
 from aianimals.animals.photos import photo_key
+from aianimals.animals.queries import animals_by_id, get_animal
 from aianimals.core.events import (
     ANIMAL_CREATED,
     ANIMAL_DEACTIVATED,
@@ -78,10 +77,7 @@ class ImageTasks:
         """
         model = self.model()
         with self.database.session() as session:
-            animals = {
-                animal.id: animal
-                for animal in session.scalars(select(Animal).where(Animal.id.in_(animal_ids)))
-            }
+            animals = {animal.id: animal for animal in animals_by_id(session, animal_ids)}
             stored = {
                 animal_id: found
                 for animal_id in animals
@@ -119,7 +115,7 @@ class ImageTasks:
         animal_id = _animal_id(event)
         version = self.model().version
         with self.database.session() as session:
-            animal = session.get(Animal, animal_id)
+            animal = get_animal(session, animal_id)
             visible = animal is not None and not animal.deactivated
             stored = load_embedding(session, animal_id, version) if visible else None
         self._place(animal_id, stored)

@@ -70,11 +70,12 @@ def similar_words(
     ] = True,
 ) -> None:
     """Train word vectors on our texts and query logs; write the similar-word dictionary."""
-    from aianimals.api.container import build_container
     from aianimals.dataset.progress import step_progress
     from aianimals.logs import configure_logging
     from aianimals.ml.text.similar_words import FastTextParams
     from aianimals.ml.text.training import TrainOptions, train_similar_words
+    from aianimals.roles.container import build_container
+    from aianimals.roles.first_start import text_sources
 
     configure_logging()
     logging.getLogger("gensim").setLevel(logging.WARNING)
@@ -91,7 +92,10 @@ def similar_words(
     try:
         with step_progress(console) as progress:
             report = train_similar_words(
-                container, output or settings.search.similar_words_path, options, progress
+                text_sources(container),
+                output or settings.search.similar_words_path,
+                options,
+                progress,
             )
     finally:
         container.close()
@@ -126,11 +130,11 @@ def ltr(
     rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 200,
 ) -> None:
     """Learn-to-rank: train lambdarank and regression, compare with baselines, promote."""
-    from aianimals.api.container import build_container
     from aianimals.logs import configure_logging
-    from aianimals.ml.ltr.models import TrainOptions
+    from aianimals.ml.ltr.ranker import TrainOptions
     from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
     from aianimals.ports.registry.factory import create_registry
+    from aianimals.roles.container import build_container
 
     configure_logging()
     console = Console()
@@ -180,14 +184,14 @@ def ltr_report(
     oracle) and the true position curve. Prints markdown; with --docs, rewrites that file's
     block between `<!-- ltr-report:start -->` and `<!-- ltr-report:end -->`.
     """
-    from aianimals.api.container import build_container
     from aianimals.dataset.generator import GenerationOptions, simulate_demo
     from aianimals.logs import configure_logging
     from aianimals.ml.ltr.generator_model import GeneratorTruth
-    from aianimals.ml.ltr.models import TrainOptions
+    from aianimals.ml.ltr.ranker import TrainOptions
     from aianimals.ml.ltr.report import build_report, markdown, replace_block
     from aianimals.ml.ltr.training import EXPERIMENT, LtrRun, LtrSources
     from aianimals.ports.registry.factory import create_registry
+    from aianimals.roles.container import build_container
 
     configure_logging()
     settings = _settings(ctx)
@@ -243,9 +247,9 @@ def _comparison_table(run: Any) -> Table:
 @app.command("similar-images")
 def similar_images(ctx: typer.Context) -> None:
     """Embed new photos, rebuild the similar-image index, measure its recall@10 (hourly)."""
-    from aianimals.api.container import build_container
     from aianimals.images.index_pipeline import IMAGE_INDEX_PIPELINE, ImageIndexRun
     from aianimals.logs import configure_logging
+    from aianimals.roles.container import build_container
     from aianimals.roles.images import image_tasks
 
     configure_logging()
@@ -279,7 +283,6 @@ def no_animal(
     ] = None,
 ) -> None:
     """No-animal head: train on admin verdicts, compare on the labelled photos, promote (daily)."""
-    from aianimals.api.container import build_container
     from aianimals.core.pipeline import PipelineError
     from aianimals.images.detector import NO_ANIMAL
     from aianimals.logs import configure_logging
@@ -296,6 +299,7 @@ def no_animal(
         too_few,
     )
     from aianimals.ports.registry.factory import create_registry
+    from aianimals.roles.container import build_container
     from aianimals.settings import REFERENCE_HIDE_THRESHOLD
 
     configure_logging()

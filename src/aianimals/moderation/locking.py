@@ -9,24 +9,18 @@ locks (it admits one writer at a time); `FOR UPDATE` is simply not rendered ther
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import lock_animals
 from aianimals.moderation.models import Violation
 
+if TYPE_CHECKING:
+    from aianimals.animals.models import Animal
 
-def lock_animals(session: Session, animal_ids: Sequence[str]) -> dict[str, Animal]:
-    """The existing ones of these animals, locked for update in id order, freshly read."""
-    query = (
-        select(Animal)
-        .where(Animal.id.in_(sorted(set(animal_ids))))
-        .order_by(Animal.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return {animal.id: animal for animal in session.scalars(query)}
+__all__ = ["lock_animals", "lock_violations"]
 
 
 def lock_violations(

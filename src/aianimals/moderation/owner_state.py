@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import get_animal
 from aianimals.core.clock import utcnow
 from aianimals.core.errors import Conflict, InvalidInput, NotFound
 from aianimals.moderation import visibility
@@ -36,6 +36,9 @@ from aianimals.moderation.models import (
     ViolationType,
 )
 from aianimals.users.models import User
+
+if TYPE_CHECKING:
+    from aianimals.animals.models import Animal
 
 CHECKING: Final = "checking"
 VISIBLE: Final = "visible"
@@ -66,7 +69,7 @@ class PostState:
 
 
 def _owned(session: Session, user: User, animal_id: str) -> Animal:
-    animal = session.get(Animal, animal_id)
+    animal = get_animal(session, animal_id)
     if animal is None or animal.user_id != user.id:
         raise NotFound(f"no post of yours with id {animal_id}")
     return animal

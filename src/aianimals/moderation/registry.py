@@ -16,7 +16,7 @@ from aianimals.core.errors import InvalidInput, NotFound
 from aianimals.core.events import VIOLATION_DETECTED, Event, MalformedMessage
 from aianimals.core.ids import new_id
 from aianimals.moderation.models import ViolationType
-from aianimals.moderation.review import ReviewService
+from aianimals.moderation.service import ModerationService
 from aianimals.observability.metrics import observe_violation
 from aianimals.ports.sql.database import Database
 from aianimals.settings import REFERENCE_HIDE_THRESHOLD
@@ -59,7 +59,7 @@ class ViolationRegistry:
         with self.database.session() as session:
             type_id = violation_type_id(session, type_name)
             try:
-                ReviewService(session).record_detection(
+                ModerationService(session).record_detection(
                     _text(payload, "animal_id"),
                     type_id,
                     _number(payload, "probability"),

@@ -21,6 +21,5 @@ def list_violation_types(
     """Kinds of violation, filtered by id or name."""
     del user
     return [
-        ViolationTypeResponse.model_validate(row)
-        for row in moderation.list_violation_types(filters)
+        ViolationTypeResponse.model_validate(row) for row in moderation.violation_types(filters)
     ]

@@ -7,14 +7,16 @@ caches) through the outbox, so hiding and showing again happen everywhere at onc
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.events import animal_deactivated, animal_updated
-from aianimals.animals.models import Animal
-from aianimals.core.clock import utcnow
+from aianimals.animals import visibility as animal_visibility
 from aianimals.moderation.models import Violation
-from aianimals.ports.sql.outbox import record_event
+
+if TYPE_CHECKING:
+    from aianimals.animals.models import Animal
 
 
 def has_effective_violation(session: Session, animal_id: str) -> bool:
@@ -27,12 +29,7 @@ def has_effective_violation(session: Session, animal_id: str) -> bool:
 
 def hide(session: Session, animal: Animal) -> bool:
     """Deactivate the animal for a violation; False when it was hidden already."""
-    if animal.deactivated:
-        return False
-    animal.deactivated = True
-    animal.updated_at = utcnow()
-    record_event(session, animal_deactivated(animal.id, animal.updated_at))
-    return True
+    return animal_visibility.hide(session, animal)
 
 
 def show_if_clear(session: Session, animal: Animal) -> bool:
@@ -44,7 +41,5 @@ def show_if_clear(session: Session, animal: Animal) -> bool:
         return False
     if has_effective_violation(session, animal.id):
         return False
-    animal.deactivated = False
-    animal.updated_at = utcnow()
-    record_event(session, animal_updated(animal.id, animal.updated_at))
+    animal_visibility.show(session, animal)
     return True

@@ -22,14 +22,13 @@ from prometheus_client.registry import Collector
 from aianimals.observability.metrics import MODEL_INFO, REGISTRY
 
 if TYPE_CHECKING:
-    from aianimals.api.container import Container
     from aianimals.ml.images.model import ImageModel
-    from aianimals.search.learned import LearnedRanking
+    from aianimals.ranking.learned import LearnedRanking
 
 IMAGE_MODEL = "image"
 
 
-def container_models(container: Container) -> dict[str, str]:
+def container_models(container: object) -> dict[str, str]:
     """Model → version of what `container` serves now (only what it has already built)."""
     built = vars(container)
     found: dict[str, str] = {}
@@ -39,7 +38,7 @@ def container_models(container: Container) -> dict[str, str]:
     ranking: LearnedRanking | None = built.get("learned_ranking")
     if ranking is not None:
         for name, holder in ranking.champions.items():
-            current = holder.current
+            current = holder.loaded
             if current is not None:
                 found[name] = str(current.version)
     return found
@@ -51,7 +50,7 @@ class ModelVersions(Collector):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._served: dict[str, str] = {}
-        self._containers: list[weakref.ref[Container]] = []
+        self._containers: list[weakref.ref[object]] = []
 
     def serve(self, model: str, version: str) -> None:
         """`model` is served at `version` now (replacing the version it had)."""
@@ -59,7 +58,7 @@ class ModelVersions(Collector):
             with self._lock:
                 self._served[model] = version
 
-    def watch_container(self, container: Container) -> None:
+    def watch_container(self, container: object) -> None:
         """Report what `container` serves, for as long as it lives."""
         with self._lock:
             self._containers = [ref for ref in self._containers if ref() is not None]
@@ -92,6 +91,6 @@ MODEL_VERSIONS = ModelVersions()
 REGISTRY.register(MODEL_VERSIONS)
 
 
-def watch_container(container: Container) -> None:
+def watch_container(container: object) -> None:
     """Report the models `container` serves in `aianimals_model_info`."""
     MODEL_VERSIONS.watch_container(container)

@@ -23,6 +23,7 @@ from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from aianimals.observability.metrics import QUEUE_MESSAGES, QUEUE_OLDEST_AGE, REGISTRY
+from aianimals.ports.queue.sqlite import SqliteQueue
 from aianimals.settings import QueueSettings
 
 if TYPE_CHECKING:
@@ -157,8 +158,6 @@ def queue_probe(settings: QueueSettings) -> QueueProbe:
     """A probe over the queue `settings` name, with a connection of its own."""
     if settings.kind == "rabbitmq":
         return RabbitDepth(settings.url)
-    from aianimals.ports.queue.sqlite import SqliteQueue
-
     return SqliteQueue(settings.path)
 
 

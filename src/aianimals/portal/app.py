@@ -9,13 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from aianimals.portal.audit_view import render_audit
-from aianimals.portal.backend import portal_backend
 from aianimals.portal.charts_view import render_charts
 from aianimals.portal.login import log_out, render_login, session_admin
 from aianimals.portal.markup import plain
 from aianimals.portal.pipelines_view import render_pipelines
 from aianimals.portal.queue_view import render_queue
 from aianimals.portal.search_view import render_search
+from aianimals.roles.portal_backend import portal_backend
 from aianimals.settings import Settings
 
 

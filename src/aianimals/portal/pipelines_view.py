@@ -16,7 +16,7 @@ _FLASH = "pipelines_flash"
 
 def _run_now(backend: PortalBackend, name: str) -> None:
     """Button callback: re-check the administrator, then leave a run-now request."""
-    settings = backend.container.settings
+    settings = backend.ports.settings
     try:
         backend.resume(str(st.session_state.get(TOKEN, "")))
     except DomainError as error:
@@ -32,7 +32,7 @@ def _run_now(backend: PortalBackend, name: str) -> None:
 
 
 def _run_buttons(backend: PortalBackend) -> None:
-    settings = backend.container.settings
+    settings = backend.ports.settings
     if not settings.schedules.enabled:
         st.info(
             "The embedded scheduler is off, so nothing would pick up a run request: run "
@@ -57,7 +57,7 @@ def _run_buttons(backend: PortalBackend) -> None:
 def render_pipelines(backend: PortalBackend) -> None:
     """Schedules with next and last run and a "Run now" button each; then every recorded
     run, newest first."""
-    settings = backend.container.settings
+    settings = backend.ports.settings
     state = "on" if settings.schedules.enabled else "off"
     st.caption(f"Embedded scheduler: {state}. Times are UTC.")
     flash = st.session_state.pop(_FLASH, None)

@@ -17,7 +17,7 @@ from aianimals.moderation.listing import (
     QueuePage,
 )
 from aianimals.moderation.models import STATES, ViolationType
-from aianimals.moderation.review import CONFIRM, MAX_NOTE, REJECT, ReviewOutcome
+from aianimals.moderation.service import CONFIRM, MAX_NOTE, REJECT, ReviewOutcome
 from aianimals.portal.backend import PortalBackend
 from aianimals.portal.login import TOKEN
 from aianimals.portal.markup import plain, sentence, state_badge, timestamp

@@ -16,9 +16,9 @@ def render_search(backend: PortalBackend) -> None:
     if not query.strip():
         st.caption("Type a query to see how search reads it and why results match.")
         return
-    container = backend.container
-    container.search_index.refresh()
-    explained = explain(container.text_search, TextQuery(tuple(query.split()), limit=10))
+    ports = backend.ports
+    ports.search_index.refresh()
+    explained = explain(ports.text_search, TextQuery(tuple(query.split()), limit=10))
     st.subheader("Analysed forms")
     st.dataframe(
         [{"phrase": a.phrase, "index tokens": " ".join(a.tokens)} for a in explained.analysis],

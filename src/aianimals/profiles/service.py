@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import visible_ids
 from aianimals.core.errors import NotFound
 from aianimals.likes.models import Like
 from aianimals.profiles.schemas import ProfileResponse
@@ -25,7 +25,7 @@ class ProfileService:
         user = self._user(handle_name)
         if user is None:
             raise NotFound(f"no user {handle_name!r}")
-        shown = select(Animal.id).where(Animal.user_id == user.id, Animal.deactivated.is_(False))
+        shown = visible_ids(owner_id=user.id)
         animals = self.session.scalar(select(func.count()).select_from(shown.subquery()))
         likes = self.session.scalar(select(func.count(Like.id)).where(Like.animal_id.in_(shown)))
         return ProfileResponse(

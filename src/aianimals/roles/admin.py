@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 from aianimals.users.schemas import UserCreate
 from aianimals.users.service import UserService
 

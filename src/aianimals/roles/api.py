@@ -17,7 +17,6 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
 from aianimals.api.body_guard import BodyGuard, BodyLimits
-from aianimals.api.container import Container, build_container
 from aianimals.api.deps import single_query_values, token_is_valid
 from aianimals.api.errors import document_error_responses, install_error_handlers
 from aianimals.api.links import document_links
@@ -35,6 +34,7 @@ from aianimals.moderation.router import router as violation_router
 from aianimals.observability.http import install_observability
 from aianimals.observability.models import watch_container
 from aianimals.profiles.router import router as profile_router
+from aianimals.roles.container import Container, build_container
 from aianimals.search.router import router as search_router
 from aianimals.security.cors import install_cors
 from aianimals.settings import Settings
@@ -79,7 +79,8 @@ def create_app(
         app.state.container = container or build_container(settings)
         watch_container(app.state.container)
         if warm:
-            app.state.container.learned_ranking.preload(app.state.container.database)
+            started = app.state.container
+            started.learned_ranking.preload(started.database, settings.ranking.preload_texts)
         try:
             yield
         finally:

@@ -1,14 +1,10 @@
-"""Composition of the image pipeline: its tasks from a container, and the first-start
-back-fill that `up` and `aianimals index rebuild --images` run."""
+"""Composition of the image pipeline: its tasks from a container (the first-start back-fill is
+in roles/first_start.py)."""
 
 from __future__ import annotations
 
-from rich.console import Console
-
-from aianimals.api.container import Container
-from aianimals.dataset.progress import step_progress
-from aianimals.images.rebuild import count_missing, embed_missing, rebuild_vectors
 from aianimals.images.tasks import ImageTasks
+from aianimals.roles.container import Container
 
 
 def image_tasks(container: Container) -> ImageTasks:
@@ -20,25 +16,3 @@ def image_tasks(container: Container) -> ImageTasks:
         container.vector_index,
         container.detectors,
     )
-
-
-def ensure_images(container: Container, console: Console, *, rebuild: bool = False) -> None:
-    """Embed photos the model has not seen (judging them too), then rebuild the ANN index
-    when asked or when it holds fewer animals than have embeddings."""
-    version = container.image_model.version
-    total = count_missing(container.database, version)
-    tasks = image_tasks(container)
-    if total:
-        done = 0
-        with step_progress(console) as report:
-
-            def advance(count: int) -> None:
-                nonlocal done
-                done += count
-                report(f"embedding photos ({version})", done, total)
-
-            embedded = embed_missing(tasks, version, advance)
-        console.print(f"photos embedded: {embedded:,} of {total:,}")
-    if rebuild or total or container.vector_index.count() == 0:
-        size = rebuild_vectors(container.database, container.vector_index, version)
-        console.print(f"similar-image index built: {size:,} animals")

@@ -9,18 +9,22 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from aianimals.api.container import Container, build_container
-from aianimals.dataset.demo import ensure_demo_dataset
-from aianimals.dataset.progress import step_progress
 from aianimals.ports.registry.factory import embedded_location
 from aianimals.ports.sql import migrate
 from aianimals.roles.admin import AdminCredentials, ensure_admin
 from aianimals.roles.api import serve
-from aianimals.roles.images import ensure_images
+from aianimals.roles.container import build_container
+from aianimals.roles.first_start import (
+    ensure_demo_dataset,
+    ensure_features,
+    ensure_images,
+    ensure_rankers,
+    ensure_search_index,
+    ensure_similar_words,
+)
 from aianimals.roles.portal import portal_command, portal_environment
 from aianimals.roles.supervisor import Supervisor
 from aianimals.roles.worker import Workers
-from aianimals.search.rebuild import rebuild_index
 from aianimals.settings import LOOPBACK_HOSTS, Settings
 
 if TYPE_CHECKING:
@@ -126,84 +130,6 @@ def start_children(settings: Settings, children: Supervisor) -> None:
         )
 
 
-def ensure_search_index(container: Container, console: Console) -> None:
-    """Build the search index from the store when it is empty (first start, new engine)."""
-    if container.search_index.count() > 0:
-        return
-    size = index_everything(container, console)
-    console.print(f"search index built: {size:,} animals")
-
-
-def index_everything(container: Container, console: Console) -> int:
-    """Rebuild the index from the store with a progress bar; returns its size."""
-    with step_progress(console) as report:
-        return rebuild_index(
-            container.database,
-            container.search_index,
-            container.cache,
-            lambda done, total: report("indexing animals", done, total),
-        )
-
-
-def ensure_similar_words(container: Container, console: Console) -> None:
-    """Train the query-expansion dictionary once, when it has not been trained yet (its metrics
-    stay, even when they showed it does not help and it was not installed)."""
-    import logging
-
-    from aianimals.ml.text.training import TrainOptions, metrics_path, train_similar_words
-
-    path = container.settings.search.similar_words_path
-    if path.exists() or metrics_path(path).exists():
-        return
-    logging.getLogger("gensim").setLevel(logging.WARNING)
-    console.print("training the similar-word dictionary for query expansion")
-    with step_progress(console) as report:
-        trained = train_similar_words(container, path, TrainOptions(), report)
-    if trained.installed:
-        console.print(f"similar words for {trained.phrases} phrases → {path}")
-    else:
-        console.print("similar words not installed: no gain on held-out searches")
-
-
-def ensure_rankers(container: Container, console: Console) -> None:
-    """Train the learn-to-rank models once, when the registry has no champion yet (a model
-    that does not beat every baseline is refused, so some kinds may stay without one)."""
-    from aianimals.ml.ltr.models import RankerKind
-    from aianimals.ml.ltr.training import (
-        CHAMPION,
-        EXPERIMENT,
-        LTR_PIPELINE,
-        LtrRun,
-        LtrSources,
-        model_name,
-    )
-    from aianimals.ports.registry.factory import create_registry
-
-    registry = create_registry(container.settings)
-    try:
-        if any(registry.alias(model_name(kind), CHAMPION) for kind in RankerKind):
-            return
-        with container.database.session() as session:
-            logged = session.connection().exec_driver_sql("SELECT count(*) FROM access_logs")
-            if (logged.scalar_one() or 0) < 1_000:
-                console.print(
-                    "learn-to-rank: too few access logs to train yet (index order served)"
-                )
-                return
-        console.print("training the learn-to-rank models (lambdarank, debiased, regression)")
-        sources = LtrSources(
-            database=container.database,
-            index=container.text_search,
-            analyze=container.analyzer.analyze,
-            expand=container.search_expander(),
-            candidates=container.settings.ranking.candidates,
-        )
-        with registry.run(EXPERIMENT, "first start") as log:
-            LTR_PIPELINE.run(LtrRun(sources, registry, log), console=console)
-    finally:
-        registry.close()
-
-
 def start_scheduler(settings: Settings, console: Console) -> EmbeddedScheduler | None:
     """The embedded scheduler over the pipelines this installation can run, if enabled."""
     from aianimals.ml.schedule import EmbeddedScheduler, configured_schedules
@@ -218,30 +144,3 @@ def start_scheduler(settings: Settings, console: Console) -> EmbeddedScheduler |
     names = ", ".join(f"{item.name} ({item.cron})" for item in schedules)
     console.print(f"scheduled pipelines: {names}")
     return scheduler
-
-
-def ensure_features(container: Container, console: Console) -> None:
-    """Fill the online feature store once, when it holds nothing yet (imports emit no events)."""
-    from sqlalchemy import select
-
-    from aianimals.animals.models import Animal
-    from aianimals.ml.ltr.features import FEATURE_VERSION
-    from aianimals.ml.ltr.updater import entities_to_rebuild, rebuild_features
-
-    with container.database.session() as session:
-        sample = session.scalar(select(Animal.id).where(Animal.deactivated.is_(False)).limit(1))
-    store = container.feature_store
-    if sample is None or store.get_many("animal_counters", FEATURE_VERSION, [sample]):
-        return
-    total = entities_to_rebuild(container.database)
-    done = 0
-
-    with step_progress(console) as report:
-
-        def advance(count: int) -> None:
-            nonlocal done
-            done += count
-            report("filling the feature store", done, total)
-
-        animals, users = rebuild_features(container.database, store, advance)
-    console.print(f"feature store filled: {animals:,} animals, {users:,} users")

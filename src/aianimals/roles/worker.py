@@ -17,9 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from aianimals.api.container import Container, build_container
 from aianimals.images.tasks import DETECTOR_JUDGE, IMAGE_QUEUE
-from aianimals.ml.ltr.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
 from aianimals.moderation.bands import BandChange, apply_review_bands
 from aianimals.moderation.registry import REGISTRY_QUEUE, ViolationRegistry
 from aianimals.observability.models import watch_container
@@ -30,6 +28,8 @@ from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.outbox import OutboxRelay
+from aianimals.ranking.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
+from aianimals.roles.container import Container, build_container
 from aianimals.roles.images import image_tasks
 from aianimals.search.tasks import INDEXER_QUEUE, Indexer
 from aianimals.settings import Settings

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
+from aianimals.animals.queries import count_visible
 from aianimals.animals.service import AnimalRow, animal_rows
 from aianimals.likes.models import Like
 from aianimals.ports.search.base import AnimalDocument
@@ -51,8 +52,7 @@ def all_documents(session: Session, batch_size: int = 2_000) -> Iterator[AnimalD
 
 def visible_count(session: Session) -> int:
     """How many animals are visible (the size of a full index)."""
-    query = select(func.count()).select_from(Animal).where(Animal.deactivated.is_(False))
-    return session.scalar(query) or 0
+    return count_visible(session)
 
 
 def like_counts(session: Session, animal_ids: Sequence[str]) -> dict[str, int]:

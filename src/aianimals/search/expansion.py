@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import threading
-import time
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -67,35 +64,8 @@ class SimilarWords:
             return None
 
 
-class SimilarWordsFile:
-    """The dictionary file, reloaded when it changes (a retrain writes it atomically)."""
-
-    def __init__(self, path: Path, check_every_seconds: float = 2.0) -> None:
-        self.path = path
-        self.check_every_seconds = check_every_seconds
-        self._lock = threading.Lock()
-        self._checked_at = -math.inf
-        self._stamp: tuple[int, int] | None = None
-        self._words: SimilarWords | None = None
-
-    def current(self) -> SimilarWords | None:
-        """The dictionary as the file holds it now (checked at most every few seconds)."""
-        now = time.monotonic()
-        if now - self._checked_at < self.check_every_seconds:
-            return self._words
-        with self._lock:
-            self._checked_at = now
-            try:
-                status = self.path.stat()
-                stamp: tuple[int, int] | None = (status.st_mtime_ns, status.st_size)
-            except FileNotFoundError:
-                stamp = None
-            if stamp != self._stamp:
-                self._stamp = stamp
-                self._words = SimilarWords.load(self.path) if stamp else None
-                if self._words:
-                    logger.info("similar-word dictionary %s loaded", self._words.version)
-            return self._words
+SIMILAR_WORDS_CHECK_SECONDS = 2.0
+"""How often the served dictionary file is checked for a retrain (which writes it atomically)."""
 
 
 Expand = Callable[[tuple[str, ...]], tuple[Expansion, ...]]

@@ -30,7 +30,7 @@ from aianimals.search.schemas import AnimalSearchRequest, SearchSort
 from aianimals.settings import SearchSettings
 
 if TYPE_CHECKING:
-    from aianimals.search.learned import LearnedRanking
+    from aianimals.ranking.learned import LearnedRanking
 
 SEARCH_NAMESPACE = "search"
 """Cache namespace of index pages; the indexer invalidates it on every change."""

@@ -6,8 +6,8 @@ from importlib.resources import as_file, files
 
 from sqlalchemy import func, select
 
-from aianimals.api.container import Container
 from aianimals.dataset.importer import import_directory
+from aianimals.roles.container import Container
 from aianimals.users.models import User
 
 

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.categories.models import AnimalCategory
 from aianimals.core.ids import new_id
 from aianimals.dataset.importer import ImportFailed, import_directory
 from aianimals.likes.models import Like
 from aianimals.moderation.models import Violation
 from aianimals.ports.sql.base import Base
+from aianimals.roles.container import Container
 from aianimals.users.identities import fold_identifier
 from aianimals.users.models import User
 from aianimals.users.schemas import UserLogin

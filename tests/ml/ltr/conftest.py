@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from aianimals.api.container import Container, build_container
 from aianimals.core.pipeline import Pipeline, Step
 from aianimals.dataset.generator import GenerationOptions, generate_dataset
 from aianimals.dataset.importer.service import import_directory
-from aianimals.ml.ltr.updater import rebuild_features
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.scratch import scratch_schema
+from aianimals.ranking.updater import rebuild_features
+from aianimals.roles.container import Container, build_container
 from aianimals.search.rebuild import rebuild_index
 from tests.conftest import make_settings
 
@@ -57,6 +57,7 @@ def passing_pipeline(name: str = "passing", feature_version: str | None = None) 
     has seen the held-out answers passes the gate, so the tests get a champion to serve.
     """
     from aianimals.ml.ltr.models import RankerKind, TrainOptions, train_ranker
+
     from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
 
     def fit_held_out(run: LtrRun) -> LtrRun:
@@ -77,7 +78,7 @@ def passing_pipeline(name: str = "passing", feature_version: str | None = None) 
 @pytest.fixture(scope="session")
 def trained(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> object:
     """Settings of a registry where one training run made every champion (v1)."""
-    from aianimals.ml.ltr.models import TrainOptions
+    from aianimals.ml.ltr.ranker import TrainOptions
     from aianimals.ml.ltr.training import EXPERIMENT, LtrRun, LtrSources
     from aianimals.ports.registry.factory import create_registry
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from aianimals.ml.ltr.dataset import LtrDataset
-from aianimals.ml.ltr.features import FEATURE_NAMES
+from aianimals.ranking.features import FEATURE_NAMES
 
 
 def test_searches_with_a_single_candidate_are_dropped_whole() -> None:

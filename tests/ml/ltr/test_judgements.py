@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from aianimals.access_logs.models import AccessLog
 from aianimals.animals.models import Animal
-from aianimals.api.container import Container
 from aianimals.core.clock import utcnow
 from aianimals.core.ids import new_id
 from aianimals.ml.ltr.history import Replay
 from aianimals.ml.ltr.judgements import GRADES, load_judged_searches, time_split
 from aianimals.ml.ltr.live import live_counters, live_profile
-from aianimals.ml.ltr.sources import animal_kinds, every_animal
+from aianimals.ranking.sources import animal_kinds, every_animal
+from aianimals.roles.container import Container
 from aianimals.users.models import User
 from tests.factories import Factory
 

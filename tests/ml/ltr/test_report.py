@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from aianimals.api.container import Container
 from aianimals.dataset.generator import GenerationOptions, simulate_demo
 from aianimals.ml.ltr.generator_model import GeneratorTruth
-from aianimals.ml.ltr.models import TrainOptions
+from aianimals.ml.ltr.ranker import TrainOptions
 from aianimals.ml.ltr.report import (
     GENERATOR,
     build_report,
@@ -18,6 +17,7 @@ from aianimals.ml.ltr.report import (
 )
 from aianimals.ml.ltr.training import LtrRun, LtrSources
 from aianimals.ports.registry.factory import create_registry
+from aianimals.roles.container import Container
 from aianimals.settings import Settings
 from tests.ml.ltr.conftest import ANIMALS
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from aianimals.api.container import Container
 from aianimals.core.pipeline import Pipeline, Step
-from aianimals.ml.ltr.models import BASELINES, Ranker, RankerKind, TrainOptions, train_ranker
+from aianimals.ml.ltr.ranker import BASELINES, Ranker, RankerKind, TrainOptions, train_ranker
 from aianimals.ml.ltr.training import CHAMPION, LTR_PIPELINE, LtrRun, LtrSources, model_name
 from aianimals.ports.registry.factory import create_registry
+from aianimals.roles.container import Container
 from aianimals.settings import Settings
 from tests.ml.ltr.conftest import passing_pipeline
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import numpy as np
 
-from aianimals.api.container import Container
 from aianimals.core.clock import utcnow
 from aianimals.images.embeddings import save_embedding
 from aianimals.ml.no_animal.dataset import (
@@ -17,6 +16,7 @@ from aianimals.ml.no_animal.dataset import (
     near_duplicates,
 )
 from aianimals.moderation.models import ViolationType
+from aianimals.roles.container import Container
 from tests.factories import Factory
 from tests.ml.no_animal.conftest import MODEL_VERSION, add_verdicts, add_violation, photos
 

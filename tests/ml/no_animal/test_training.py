@@ -8,7 +8,6 @@ import dataclasses
 import pytest
 from typer.testing import CliRunner
 
-from aianimals.api.container import Container
 from aianimals.core.pipeline import Pipeline, PipelineError, Step
 from aianimals.images.embeddings import save_embedding
 from aianimals.ml.cli import app
@@ -26,6 +25,7 @@ from aianimals.ml.no_animal.training import (
     register,
 )
 from aianimals.ports.registry.factory import create_registry
+from aianimals.roles.container import Container
 from tests.factories import Factory
 from tests.ml.no_animal.conftest import MODEL_VERSION, add_verdicts, eval_features
 

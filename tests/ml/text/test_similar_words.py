@@ -7,7 +7,6 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from aianimals.access_logs.models import AccessLog
-from aianimals.api.container import Container
 from aianimals.core.ids import new_id
 from aianimals.ml.cli import app
 from aianimals.ml.evaluation.recall import RetrievalMetrics
@@ -22,6 +21,7 @@ from aianimals.ml.text.similar_words import (
     train_word_vectors,
     write_json_atomically,
 )
+from aianimals.roles.container import Container
 from aianimals.search.expansion import SimilarWords
 from tests.factories import Factory
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from aianimals.api.container import Container
 from aianimals.ports.features.base import FeatureStore
 from aianimals.ports.features.factory import create_feature_store
+from aianimals.roles.container import Container
 from aianimals.settings import FeatureSettings
 
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"

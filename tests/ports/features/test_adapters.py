@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from aianimals.api.container import Container
 from aianimals.ports.features.base import FeatureStoreError
 from aianimals.ports.features.factory import create_feature_store
 from aianimals.ports.features.models import FeatureRow
 from aianimals.ports.features.redis_store import RedisFeatureStore
 from aianimals.ports.features.sql import SqlFeatureStore
 from aianimals.ports.sql.database import Database
+from aianimals.roles.container import Container
+from aianimals.schema import load_schema
 from aianimals.settings import DatabaseSettings, FeatureSettings
 from tests.ports.features.conftest import _delete_prefixed, _reachable_redis
 
@@ -67,7 +68,7 @@ def test_redis_keeps_one_hash_per_kind_and_version_of_json_values(container: Con
 
 
 def test_an_unmigrated_sql_store_raises_feature_store_errors(tmp_path: Path) -> None:
-    database = Database(DatabaseSettings(url=f"sqlite:///{tmp_path / 'empty.db'}"))
+    database = Database(DatabaseSettings(url=f"sqlite:///{tmp_path / 'empty.db'}"), load_schema())
     store = create_feature_store(FeatureSettings(), database)
     try:
         with pytest.raises(FeatureStoreError, match="could not be read"):

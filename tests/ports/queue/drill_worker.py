@@ -23,6 +23,7 @@ from aianimals.ports.queue.consumer import Consumer, Handler
 from aianimals.ports.queue.sqlite import SqliteQueue
 from aianimals.ports.sql.database import Database
 from aianimals.ports.sql.dedupe import once
+from aianimals.schema import load_schema
 from aianimals.settings import DatabaseSettings, QueueSettings
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def main(config: dict[str, Any]) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signal, _frame: stop.set())
     settings = QueueSettings.model_validate(config["queue"])
-    database = Database(DatabaseSettings(url=config["database_url"]))
+    database = Database(DatabaseSettings(url=config["database_url"]), load_schema())
     queue = open_queue(config)
     with Path(config["calls_log"]).open("a", encoding="utf-8") as calls:
         handlers = {EVENT_TYPE: handler(config, database, calls)}

@@ -7,11 +7,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from aianimals.api.container import Container
 from aianimals.core.errors import InvalidInput
 from aianimals.core.events import Event, MalformedMessage
 from aianimals.ports.queue.consumer import Consumer, Handler, backoff_seconds
 from aianimals.ports.sql.dedupe import once
+from aianimals.roles.container import Container
 from aianimals.settings import QueueSettings
 from tests.ports.queue.conftest import Garbage, Harness, event
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from aianimals.api.container import Container
 from aianimals.ports.queue.base import Queue
 from aianimals.ports.sql.outbox_models import ProcessedEvent
+from aianimals.roles.container import Container
 from tests.ports.queue.conftest import LEASE_SECONDS, Garbage, Harness, event
 from tests.ports.queue.drill_worker import CONSUMER, EFFECTS, EVENT_TYPE
 

@@ -1,4 +1,5 @@
-"""A Database knows the whole schema, whichever modules the process imported."""
+"""A Database built with the schema registry knows the whole schema, whichever feature modules
+the process imported."""
 
 from __future__ import annotations
 
@@ -9,18 +10,20 @@ import sys
 
 from sqlalchemy import inspect
 
-from aianimals.api.container import Container
+from aianimals.roles.container import Container
 
-# A fresh interpreter that imports the Database and nothing of any feature.
+# A fresh interpreter that imports the Database and the schema registry, nothing else of any
+# feature.
 _PROBE = r"""
 import json
 import sys
 
 from aianimals.ports.sql.base import Base
 from aianimals.ports.sql.database import Database
+from aianimals.schema import load_schema
 from aianimals.settings import DatabaseSettings
 
-database = Database(DatabaseSettings(url=sys.argv[1]))
+database = Database(DatabaseSettings(url=sys.argv[1]), load_schema())
 mapped = sorted(mapper.local_table.name for mapper in Base.registry.mappers)
 print(json.dumps({"mapped": mapped, "tables": [table.name for table in database.tables]}))
 database.dispose()

@@ -22,6 +22,7 @@ from aianimals.core.passwords import PasswordHasher, PasswordPolicy
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.database import Database
 from aianimals.ports.sql.scratch import scratch_schema
+from aianimals.schema import load_schema
 from aianimals.settings import DatabaseSettings
 from aianimals.users import identities
 from aianimals.users.schemas import UserLogin
@@ -57,12 +58,14 @@ STORED = {
 def database(tmp_path: Path) -> Iterator[Database]:
     """An empty store of this test's own."""
     if not TEST_DATABASE_URL:
-        database = Database(DatabaseSettings(url=f"sqlite:///{tmp_path / 'folding.db'}"))
+        database = Database(
+            DatabaseSettings(url=f"sqlite:///{tmp_path / 'folding.db'}"), load_schema()
+        )
         yield database
         database.dispose()
         return
     with scratch_schema(TEST_DATABASE_URL, "folding") as url:
-        database = Database(DatabaseSettings(url=url))
+        database = Database(DatabaseSettings(url=url), load_schema())
         yield database
         database.dispose()
 

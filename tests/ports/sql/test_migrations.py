@@ -8,10 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from aianimals.api.container import Container
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.database import Database
-from aianimals.ports.sql.tables import Base
+from aianimals.roles.container import Container
+from aianimals.schema import Base, load_schema
 from aianimals.settings import DatabaseSettings
 
 
@@ -41,7 +41,9 @@ def test_access_logs_allow_many_events_per_search() -> None:
 
 
 def test_migrations_run_down_to_nothing_and_up_again(tmp_path: Path) -> None:
-    database = Database(DatabaseSettings(url=f"sqlite:///{tmp_path / 'roundtrip.db'}"))
+    database = Database(
+        DatabaseSettings(url=f"sqlite:///{tmp_path / 'roundtrip.db'}"), load_schema()
+    )
     try:
         migrate.upgrade(database)
         migrate.downgrade(database, "base")

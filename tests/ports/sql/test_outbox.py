@@ -6,12 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from aianimals.api.container import Container
 from aianimals.core.events import ANIMAL_CREATED, LIKE_ADDED, LIKE_REMOVED, Event
 from aianimals.ports.queue.base import QueueUnavailable
 from aianimals.ports.queue.factory import create_queue
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.ports.sql.outbox_models import OutboxMessage
+from aianimals.roles.container import Container
 from tests.factories import PASSWORD, Factory
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from time import perf_counter
+from typing import Protocol
 
 from rich.progress import Progress
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from aianimals.api.container import Container
 from aianimals.core.clock import utcnow
+from aianimals.core.passwords import PasswordHasher
 from aianimals.dataset.importer import loader
 from aianimals.dataset.importer.context import ImportContext
 from aianimals.dataset.importer.errors import ImportFailed
@@ -23,7 +24,9 @@ from aianimals.dataset.importer.report import (
     PhotoReport,
 )
 from aianimals.dataset.importer.specs import FILES, FileSpec
+from aianimals.ports.blobs.store import BlobStore
 from aianimals.ports.sql.database import Database
+from aianimals.settings import Settings
 
 
 def password_workers(configured: int) -> int:
@@ -33,8 +36,22 @@ def password_workers(configured: int) -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+class ImportPorts(Protocol):
+    """What an import writes to: the store, the photo store, the password hasher, and the
+    settings (password-hashing processes); a process's container has them all."""
+
+    @property
+    def database(self) -> Database: ...
+    @property
+    def blobs(self) -> BlobStore: ...
+    @property
+    def hasher(self) -> PasswordHasher: ...
+    @property
+    def settings(self) -> Settings: ...
+
+
 def import_directory(
-    container: Container, directory: Path, progress: Progress | None = None
+    ports: ImportPorts, directory: Path, progress: Progress | None = None
 ) -> ImportReport:
     """Import every seed file present in `directory`, in dependency order.
 
@@ -42,13 +59,13 @@ def import_directory(
     The first file that fails raises ImportFailed; nothing of that file is kept, the files
     before it stay committed, and `error.report` tells what was done.
     """
-    workers = password_workers(container.settings.dataset.password_workers)
+    workers = password_workers(ports.settings.dataset.password_workers)
     context = ImportContext(
         directory=directory,
-        blobs=container.blobs,
-        hasher=container.hasher,
+        blobs=ports.blobs,
+        hasher=ports.hasher,
         workers=workers,
-        hashing=HashingReport(container.hasher.policy.describe(), workers),
+        hashing=HashingReport(ports.hasher.policy.describe(), workers),
         photos=PhotoReport(),
         progress=progress,
     )
@@ -60,7 +77,7 @@ def import_directory(
         raise error
     for index, spec in enumerate(FILES):
         try:
-            report.files.append(_import_file(container.database, spec, context))
+            report.files.append(_import_file(ports.database, spec, context))
         except ImportFailed as error:
             report.files.append(FileReport(spec.filename, "failed", notes=[error.message]))
             report.files.extend(FileReport(s.filename, "not attempted") for s in FILES[index + 1 :])
@@ -68,7 +85,7 @@ def import_directory(
             error.report = report
             raise
     if report.new:
-        _refresh_statistics(container.database)
+        _refresh_statistics(ports.database)
     return report
 
 

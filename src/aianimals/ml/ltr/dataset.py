@@ -8,16 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from aianimals.ml.ltr.features import (
+from aianimals.ml.ltr.history import Replay
+from aianimals.ml.ltr.judgements import JudgedSearch
+from aianimals.ml.ltr.propensity import RANDOMISED_SORT
+from aianimals.ranking.features import (
     FEATURE_NAMES,
     AnimalText,
     IndexPlace,
     feature_vector,
     query_context,
 )
-from aianimals.ml.ltr.history import Replay
-from aianimals.ml.ltr.judgements import JudgedSearch
-from aianimals.ml.ltr.propensity import RANDOMISED_SORT
 from aianimals.search.expansion import Expand
 
 IndexOrder = Callable[[JudgedSearch], Mapping[str, IndexPlace]]

@@ -17,10 +17,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aianimals.ml.ltr.dataset import LtrDataset
-from aianimals.ml.ltr.features import FEATURE_NAMES, FEATURE_VERSION
 from aianimals.ml.ltr.metrics import CUTOFFS, ips_metrics, ranking_metrics
-from aianimals.ml.ltr.models import BASELINES, Scorer
 from aianimals.ml.ltr.propensity import Propensities
+from aianimals.ml.ltr.ranker import BASELINES, Scorer
+from aianimals.ranking.features import FEATURE_NAMES, FEATURE_VERSION
 
 HEADLINE = "ips_ndcg@10"
 """The metric promotion and the comparison's best baseline are judged on."""

@@ -18,8 +18,8 @@ from sqlalchemy import Connection, Executable, select, text
 from aianimals.access_logs.models import AccessLog
 from aianimals.access_logs.verified import verified
 from aianimals.core.clock import as_naive_utc
-from aianimals.ml.ltr.features import AnimalCounters, UserProfile
 from aianimals.ml.ltr.judgements import GRADES
+from aianimals.ranking.features import AnimalCounters, UserProfile
 
 
 @dataclass(frozen=True)

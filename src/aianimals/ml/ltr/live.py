@@ -16,8 +16,8 @@ from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.access_logs.verified import verified
 from aianimals.animals.models import Animal
 from aianimals.likes.models import Like
-from aianimals.ml.ltr.features import AnimalCounters, UserProfile
 from aianimals.ml.ltr.judgements import GRADES
+from aianimals.ranking.features import AnimalCounters, UserProfile
 
 
 def live_counters(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalCounters]:

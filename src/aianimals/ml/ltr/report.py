@@ -21,8 +21,8 @@ from aianimals.ml.ltr.dataset import LtrDataset
 from aianimals.ml.ltr.evaluation import HEADLINE, Comparison, compare
 from aianimals.ml.ltr.generator_model import GeneratorTruth
 from aianimals.ml.ltr.metrics import gain_ndcg, ips_parts
-from aianimals.ml.ltr.models import BASELINES, RankerKind, Scorer
 from aianimals.ml.ltr.propensity import Propensities, estimate_propensities, true_curve
+from aianimals.ml.ltr.ranker import BASELINES, RankerKind, Scorer
 from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
 
 GENERATOR = "generator's own model"

@@ -27,10 +27,8 @@ from aianimals.ml.ltr.evaluation import (
     ndcg_by_cutoff_png,
     score_all,
 )
-from aianimals.ml.ltr.features import FEATURE_NAMES, FEATURE_VERSION, AnimalText
 from aianimals.ml.ltr.history import Replay
 from aianimals.ml.ltr.judgements import JudgedSearch, load_judged_searches, time_split
-from aianimals.ml.ltr.models import Ranker, RankerKind, TrainOptions, train_ranker
 from aianimals.ml.ltr.propensity import (
     FIRST_PAGE,
     RANDOMISED_SORT,
@@ -38,9 +36,11 @@ from aianimals.ml.ltr.propensity import (
     ShownClicks,
     estimate_propensities,
 )
-from aianimals.ml.ltr.sources import animal_kinds, every_animal, index_order, text_of
+from aianimals.ml.ltr.ranker import Ranker, RankerKind, TrainOptions, train_ranker
 from aianimals.ports.registry.base import ModelRegistry, ModelVersion, RunLog
 from aianimals.ports.sql.database import Database
+from aianimals.ranking.features import FEATURE_NAMES, FEATURE_VERSION, AnimalText
+from aianimals.ranking.sources import animal_kinds, every_animal, index_order, text_of
 from aianimals.search.engine import TextSearch
 from aianimals.search.expansion import Expand, expander
 

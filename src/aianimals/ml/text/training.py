@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aianimals.api.container import Container
 from aianimals.core.clock import utcnow
 from aianimals.ml.evaluation.recall import time_split
 from aianimals.ml.evaluation.retrieval import ExpansionComparison, compare_expansion, evaluable
@@ -40,10 +39,13 @@ from aianimals.ml.text.similar_words import (
     train_word_vectors,
     write_json_atomically,
 )
+from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.factory import create_search_index
+from aianimals.ports.sql.database import Database
 from aianimals.search.documents import all_documents, visible_count
 from aianimals.search.engine import TextSearch
 from aianimals.search.expansion import SimilarWords
+from aianimals.search.understanding import QueryBuilder
 from aianimals.settings import SearchSettings
 
 METRICS_SUFFIX = ".metrics.json"
@@ -98,24 +100,35 @@ def metrics_path(dictionary_path: Path) -> Path:
     return dictionary_path.with_name(dictionary_path.stem + METRICS_SUFFIX)
 
 
-def load_store(container: Container) -> StoreData:
+@dataclass(frozen=True)
+class TextSources:
+    """What training reads: the store, the analyzer and query builder search runs with, and
+    the search settings (expansion weight and size)."""
+
+    database: Database
+    analyzer: Analyzer
+    builder: QueryBuilder
+    search: SearchSettings
+
+
+def load_store(database: Database) -> StoreData:
     """Animal texts, breed names and every logged search."""
-    with container.database.session() as session:
+    with database.session() as session:
         return StoreData(animal_texts(session), breed_names(session), logged_searches(session))
 
 
 def evaluate_dictionary(
-    container: Container,
+    sources: TextSources,
     searches: Sequence[LoggedSearch],
     words: SimilarWords,
     progress: StepProgress | None = None,
 ) -> ExpansionComparison:
     """Held-out searches over a scratch embedded index of the store's visible animals."""
-    settings = container.settings.search
+    settings = sources.search
     with tempfile.TemporaryDirectory(prefix="similar-words-eval-") as scratch:
-        index = create_search_index(SearchSettings(path=Path(scratch)), container.analyzer)
+        index = create_search_index(SearchSettings(path=Path(scratch)), sources.analyzer)
         try:
-            with container.database.session() as session:
+            with sources.database.session() as session:
                 total = visible_count(session)
                 index.rebuild(
                     all_documents(session),
@@ -123,7 +136,7 @@ def evaluate_dictionary(
                     None if progress is None else lambda d, t: progress("indexing animals", d, t),
                 )
             return compare_expansion(
-                TextSearch(index, container.text_search.builder),
+                TextSearch(index, sources.builder),
                 evaluable(searches),
                 words,
                 weight=settings.expansion_weight,
@@ -137,7 +150,7 @@ def evaluate_dictionary(
 
 
 def train_similar_words(
-    container: Container,
+    sources: TextSources,
     output: Path,
     options: TrainOptions,
     progress: StepProgress | None = None,
@@ -145,19 +158,19 @@ def train_similar_words(
     """Train, (evaluate,) and write the dictionary and its metrics atomically to `output`."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    data = load_store(container)
+    data = load_store(sources.database)
     holdout = options.holdout if options.evaluate else 0.0
     train, held_out = time_split(data.searches, holdout)
     phrase_lists = [s.phrases for s in train]
     corpus = build_corpus(
-        container.analyzer.analyze, data.animals, data.breeds, phrase_lists, progress
+        sources.analyzer.analyze, data.animals, data.breeds, phrase_lists, progress
     )
     seconds["load_and_analyse"] = time.perf_counter() - started
     mark = time.perf_counter()
     vectors = train_word_vectors(corpus, options.params, progress)
     words = build_dictionary(
         vectors,
-        container.analyzer.query_terms,
+        sources.analyzer.query_terms,
         top_phrases(phrase_lists, options.top_phrases),
         top_k=options.top_k,
         min_similarity=options.min_similarity,
@@ -168,9 +181,7 @@ def train_similar_words(
     comparison = None
     if options.evaluate:
         mark = time.perf_counter()
-        comparison = evaluate_dictionary(
-            container, held_out, SimilarWords(version, words), progress
-        )
+        comparison = evaluate_dictionary(sources, held_out, SimilarWords(version, words), progress)
         seconds["evaluate"] = time.perf_counter() - mark
     report = TrainReport(output, version, len(words), len(corpus), len(train), comparison, seconds)
     _write(report, words, options)

@@ -82,18 +82,21 @@ class Pager:
         # never ask tantivy to collect more than the index holds (it allocates for `wanted`)
         wanted = max(min(offset + limit, int(self.searcher.num_docs)), 1)
         scored = is_scored(query)
-        best: Best | None = None
+        best: float | None = None  # the best score overall, where the order is not by score
         if query.sort_by == "score" and scored:
             candidates, hits = self._by_score(match, wanted)
+        elif query.sort_by == "random":
+            # the pass that finds the best score also counts, for the part below the rotation
+            counted = self._best(match) if scored else None
+            best = counted.score if counted else None
+            candidates, hits = self._random(match, wanted, query.seed, counted)
         else:
-            # the other orders need the best score overall: the pass that finds it also counts
-            best = self._best(match) if scored else None
-            if query.sort_by == "random":
-                candidates, hits = self._random(match, wanted, query.seed, best)
-            elif query.sort_by == "like":
-                candidates, hits = self._by_likes(match, wanted, best)
+            # the ordered pass counts; the best score alone is one cheap top-1 search
+            best = self._best_score(match) if scored else None
+            if query.sort_by == "like":
+                candidates, hits = self._by_likes(match, wanted)
             else:
-                candidates, hits = self._by_created(match, wanted, best)
+                candidates, hits = self._by_created(match, wanted)
         page = self._ordered(candidates, offset, wanted)
         if not scored or not hits:
             max_score, scores = 0.0, [0.0] * len(page)
@@ -102,7 +105,7 @@ class Pager:
                 max_score = candidates[0].score if candidates else 0.0
                 scores = [c.score for c in page]
             else:
-                max_score = best.score
+                max_score = best
                 scores = self._scores(match, page)
             shift = cover_shift(query)
             max_score += shift
@@ -127,9 +130,12 @@ class Pager:
     def _by_score(self, match: Query, wanted: int) -> tuple[list[Candidate], int]:
         """The best `wanted` by score, and all that tie with the last of them that could
         be on the page: those at least as new as the newest tied ones tantivy returned."""
-        result = self.searcher.search(match, wanted, count=True)
+        # one more than wanted: when it scores below the last, no tie crosses the page's end
+        result = self.searcher.search(match, wanted + 1, count=True)
         hits, count = list(result.hits), _total(result)
-        if len(hits) == wanted and wanted < count <= EXACT_TIES_UP_TO:
+        crossing = len(hits) > wanted and hits[wanted][0] == hits[wanted - 1][0]
+        hits = hits[:wanted]
+        if crossing and count <= EXACT_TIES_UP_TO:
             last = hits[-1][0]
             tied = [address for score, address in hits if score == last]
             floor = min(int(v or 0) for v in self.searcher.fast_field_values("created", tied))
@@ -148,22 +154,16 @@ class Pager:
         ]
         return candidates, count
 
-    def _by_likes(
-        self, match: Query, wanted: int, best: Best | None
-    ) -> tuple[list[Candidate], int]:
-        hits, count = self._top(
-            match, "like_key", FieldType.Unsigned, Order.Desc, wanted, best=best
-        )
+    def _by_likes(self, match: Query, wanted: int) -> tuple[list[Candidate], int]:
+        hits, count = self._top(match, "like_key", FieldType.Unsigned, Order.Desc, wanted)
         created = self._created([address for _, address in hits])
         return [
             Candidate(address, (-key, -when))
             for (key, address), when in zip(hits, created, strict=True)
         ], count
 
-    def _by_created(
-        self, match: Query, wanted: int, best: Best | None
-    ) -> tuple[list[Candidate], int]:
-        hits, count = self._top(match, "created", FieldType.Integer, Order.Desc, wanted, best=best)
+    def _by_created(self, match: Query, wanted: int) -> tuple[list[Candidate], int]:
+        hits, count = self._top(match, "created", FieldType.Integer, Order.Desc, wanted)
         return [Candidate(address, (-key,)) for key, address in hits], count
 
     def _random(
@@ -195,17 +195,19 @@ class Pager:
         kind: FieldType,
         order: Order,
         wanted: int,
-        *,
-        best: Best | None = None,
     ) -> tuple[list[tuple[int, DocAddress]], int]:
-        """The first `wanted` by `field`, plus every match whose value ties with the last
-        (`best`, when given, has counted the matches already)."""
+        """The first `wanted` by `field`, plus every match whose value ties with the last,
+        and how many match (ordered by a field, tantivy reads every match anyway)."""
+        # one more than wanted: when its value differs from the last, no tie crosses the
+        # page's end and the tied group need not be read (keys rarely tie but for scores)
         result = self.searcher.search(
-            match, wanted, count=best is None, order_by_field=field, order=order
+            match, wanted + 1, count=True, order_by_field=field, order=order
         )
         hits = [(int(key), address) for key, address in result.hits]
-        count = _total(result) if best is None else best.count
-        if len(hits) < wanted or count <= wanted or count > EXACT_TIES_UP_TO:
+        count = _total(result)
+        crossing = len(hits) > wanted and hits[wanted][0] == hits[wanted - 1][0]
+        hits = hits[:wanted]
+        if not crossing or count > EXACT_TIES_UP_TO:
             return hits, count
         last = hits[-1][0]
         tied = self._range(match, field, kind, last, last)
@@ -246,6 +248,12 @@ class Pager:
         result = self.searcher.search(match, 1, count=True)
         score = float(result.hits[0][0]) if result.hits else 0.0
         return Best(score, _total(result))
+
+    def _best_score(self, match: Query) -> float:
+        """The best score of all matches (not counting them lets tantivy skip blocks of
+        postings that cannot beat the best so far)."""
+        result = self.searcher.search(match, 1, count=False)
+        return float(result.hits[0][0]) if result.hits else 0.0
 
     def _scores(self, match: Query, page: Sequence[Candidate]) -> list[float]:
         """The scores of these matches (one query restricted to their ids)."""

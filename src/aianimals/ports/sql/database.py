@@ -11,20 +11,19 @@ from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from aianimals.ports.sql.tables import load_schema
 from aianimals.settings import DatabaseSettings
 
 
 class Database:
     """Owns one engine and hands out sessions; built once per process.
 
-    It loads the whole schema first (`tables`: every table, parents before children), so
-    its sessions can write any table in any role's process, however few of the features'
-    modules that role imported.
+    It is given the whole schema (`tables`: every table, parents before children, as
+    `aianimals.schema.load_schema` returns it), so its sessions can write any table in any
+    role's process, however few of the features' modules that role imported.
     """
 
-    def __init__(self, settings: DatabaseSettings) -> None:
-        self.tables: list[Table] = load_schema()
+    def __init__(self, settings: DatabaseSettings, tables: list[Table]) -> None:
+        self.tables = tables
         self.url = make_url(settings.url)
         self.engine = _create_engine(settings)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

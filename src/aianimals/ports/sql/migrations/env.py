@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from aianimals.ports.sql.tables import Base
+from aianimals.ports.sql.base import Base
+
+# Base.metadata holds every table: the Database handed to `migrate` was built with the whole
+# schema (`aianimals.schema.load_schema`), which imports every feature's models.
 
 
 def _run(connection: Connection) -> None:

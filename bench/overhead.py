@@ -1,0 +1,280 @@
+"""Per-request overhead of the API: CPU time per request and requests/s, route by route.
+
+    .venv/bin/python bench/overhead.py [--databases sqlite,postgresql] [--requests 300]
+        [--clients 8] [--rounds 2] [--pg-url URL] [--dataset DIR]
+
+The demo dataset (as bench/search.py finds or generates it) is imported into a scratch store
+per database: a SQLite file, and a fresh schema on the PostgreSQL server at --pg-url
+(default the local `test` database; dropped at the end). One `aianimals api` process serves
+each store with the search-page cache off (every search reaches the index). After the
+process's start-up work has finished, each route gets --requests sequential requests from
+one keep-alive client: the API process's CPU time per request (user + system from /proc,
+the steady figure on a shared machine) and requests/s; then --clients threads, each with
+its own connection, for requests/s under concurrency. --rounds repeats the whole pass over
+the routes (interleaving them against drift in the machine's load); the table gives the
+median over rounds. The health check is the floor every other route is compared with.
+
+Routes: the health check, the newest 20 and 100 animals, one animal, the metadata, the
+categories, an animal's likes, a like then its removal (two requests, counted as one),
+and a search of 「犬」 (20 results, score order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine
+
+from aianimals.ports.sql.scratch import scratch_schema
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_data import WEAK_AUTH, import_demo
+
+from search import (
+    CLI,
+    dataset_directory,
+    free_port,
+    login,
+    process_cpu_seconds,
+    serving,
+    wait_quiet,
+    wait_ready,
+)
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One request (or a pair, for like/unlike) against the API."""
+
+    name: str
+    call: Callable[[httpx.Client, int], None]
+    """Make the request(s) as client number `slot` (each writes to its own animal)."""
+
+
+@dataclass
+class Figures:
+    """One route's measurements over the rounds."""
+
+    cpu_ms: list[float] = field(default_factory=list)
+    single_rps: list[float] = field(default_factory=list)
+    many_rps: list[float] = field(default_factory=list)
+
+
+def _ok(answer: httpx.Response) -> None:
+    answer.raise_for_status()
+
+
+def routes(animal_ids: list[str]) -> list[Route]:
+    """The routes measured, on real animals of the store (the first for the reads)."""
+    animal_id = animal_ids[0]
+
+    def like_and_unlike(client: httpx.Client, slot: int) -> None:
+        mine = animal_ids[slot % len(animal_ids)]
+        _ok(client.post("/v0/like", json={"animal_id": mine}))
+        _ok(client.delete("/v0/like", params={"animal_id": mine}))
+
+    search_body = {"phrases": ["犬"], "sort_by": "score"}
+    return [
+        Route("GET /v0/health-check", lambda c, _: _ok(c.get("/v0/health-check"))),
+        Route("GET /v0/animal?limit=20", lambda c, _: _ok(c.get("/v0/animal?limit=20"))),
+        Route("GET /v0/animal?limit=100", lambda c, _: _ok(c.get("/v0/animal?limit=100"))),
+        Route(
+            "GET /v0/animal?id=", lambda c, _: _ok(c.get("/v0/animal", params={"id": animal_id}))
+        ),
+        Route("GET /v0/metadata", lambda c, _: _ok(c.get("/v0/metadata"))),
+        Route("GET /v0/animal_category", lambda c, _: _ok(c.get("/v0/animal_category"))),
+        Route(
+            "GET /v0/like?animal_id=",
+            lambda c, _: _ok(c.get("/v0/like", params={"animal_id": animal_id})),
+        ),
+        Route("POST then DELETE /v0/like", like_and_unlike),
+        Route(
+            "POST /v0/animal/search (犬, 20)",
+            lambda c, _: _ok(c.post("/v0/animal/search?limit=20", json=search_body)),
+        ),
+    ]
+
+
+def sequential(route: Route, client: httpx.Client, pid: int, n: int) -> tuple[float, float]:
+    """(API CPU ms per request, requests/s) of `n` requests from one client."""
+    for _ in range(min(10, n)):
+        route.call(client, 0)
+    cpu = process_cpu_seconds(pid)
+    started = perf_counter()
+    for _ in range(n):
+        route.call(client, 0)
+    wall = perf_counter() - started
+    return (process_cpu_seconds(pid) - cpu) / n * 1000, n / wall
+
+
+def concurrent(route: Route, make: Callable[[], httpx.Client], clients: int, n: int) -> float:
+    """Requests/s of `clients` threads sharing `n` requests, each on its own connection."""
+    per_client = max(n // clients, 2)
+
+    def worker(slot: int) -> None:
+        with make() as client:
+            for _ in range(per_client):
+                route.call(client, slot)
+
+    threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(clients)]
+    started = perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return per_client * clients / (perf_counter() - started)
+
+
+def environment(work: Path, url: str, port: int) -> dict[str, str]:
+    """A scratch API role: every file under `work`, the search-page cache off."""
+    env = dict(os.environ, **WEAK_AUTH)
+    env.update(
+        {
+            "AIANIMALS_PORTAL__ENABLED": "false",
+            "AIANIMALS_IMAGES__ENABLED": "false",
+            "AIANIMALS_DATABASE__URL": url,
+            "AIANIMALS_VAR_DIR": str(work / "var"),
+            "AIANIMALS_BLOBS__ROOT": str(work / "blobs"),
+            "AIANIMALS_SEARCH__PATH": str(work / "demo-search"),  # built by the import
+            "AIANIMALS_QUEUE__PATH": str(work / "demo-queue.db"),
+            "AIANIMALS_SEARCH__SIMILAR_WORDS_PATH": str(work / "no-similar-words.json"),
+            "AIANIMALS_DATASET__DIRECTORY": str(work / "dataset"),
+            "AIANIMALS_CACHE__TTL_SECONDS": "1e-9",
+            "AIANIMALS_API__PORT": str(port),
+        }
+    )
+    return env
+
+
+def first_rows(url: str, animals: int) -> tuple[str, list[str]]:
+    """(an active user's handle, the ids of the most liked visible animals)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            handle = connection.exec_driver_sql(
+                "SELECT handle_name FROM users WHERE deactivated = false ORDER BY id LIMIT 1"
+            ).scalar_one()
+            ids = connection.exec_driver_sql(
+                "SELECT a.id FROM animals a JOIN likes l ON l.animal_id = a.id "
+                "WHERE a.deactivated = false GROUP BY a.id ORDER BY count(*) DESC, a.id "
+                f"LIMIT {int(animals)}"
+            ).scalars()
+            return str(handle), [str(animal_id) for animal_id in ids]
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def store(database: str, dataset: Path, work: Path, pg_url: str) -> Iterator[str]:
+    """A demo store of `database`'s kind, its search index built; yields its URL."""
+    if database == "sqlite":
+        path, _ = import_demo(dataset, work)
+        yield f"sqlite:///{path}"
+        return
+    with scratch_schema(pg_url, "bench_overhead") as url:
+        import_demo(dataset, work, url)
+        yield url
+
+
+def measure(url: str, work: Path, args: Any, console: Console) -> dict[str, Figures]:
+    """Every route over --rounds rounds against one API process on `url`."""
+    handle, animal_ids = first_rows(url, max(args.clients, 1))
+    port = free_port()
+    env = environment(work, url, port)
+    base = f"http://127.0.0.1:{port}"
+    figures: dict[str, Figures] = {}
+    with (
+        serving([str(CLI), "api"], env, work / "api.log") as process,
+        httpx.Client(base_url=base, timeout=120) as client,
+    ):
+        wait_ready(client, process, 300)
+        login(client, handle)
+        client.post("/v0/animal/search", json={"phrases": ["犬"]}).raise_for_status()
+        console.print(f"quiet after {wait_quiet(process.pid):.0f} s")
+        token = client.headers["token"]
+
+        def make() -> httpx.Client:
+            return httpx.Client(base_url=base, timeout=120, headers={"token": token})
+
+        for round_ in range(args.rounds):
+            console.print(f"round {round_ + 1} of {args.rounds}…")
+            for route in routes(animal_ids):
+                row = figures.setdefault(route.name, Figures())
+                cpu, rps = sequential(route, client, process.pid, args.requests)
+                row.cpu_ms.append(cpu)
+                row.single_rps.append(rps)
+                if args.clients:
+                    row.many_rps.append(concurrent(route, make, args.clients, args.requests))
+    return figures
+
+
+def table(database: str, figures: dict[str, Figures], args: Any) -> Table:
+    """Median over the rounds, each route against the health-check floor."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    result = Table(
+        title=f"{database}: one API process, {args.requests} requests a cell; load {load}"
+    )
+    for column in ("route", "CPU ms/req", "× floor", "req/s, 1 client", f"req/s, {args.clients}"):
+        result.add_column(column, justify="left" if column == "route" else "right")
+    floor = statistics.median(next(iter(figures.values())).cpu_ms)
+    for name, row in figures.items():
+        cpu = statistics.median(row.cpu_ms)
+        many = f"{statistics.median(row.many_rps):.0f}" if row.many_rps else "—"
+        result.add_row(
+            name,
+            f"{cpu:.2f}",
+            f"{cpu / floor:.1f}",
+            f"{statistics.median(row.single_rps):.0f}",
+            many,
+        )
+    return result
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=8, help="0: no concurrent runs")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument("--dataset", type=Path)
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Import, serve and measure each database; print one table per database."""
+    args = parse_args()
+    console = Console(width=150)
+    console.print(f"load before: {os.getloadavg()}; weak argon2 (scratch store)")
+    started = perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-overhead-") as scratch:
+        root = Path(scratch)
+        dataset = dataset_directory(args.dataset, root, console)
+        for database in args.databases.split(","):
+            work = root / database
+            work.mkdir()
+            console.print(f"[{database}] importing the demo dataset…")
+            with store(database, dataset, work, args.pg_url) as url:
+                console.print(table(database, measure(url, work, args, console), args))
+    console.print(f"load after: {os.getloadavg()}; wall {perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Learn-to-rank in service: serving, its inputs and feature updates, A/B experiments."""
