@@ -129,7 +129,8 @@ def ltr(
     ] = 0.2,
     rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 200,
 ) -> None:
-    """Learn-to-rank: train lambdarank and regression, compare with baselines, promote."""
+    """Learn-to-rank: train lambdarank, debiased lambdarank and regression, compare with
+    baselines on the debiased estimate, promote."""
     from aianimals.logs import configure_logging
     from aianimals.ml.ltr.ranker import TrainOptions
     from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
