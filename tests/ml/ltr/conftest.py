@@ -56,8 +56,7 @@ def passing_pipeline(name: str = "passing", feature_version: str | None = None) 
     on the debiased estimate (its promotion is refused, see test_training); a model that
     has seen the held-out answers passes the gate, so the tests get a champion to serve.
     """
-    from aianimals.ml.ltr.models import RankerKind, TrainOptions, train_ranker
-
+    from aianimals.ml.ltr.ranker import RankerKind, TrainOptions, train_ranker
     from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
 
     def fit_held_out(run: LtrRun) -> LtrRun:
