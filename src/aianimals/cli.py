@@ -12,10 +12,10 @@ from aianimals.core.memory import return_large_blocks
 from aianimals.dataset.cli import app as dataset_app
 from aianimals.logs import configure_logging
 from aianimals.ml.cli import app as train_app
-from aianimals.ml.schedule_cli import app as schedule_app
 from aianimals.ranking.experiments.cli import ab_app, simulate_command
 from aianimals.ranking.features_cli import app as features_app
 from aianimals.roles.import_command import import_command
+from aianimals.schedules.cli import app as schedule_app
 from aianimals.settings import Settings
 
 app = typer.Typer(

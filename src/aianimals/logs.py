@@ -1,37 +1,28 @@
 """Logging setup, called by entrypoints only.
 
 Two formats: readable lines on the terminal (the default, what `make run` shows), or one
-JSON object per line on stdout for log collectors (`AIANIMALS_LOG_FORMAT=json`). Either
+JSON object per line on stdout for log collectors (the setting `log_format`, from
+`AIANIMALS_LOG_FORMAT=json`). Either
 way every record carries the id of the HTTP request it was logged under, if any.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
-from typing import Literal
 
 from rich.logging import RichHandler
 
 from aianimals.observability.jsonlogs import JsonFormatter
 from aianimals.observability.requestid import RequestIdFilter
-
-LogFormat = Literal["text", "json"]
-LOG_FORMAT_ENV = "AIANIMALS_LOG_FORMAT"
-"""`text` (default) or `json`; to become the settings field `log_format`."""
+from aianimals.settings import LogFormat, Settings
 
 
-def log_format(value: str | None = None) -> LogFormat:
-    """The format asked for by `value`, else by the environment; `text` unless `json`."""
-    chosen = (value if value is not None else os.environ.get(LOG_FORMAT_ENV, "")).strip()
-    return "json" if chosen.lower() == "json" else "text"
-
-
-def configure_logging(level: str = "INFO", fmt: str | None = None) -> None:
-    """Readable logs on the terminal, or JSON lines when `fmt` (or the environment) says so."""
+def configure_logging(level: str = "INFO", fmt: LogFormat | None = None) -> None:
+    """Readable logs on the terminal, or JSON lines when `fmt` (by default the settings'
+    `log_format`) says so."""
     handler: logging.Handler
-    if log_format(fmt) == "json":
+    if (fmt if fmt is not None else Settings().log_format) == "json":
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(JsonFormatter())
     else:

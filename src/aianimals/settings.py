@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 OWASP_ARGON2_MEMORY_KIB = 19_456
 OWASP_ARGON2_TIME_COST = 2
 
+LogFormat = Literal["text", "json"]
+
 
 class DatabaseSettings(BaseModel):
     """SQL store: a SQLite file by default, PostgreSQL for scale."""
@@ -91,7 +93,8 @@ class MetricsSettings(BaseModel):
 
     enabled: bool = True
     host: str = "127.0.0.1"
-    port: int = Field(default=9108, ge=1, le=65535)
+    port: int = Field(default=9108, ge=0, le=65535)
+    """0: any free port."""
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
@@ -300,7 +303,7 @@ class Settings(BaseSettings):
     )
 
     environment: Literal["development", "test", "production"] = "development"
-    log_format: Literal["text", "json"] = "text"
+    log_format: LogFormat = "text"
     """`json`: one JSON object per log line (time, level, logger, message, request id)."""
     var_dir: Path = Path("var")
     database: DatabaseSettings = DatabaseSettings()

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from aianimals.cli import app
-from aianimals.ml.cron import Cron, validate
-from aianimals.ml.schedule import SCHEDULES
+from aianimals.schedules.cron import Cron, validate
+from aianimals.schedules.scheduler import SCHEDULES
 from aianimals.settings import ScheduleSettings, Settings
 from tests.deploy.manifests import (
     APP_IMAGE,

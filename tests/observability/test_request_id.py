@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from aianimals.logs import configure_logging, log_format
+from aianimals.logs import configure_logging
 from aianimals.observability.http import install_observability
 from aianimals.observability.jsonlogs import JsonFormatter
 from aianimals.observability.requestid import MAX_LENGTH, accept_request_id, current_request_id
@@ -112,9 +112,14 @@ def test_json_lines_carry_the_exception() -> None:
     assert "\n" not in JsonFormatter().format(record)
 
 
-def test_log_format_is_text_unless_json_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_log_format_is_text_unless_the_settings_ask_for_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("AIANIMALS_LOG_FORMAT", raising=False)
-    assert log_format() == "text"
-    monkeypatch.setenv("AIANIMALS_LOG_FORMAT", " JSON ")
-    assert log_format() == "json"
-    assert log_format("text") == "text"
+    configure_logging()
+    assert not any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers)
+    monkeypatch.setenv("AIANIMALS_LOG_FORMAT", "json")
+    configure_logging()
+    assert any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers)
+    configure_logging("INFO", "text")
+    assert not any(isinstance(h.formatter, JsonFormatter) for h in logging.getLogger().handlers)

@@ -15,13 +15,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from aianimals.core.events import Event, MalformedMessage
 from aianimals.observability.metrics import REGISTRY
 from aianimals.observability.queues import QueueDepths, queue_probe
-from aianimals.observability.server import metrics_address, start_metrics_server
+from aianimals.observability.server import start_metrics_server
 from aianimals.ports.queue.consumer import MALFORMED, Consumer
 from aianimals.ports.queue.sqlite import SqliteQueue
 from aianimals.roles.container import Container
 from aianimals.roles.worker import Workers, serve_metrics
 from aianimals.search.tasks import INDEXER_QUEUE
-from aianimals.settings import QueueSettings
+from aianimals.settings import MetricsSettings, QueueSettings, Settings
 from tests.ports.queue.conftest import Garbage, Harness
 
 TYPE = "thing.metered"
@@ -92,25 +92,18 @@ def test_worker_metrics_server_serves_the_registry() -> None:
         urllib.request.urlopen(url, timeout=2)
 
 
-def test_metrics_address_comes_from_the_environment() -> None:
-    assert metrics_address({}) == metrics_address({"AIANIMALS_METRICS__PORT": " "})
-    assert metrics_address({}).port == 9108
-    asked = metrics_address(
-        {
-            "AIANIMALS_METRICS__HOST": "0.0.0.0",
-            "AIANIMALS_METRICS__PORT": "9200",
-            "AIANIMALS_METRICS__ENABLED": "false",
-        }
-    )
+def test_metrics_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(environment="test").metrics.port == 9108
+    monkeypatch.setenv("AIANIMALS_METRICS__HOST", "0.0.0.0")
+    monkeypatch.setenv("AIANIMALS_METRICS__PORT", "9200")
+    monkeypatch.setenv("AIANIMALS_METRICS__ENABLED", "false")
+    asked = Settings(environment="test").metrics
     assert (asked.host, asked.port, asked.enabled) == ("0.0.0.0", 9200, False)
 
 
-def test_worker_role_serves_metrics_unless_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIANIMALS_METRICS__ENABLED", "off")
-    assert serve_metrics() is None
-    monkeypatch.setenv("AIANIMALS_METRICS__ENABLED", "true")
-    monkeypatch.setenv("AIANIMALS_METRICS__PORT", "0")
-    server = serve_metrics()
+def test_worker_role_serves_metrics_unless_disabled() -> None:
+    assert serve_metrics(MetricsSettings(enabled=False)) is None
+    server = serve_metrics(MetricsSettings(enabled=True, port=0))
     assert server is not None
     server.close()
 

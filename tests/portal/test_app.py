@@ -8,12 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aianimals.animals.models import Animal
-from aianimals.ml.schedule import requested_runs
-from aianimals.ml.schedule_status import state_path
 from aianimals.moderation.models import ModerationAudit, Violation
 from aianimals.moderation.service import ModerationService
 from aianimals.portal.serve import APP
 from aianimals.roles.container import Container
+from aianimals.schedules.scheduler import requested_runs
+from aianimals.schedules.status import state_path
 from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory
 from tests.portal.conftest import ADMIN_EMAIL, VISITOR_EMAIL, Prepared

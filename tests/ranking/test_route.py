@@ -119,12 +119,13 @@ def test_what_was_shown_is_recorded_with_the_arm(served: tuple[TestClient, Conta
     assert {tuple(row) for row in rows} == {("learn_to_rank", "ltr-1:regression:ltr-regression@v1")}
 
 
-def test_preloading_analyses_every_visible_animal_in_the_background(
+def test_preloading_analyses_every_visible_animal_of_a_store_smaller_than_the_preload(
     served: tuple[TestClient, Container], caplog: pytest.LogCaptureFixture
 ) -> None:
     _, container = served
     ranking = container.learned_ranking
-    ranking.preload(container.database, batch=200).join(timeout=60)
+    preload = container.settings.ranking.preload_texts
+    ranking.preload(container.database, preload, batch=200).join(timeout=60)
     assert "could not preload" not in caplog.text
     with container.database.session() as session:
         ids = list(session.scalars(text("SELECT id FROM animals WHERE deactivated = false")))

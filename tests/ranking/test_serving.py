@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -66,11 +67,14 @@ def test_no_champion_yet_means_nothing_is_loaded(trained: Settings, tmp_path: Pa
     assert holder.current() is None
 
 
-class _Sleepy:
-    """A ranker that takes longer than any budget."""
+class _Stuck:
+    """A ranker that takes longer than any budget: it answers once released."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
 
     def predict(self, features: NDArray[np.float64]) -> NDArray[np.float64]:
-        time.sleep(0.3)
+        self.released.wait(timeout=10)
         return features[:, 0]
 
 
@@ -102,9 +106,11 @@ QUERY = QueryContext(frozenset(), (), False, datetime(2021, 6, 1))
 def test_a_ranker_past_its_budget_gives_way_to_the_index_order() -> None:
     reranker = Reranker(budget_seconds=0.05)
     started = time.perf_counter()
-    outcome = reranker.order(_Sleepy(), QUERY, UserProfile(), _candidates(5))  # type: ignore[arg-type]
+    stuck = _Stuck()
+    outcome = reranker.order(stuck, QUERY, UserProfile(), _candidates(5))  # type: ignore[arg-type]
     assert outcome == "timeout"
     assert time.perf_counter() - started < 0.25
+    stuck.released.set()
     reranker.close()
 
 

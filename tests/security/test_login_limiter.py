@@ -158,11 +158,25 @@ def test_an_unreachable_cache_fails_open_with_a_warning(caplog: pytest.LogCaptur
     assert "login rate limiting is off for this attempt: cache unreachable" in caplog.text
 
 
+class KeyRecordingCache(MemoryCache):
+    """A memory cache that remembers the keys stored in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: set[str] = set()
+
+    def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        self.keys.add(key)
+        super().set(key, value, ttl_seconds)
+
+
 def test_garbage_in_the_cache_is_not_a_500() -> None:
-    cache = MemoryCache()
+    cache = KeyRecordingCache()
     limiter = LoginLimiter(cache, LIMITS, clock=Clock())
-    _fail(limiter, "10.0.0.1", "handle:dog")
-    for key in list(cache._entries):
+    for _ in range(LIMITS.per_client_account):  # blocked: the block is in the cache
+        _fail(limiter, "10.0.0.1", "handle:dog")
+    assert cache.keys
+    for key in list(cache.keys):
         cache.set(key, b"not a number", 60)
     limiter.begin("10.0.0.1", "handle:dog").failed()
 

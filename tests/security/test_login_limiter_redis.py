@@ -11,14 +11,31 @@ from aianimals.core.errors import TooManyRequests
 from aianimals.ports.cache.redis import RedisCache
 from aianimals.security.login_limits import LoginLimiter, LoginLimits
 from aianimals.security.signup_limits import SignUpLimiter, SignUpLimits
+from aianimals.security.windows import counter_storage
+from aianimals.settings import CacheSettings
 from tests.security.conftest import LOCAL_REDIS_URL
 
 LIMITS = LoginLimits(window_seconds=900, lockout_seconds=600, per_client_account=4)
 
 
+def _login(prefix: str) -> LoginLimiter:
+    """One API process's login limiter: blocks in its Redis cache, counts in Redis too."""
+    settings = CacheSettings(kind="redis", url=LOCAL_REDIS_URL, prefix=prefix)
+    return LoginLimiter(
+        RedisCache(LOCAL_REDIS_URL, prefix), LIMITS, storage=counter_storage(settings)
+    )
+
+
+def _sign_up(prefix: str, limits: SignUpLimits) -> SignUpLimiter:
+    settings = CacheSettings(kind="redis", url=LOCAL_REDIS_URL, prefix=prefix)
+    return SignUpLimiter(
+        RedisCache(LOCAL_REDIS_URL, prefix), limits, storage=counter_storage(settings)
+    )
+
+
 def test_processes_sharing_redis_share_the_counts(redis_prefix: str) -> None:
-    first = LoginLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), LIMITS)
-    second = LoginLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), LIMITS)
+    first = _login(redis_prefix)
+    second = _login(redis_prefix)
     for limiter in (first, second, first, second):
         limiter.begin("10.0.0.1", "handle:dog").failed()
     for limiter in (first, second):
@@ -28,7 +45,7 @@ def test_processes_sharing_redis_share_the_counts(redis_prefix: str) -> None:
 
 
 def test_every_key_expires(redis_prefix: str) -> None:
-    limiter = LoginLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), LIMITS)
+    limiter = _login(redis_prefix)
     for account in ("handle:dog", "handle:cat"):
         for _ in range(5):
             with contextlib.suppress(TooManyRequests):
@@ -41,7 +58,7 @@ def test_every_key_expires(redis_prefix: str) -> None:
 
 
 def test_a_successful_login_clears_the_account_keys(redis_prefix: str) -> None:
-    limiter = LoginLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), LIMITS)
+    limiter = _login(redis_prefix)
     for _ in range(3):
         limiter.begin(None, "handle:dog").failed()
     limiter.begin(None, "handle:dog").succeeded()
@@ -52,8 +69,8 @@ def test_a_successful_login_clears_the_account_keys(redis_prefix: str) -> None:
 
 def test_processes_sharing_redis_share_the_sign_up_counts(redis_prefix: str) -> None:
     limits = SignUpLimits(per_client=2)
-    first = SignUpLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), limits)
-    second = SignUpLimiter(RedisCache(LOCAL_REDIS_URL, redis_prefix), limits)
+    first = _sign_up(redis_prefix, limits)
+    second = _sign_up(redis_prefix, limits)
     first.check("10.0.0.1")
     second.check("10.0.0.1")
     for limiter in (first, second):

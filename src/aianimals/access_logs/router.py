@@ -14,7 +14,6 @@ router = APIRouter(prefix="/access_log", tags=["access_log"])
     "",
     response_model=AccessLogResponse,
     responses={
-        401: {"description": "missing, unknown or expired token"},
         403: {"description": "`user_id` is not the token's user"},
         404: {"description": "no such animal, or it is hidden"},
         409: {"description": "the event `id` is already used by another event"},

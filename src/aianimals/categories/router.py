@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from aianimals.api.deps import CategoryServiceDep, CurrentUser
+from aianimals.api.deps import CategoryServiceDep
 from aianimals.categories.schemas import (
     AnimalCategoryResponse,
     AnimalSubcategoryResponse,
@@ -17,23 +17,19 @@ from aianimals.categories.schemas import (
 router = APIRouter(prefix="/animal_category", tags=["animal_category"])
 
 
-@router.get("", response_model=list[AnimalCategoryResponse], responses={401: {}})
+@router.get("", response_model=list[AnimalCategoryResponse])
 def list_categories(
-    user: CurrentUser,
     filters: Annotated[CategoryFilter, Query()],
     categories: CategoryServiceDep,
 ) -> list[AnimalCategoryResponse]:
     """Categories (other / cat / dog), filtered by id or name."""
-    del user
     return categories.list_categories(filters)
 
 
-@router.get("/subcategory", response_model=list[AnimalSubcategoryResponse], responses={401: {}})
+@router.get("/subcategory", response_model=list[AnimalSubcategoryResponse])
 def list_subcategories(
-    user: CurrentUser,
     filters: Annotated[SubcategoryFilter, Query()],
     categories: CategoryServiceDep,
 ) -> list[AnimalSubcategoryResponse]:
     """Breeds, filtered by id, name or their category."""
-    del user
     return categories.list_subcategories(filters)

@@ -7,15 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from aianimals.api.deps import ContainerDep, CurrentUser, SessionDep, get_current_user
+from aianimals.api.deps import ContainerDep, CurrentUser, SessionDep
 from aianimals.images.similar import SimilarService
 from aianimals.search.schemas import AnimalSearchResponse
 
 router = APIRouter(
     prefix="/animal",
     tags=["search"],
-    dependencies=[Depends(get_current_user)],
-    responses={401: {"description": "missing, unknown or expired token"}},
 )
 
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from aianimals.api.deps import CurrentUser, LikeServiceDep, PageDep, get_current_user
+from aianimals.api.deps import CurrentUser, LikeServiceDep, PageDep
 from aianimals.core.wire import ENTITY_ID_PATTERN
 from aianimals.likes.schemas import LikeCreate, LikeFilter, LikeResponse
 
 router = APIRouter(
     prefix="/like",
     tags=["like"],
-    dependencies=[Depends(get_current_user)],
-    responses={401: {"description": "missing, unknown or expired token"}},
 )
 
 

@@ -6,20 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from aianimals.api.deps import CurrentUser, ModerationServiceDep
+from aianimals.api.deps import ModerationServiceDep
 from aianimals.moderation.schemas import ViolationTypeFilter, ViolationTypeResponse
 
 router = APIRouter(prefix="/violation", tags=["violation"])
 
 
-@router.get("/type", response_model=list[ViolationTypeResponse], responses={401: {}})
+@router.get("/type", response_model=list[ViolationTypeResponse])
 def list_violation_types(
-    user: CurrentUser,
     filters: Annotated[ViolationTypeFilter, Query()],
     moderation: ModerationServiceDep,
 ) -> list[ViolationTypeResponse]:
     """Kinds of violation, filtered by id or name."""
-    del user
     return [
         ViolationTypeResponse.model_validate(row) for row in moderation.violation_types(filters)
     ]

@@ -1,17 +1,14 @@
 """The stand-alone `/metrics` server of roles without an HTTP app (the worker).
 
-Where it listens comes from the environment until the settings have a `metrics` section:
-`AIANIMALS_METRICS__HOST` (default 127.0.0.1; 0.0.0.0 in a container, for the scraper),
-`AIANIMALS_METRICS__PORT` (default 9108) and `AIANIMALS_METRICS__ENABLED` (default true).
+Where it listens is the settings' `metrics` section: `AIANIMALS_METRICS__HOST` (default
+127.0.0.1; 0.0.0.0 in a container, for the scraper), `AIANIMALS_METRICS__PORT` (default
+9108) and `AIANIMALS_METRICS__ENABLED` (default true).
 Like the API's `/metrics`, it has no authentication: keep it off public networks.
 """
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import start_http_server
@@ -20,29 +17,6 @@ from aianimals.observability.metrics import REGISTRY
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9108
-HOST_ENV = "AIANIMALS_METRICS__HOST"
-PORT_ENV = "AIANIMALS_METRICS__PORT"
-ENABLED_ENV = "AIANIMALS_METRICS__ENABLED"
-_FALSE = frozenset({"0", "false", "no", "off"})
-
-
-@dataclass(frozen=True)
-class MetricsAddress:
-    """Where the worker's metrics server listens, and whether it runs at all."""
-
-    host: str = DEFAULT_HOST
-    port: int = DEFAULT_PORT
-    enabled: bool = True
-
-
-def metrics_address(environ: Mapping[str, str] = os.environ) -> MetricsAddress:
-    """The address the environment asks for (defaults for what it leaves out)."""
-    port = environ.get(PORT_ENV, "").strip()
-    return MetricsAddress(
-        host=environ.get(HOST_ENV, "").strip() or DEFAULT_HOST,
-        port=int(port) if port else DEFAULT_PORT,
-        enabled=environ.get(ENABLED_ENV, "").strip().lower() not in _FALSE,
-    )
 
 
 class MetricsServer:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from aianimals.core.errors import DomainError
-from aianimals.ml.schedule import configured_schedules, request_run, requested_runs
-from aianimals.ml.schedule_status import run_history, schedule_status, state_path
 from aianimals.portal.backend import PortalBackend
 from aianimals.portal.login import TOKEN
 from aianimals.portal.markup import sentence
+from aianimals.schedules.scheduler import configured_schedules, request_run, requested_runs
+from aianimals.schedules.status import run_history, schedule_status, state_path
 
 _FLASH = "pipelines_flash"
 

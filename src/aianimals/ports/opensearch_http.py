@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json as jsonlib
 from collections.abc import Mapping
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import httpx
 
@@ -103,3 +104,33 @@ class OpenSearchHttp:
                 response.status_code,
             )
         return response
+
+
+class AliasedIndex:
+    """What the text and vector adapters share: an alias over their indices, a client to
+    close (also as a context manager), and `drop` (tests and decommissioning)."""
+
+    _client: httpx.Client
+    _http: OpenSearchHttp
+    _alias: str
+    _ready: bool
+
+    def drop(self) -> None:
+        """Delete the alias and every index behind it."""
+        for index in self._http.aliased_indices(self._alias):
+            self._http.delete_index_quietly(index)
+        self._ready = False
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -18,7 +18,7 @@ def get_profile_service(session: SessionDep) -> ProfileService:
     return ProfileService(session)
 
 
-@router.get("/profile", response_model=ProfileResponse, responses={401: {}, 404: {}, 422: {}})
+@router.get("/profile", response_model=ProfileResponse, responses={404: {}, 422: {}})
 def profile(
     user: CurrentUser,
     profiles: Annotated[ProfileService, Depends(get_profile_service)],

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from threading import Lock
 from typing import Any, Generic, TypeVar
 
+from cachetools import TTLCache
 from sqlalchemy.orm import Session
 
 from aianimals.ml.ltr.live import live_counters, live_profile
@@ -38,38 +38,29 @@ logger = logging.getLogger(__name__)
 
 
 class TtlCache(Generic[K, V]):
-    """A bounded map whose entries expire `ttl` seconds after they were put (thread-safe)."""
+    """A bounded map whose entries expire `ttl` seconds after they were put (thread-safe):
+    cachetools' `TTLCache` read and written many keys at a time under one lock."""
 
     def __init__(self, ttl: float, size: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl = ttl
-        self._size = size
-        self._clock = clock
-        self._items: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self._items: TTLCache[K, V] = TTLCache(maxsize=size, ttl=ttl, timer=clock)
         self._lock = Lock()
 
     def get_many(self, keys: Iterable[K]) -> tuple[dict[K, V], list[K]]:
         """(fresh entries found, keys missing or expired)."""
-        now = self._clock()
         found: dict[K, V] = {}
         missing: list[K] = []
         with self._lock:
             for key in keys:
-                entry = self._items.get(key)
-                if entry is not None and entry[0] > now:
-                    found[key] = entry[1]
+                if key in self._items:
+                    found[key] = self._items[key]
                 else:
                     missing.append(key)
         return found, missing
 
     def put_many(self, items: dict[K, V]) -> None:
-        """Keep `items` for `ttl` seconds, evicting the oldest beyond `size`."""
-        expires = self._clock() + self._ttl
+        """Keep `items` for `ttl` seconds, evicting the least recently used beyond `size`."""
         with self._lock:
-            for key, value in items.items():
-                self._items[key] = (expires, value)
-                self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._items.update(items)
 
 
 class LiveInputs:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
@@ -17,7 +18,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from aianimals.access_logs.router import router as access_log_router
 from aianimals.animals.router import router as animal_router
 from aianimals.api.body_guard import BodyGuard, BodyLimits
-from aianimals.api.deps import single_query_values, token_is_valid
+from aianimals.api.deps import get_current_user, single_query_values, token_is_valid
 from aianimals.api.errors import document_error_responses, install_error_handlers
 from aianimals.api.links import document_links
 from aianimals.api.media import media_router
@@ -26,7 +27,6 @@ from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
 from aianimals.images.router import router as similar_router
 from aianimals.likes.router import router as like_router
-from aianimals.logs import log_format
 from aianimals.metadata.router import router as metadata_router
 from aianimals.moderation.owner_router import router as owner_moderation_router
 from aianimals.moderation.report_router import router as report_router
@@ -38,17 +38,26 @@ from aianimals.roles.container import Container, build_container
 from aianimals.search.router import router as search_router
 from aianimals.security.cors import install_cors
 from aianimals.settings import Settings
+from aianimals.users.router import account_router
 from aianimals.users.router import router as user_router
 from aianimals.web.router import install_web_app
 
 API_PREFIX = "/v0"
 
 
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing, unknown or expired token"}
+}
+
+
 def _v0_router() -> APIRouter:
+    """Every feature's routes under `/v0`: health, sign-up and login public, the rest
+    behind authentication, attached here once."""
     router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(single_query_values)])
+    for public_router in (health_router, user_router):
+        router.include_router(public_router)
     for feature_router in (
-        health_router,
-        user_router,
+        account_router,
         profile_router,
         category_router,
         violation_router,
@@ -61,7 +70,9 @@ def _v0_router() -> APIRouter:
         animal_router,
         like_router,
     ):
-        router.include_router(feature_router)
+        router.include_router(
+            feature_router, dependencies=[Depends(get_current_user)], responses=UNAUTHORIZED
+        )
     return router
 
 
@@ -122,7 +133,7 @@ def serve(settings: Settings, container: Container | None = None) -> None:
     from uvicorn.config import LOGGING_CONFIG
 
     app = create_app(settings, container, warm=True)
-    log_config = None if log_format() == "json" else LOGGING_CONFIG
+    log_config = None if settings.log_format == "json" else LOGGING_CONFIG
     uvicorn.run(
         app,
         host=settings.api.host,

@@ -17,6 +17,7 @@ from aianimals.ports.blobs.store import BlobStore, create_blob_store
 from aianimals.ports.cache.base import Cache
 from aianimals.ports.cache.factory import create_cache
 from aianimals.ports.cache.json_cache import JsonCache
+from aianimals.ports.closeable import Closeable
 from aianimals.ports.features.base import FeatureStore
 from aianimals.ports.features.factory import create_feature_store
 from aianimals.ports.queue.base import Queue
@@ -51,7 +52,7 @@ class Container:
     database: Database
     blobs: BlobStore
     hasher: PasswordHasher
-    _closers: list[object] = field(default_factory=list, repr=False)
+    _closers: list[Closeable] = field(default_factory=list, repr=False)
 
     @cached_property
     def photo_decodes(self) -> threading.BoundedSemaphore:
@@ -103,10 +104,7 @@ class Container:
     @cached_property
     def vector_index(self) -> VectorIndex:
         """The similar-image ANN index (embedded FAISS files or OpenSearch k-NN)."""
-        vectors = self.settings.vectors
-        index = create_vector_index(
-            vectors.kind, path=vectors.path, url=vectors.url, index=vectors.index
-        )
+        index = create_vector_index(self.settings.vectors)
         self._closers.append(index)
         return index
 
@@ -169,9 +167,7 @@ class Container:
         """Release the lazily built ports (cache, queue, search index, impression writer:
         it stores what it holds first)."""
         for port in reversed(self._closers):
-            close = getattr(port, "close", None)
-            if callable(close):
-                close()
+            port.close()
         self._closers.clear()
 
     def close(self) -> None:

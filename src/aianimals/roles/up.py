@@ -28,7 +28,7 @@ from aianimals.roles.worker import Workers
 from aianimals.settings import LOOPBACK_HOSTS, Settings
 
 if TYPE_CHECKING:
-    from aianimals.ml.schedule import EmbeddedScheduler
+    from aianimals.schedules.scheduler import EmbeddedScheduler
 
 
 def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
@@ -132,9 +132,9 @@ def start_children(settings: Settings, children: Supervisor) -> None:
 
 def start_scheduler(settings: Settings, console: Console) -> EmbeddedScheduler | None:
     """The embedded scheduler over the pipelines this installation can run, if enabled."""
-    from aianimals.ml.schedule import EmbeddedScheduler, configured_schedules
-    from aianimals.ml.schedule_cli import available, run_command
-    from aianimals.ml.schedule_status import state_path
+    from aianimals.schedules.cli import available, run_command
+    from aianimals.schedules.scheduler import EmbeddedScheduler, configured_schedules
+    from aianimals.schedules.status import state_path
 
     if not settings.schedules.enabled:
         return None

@@ -22,7 +22,7 @@ from aianimals.moderation.bands import BandChange, apply_review_bands
 from aianimals.moderation.registry import REGISTRY_QUEUE, ViolationRegistry
 from aianimals.observability.models import watch_container
 from aianimals.observability.queues import watch_queues
-from aianimals.observability.server import MetricsServer, metrics_address, start_metrics_server
+from aianimals.observability.server import MetricsServer, start_metrics_server
 from aianimals.ports.queue.base import QueueUnavailable
 from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.queue.factory import create_queue
@@ -32,7 +32,7 @@ from aianimals.ranking.updater import FEATURE_UPDATER_QUEUE, FeatureUpdater
 from aianimals.roles.container import Container, build_container
 from aianimals.roles.images import image_tasks
 from aianimals.search.tasks import INDEXER_QUEUE, Indexer
-from aianimals.settings import Settings
+from aianimals.settings import MetricsSettings, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def run_worker(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: workers.stop.set())
     workers.start()
-    metrics = serve_metrics()
+    metrics = serve_metrics(settings.metrics)
     logger.info("worker running; SIGTERM drains and stops it")
     try:
         workers.stop.wait()
@@ -151,13 +151,12 @@ def run_worker(settings: Settings) -> None:
         container.close()
 
 
-def serve_metrics() -> MetricsServer | None:
-    """The worker's `/metrics` server where the environment asks for it (default: on).
+def serve_metrics(address: MetricsSettings) -> MetricsServer | None:
+    """The worker's `/metrics` server where the settings ask for it (default: on).
 
     A port already taken (a second worker on one machine) leaves this worker without one:
     metrics are worth less than the events it handles.
     """
-    address = metrics_address()
     if not address.enabled:
         return None
     try:

@@ -27,7 +27,8 @@ once; the price is that guesses already past the block check when the limit is r
 get their answer, so a burst of parallel wrong guesses can overshoot a limit by up to its
 concurrency (a handful for one client, bounded by the password hashing it must wait for).
 
-Counting and blocking: `security.windows`. Fail-open: when the cache cannot be reached,
+Counting (the `limits` library's sliding-window counter) and blocking: `security.windows`.
+Fail-open: when the cache cannot be reached,
 logins go on unlimited and a warning is logged; the limiter never turns a login into a 500.
 """
 
@@ -40,10 +41,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from limits.storage import Storage
+
 from aianimals.core.errors import TooManyRequests
 from aianimals.ports.cache.base import Cache
 from aianimals.ports.cache.memory import MemoryCache
-from aianimals.security.windows import CacheUnavailable, SlidingWindows
+from aianimals.security.windows import CacheUnavailable, SlidingWindows, counter_storage
 from aianimals.settings import AuthSettings, Settings
 
 logger = logging.getLogger(__name__)
@@ -84,7 +87,8 @@ def build_login_limiter(settings: Settings, shared_cache: Callable[[], Cache]) -
     Redis, so every process counts together; over its own in-process store otherwise, so
     that other cached values (search results) cannot push its counters out of the LRU."""
     store = shared_cache() if settings.cache.kind == "redis" else MemoryCache(MEMORY_ENTRIES)
-    return LoginLimiter(store, LoginLimits.from_settings(settings.auth))
+    limits = LoginLimits.from_settings(settings.auth)
+    return LoginLimiter(store, limits, storage=counter_storage(settings.cache))
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,10 @@ class LoginLimiter:
         limits: LoginLimits | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        storage: Storage | None = None,
     ) -> None:
+        """`clock` times the blocks; `storage` holds the counts (this process's memory by
+        default)."""
         self.cache = cache
         self.limits = limits or LoginLimits()
         self.clock = clock
@@ -114,6 +121,7 @@ class LoginLimiter:
             blocks="login:block",
             window_seconds=self.limits.window_seconds,
             lockout_seconds=self.limits.lockout_seconds,
+            storage=storage,
         )
 
     def begin(self, client: str | None, account: str) -> LoginAttempt:
@@ -162,16 +170,17 @@ class LoginLimiter:
                     continue
                 # Blocked when one more attempt would go past the limit (the previous bucket's
                 # failures weigh less than one each as it leaves the window).
-                if self.windows.hit(scope.key, now) + 1 > scope.limit:
-                    self.windows.block(scope.key, now)
+                counted = self.windows.hit(scope.key, scope.limit)
+                if not counted or self.windows.exhausted(scope.key, scope.limit):
+                    self.windows.block(scope.key, now, scope.limit)
         except CacheUnavailable as error:
             _warn(error)
 
     def record_success(self, scopes: list[_Scope]) -> None:
         """Reset the account scopes' counts and blocks (not the client's)."""
-        keys = [scope.key for scope in scopes if scope.of_account]
+        keys = {scope.key: scope.limit for scope in scopes if scope.of_account}
         try:
-            self.windows.reset(keys, self.clock())
+            self.windows.reset(keys)
         except CacheUnavailable as error:
             _warn(error)
 

@@ -6,8 +6,9 @@ Every sign-up request that reaches the service counts, whatever its answer (a ne
 a taken handle, a taken e-mail address): else probing would be free. Past the limit
 (default 5 within an hour) the address is blocked for the window, and sign-ups from it answer
 429 with `Retry-After`; the count then starts afresh. A request without a known client
-address is not limited. Counting: `security.windows`. Fail-open, like the login limits: when
-the cache cannot be reached, sign-ups go on unlimited and a warning is logged.
+address is not limited. Counting (`limits`) and blocking: `security.windows`. Fail-open, like
+the login limits: when the cache cannot be reached, sign-ups go on unlimited and a warning
+is logged.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from limits.storage import Storage
+
 from aianimals.core.errors import TooManyRequests
 from aianimals.ports.cache.base import Cache
 from aianimals.ports.cache.memory import MemoryCache
-from aianimals.security.windows import CacheUnavailable, SlidingWindows
+from aianimals.security.windows import CacheUnavailable, SlidingWindows, counter_storage
 from aianimals.settings import AuthSettings, Settings
 
 logger = logging.getLogger(__name__)
@@ -54,7 +57,8 @@ def build_signup_limiter(settings: Settings, shared_cache: Callable[[], Cache]) 
     """The limiter of one process: over the shared cache when it is Redis, over its own
     in-process store otherwise (as `login_limits.build_login_limiter`)."""
     store = shared_cache() if settings.cache.kind == "redis" else MemoryCache(MEMORY_ENTRIES)
-    return SignUpLimiter(store, SignUpLimits.from_settings(settings.auth))
+    limits = SignUpLimits.from_settings(settings.auth)
+    return SignUpLimiter(store, limits, storage=counter_storage(settings.cache))
 
 
 class SignUpLimiter:
@@ -66,7 +70,10 @@ class SignUpLimiter:
         limits: SignUpLimits | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        storage: Storage | None = None,
     ) -> None:
+        """`clock` times the blocks; `storage` holds the counts (this process's memory by
+        default)."""
         self.cache = cache
         self.limits = limits or SignUpLimits()
         self.clock = clock
@@ -76,6 +83,7 @@ class SignUpLimiter:
             blocks="signup:block",
             window_seconds=self.limits.window_seconds,
             lockout_seconds=self.limits.window_seconds,
+            storage=storage,
         )
 
     def check(self, client: str | None) -> None:
@@ -88,8 +96,9 @@ class SignUpLimiter:
         try:
             now = self.clock()
             wait = self.windows.blocked_for(key, now)
-            if wait <= 0 and self.windows.hit(key, now) > self.limits.per_client:
-                self.windows.block(key, now)
+            per_client = self.limits.per_client
+            if wait <= 0 and not self.windows.hit(key, per_client):
+                self.windows.block(key, now, per_client)
                 wait = self.limits.window_seconds
         except CacheUnavailable as error:
             logger.warning(

@@ -1,27 +1,32 @@
-"""Sliding-window counts and blocks in the cache port: what the login and sign-up limits share.
+"""Sliding-window counts (the `limits` library) and blocks (the cache port): what the login
+and sign-up limits share.
 
-Counts use two fixed buckets per key, the previous one weighted by how much of it still lies
-inside the window. A bucket is a cache counter (`incr`, atomic in Redis) re-stored with a
-TTL after each increment, so it expires in either adapter. A process does both steps under
-one lock; processes racing between them (Redis) can each lose a count, no more.
+Counts are `limits`' sliding-window counters: two fixed buckets per key, the previous one
+weighted by how much of it still lies inside the window, kept in a `limits` storage (in
+memory, or Redis with atomic Lua scripts so that every process counts together).
 
 A block is a cache entry holding the time it ends, with the lockout as its TTL; blocking
 a key also starts its count afresh, so after the lockout the full allowance is back.
 
-Every cache error is raised as `CacheUnavailable`, for the limiters to fail open on.
+Every cache or storage error is raised as `CacheUnavailable`, for the limiters to fail open on.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import SlidingWindowCounterRateLimiter
+
 from aianimals.ports.cache.base import Cache
+from aianimals.settings import CacheSettings
 
 T = TypeVar("T")
 
-_CACHE_ERRORS = (OSError, ValueError, TypeError)
+_CACHE_ERRORS = (OSError, ValueError, TypeError, StorageError)
 """What an unreachable or confused cache raises (`ConnectionError` is an `OSError`)."""
 
 
@@ -29,8 +34,17 @@ class CacheUnavailable(Exception):
     """The cache could not be reached, or held something unreadable."""
 
 
+def counter_storage(settings: CacheSettings) -> Storage:
+    """Where the counts live: this process's memory, or the cache's Redis (every process)."""
+    if settings.kind == "redis":
+        return RedisStorage(
+            settings.url, key_prefix=f"{settings.prefix}limits", wrap_exceptions=True
+        )
+    return MemoryStorage()
+
+
 class SlidingWindows:
-    """Counts (cache keys `<counts>:<key>:<bucket>`) and blocks (`<blocks>:<key>`) in `cache`."""
+    """Counts (`limits` items in namespace `counts`) and blocks (`<blocks>:<key>` in `cache`)."""
 
     def __init__(
         self,
@@ -40,59 +54,54 @@ class SlidingWindows:
         blocks: str,
         window_seconds: int,
         lockout_seconds: int,
+        storage: Storage | None = None,
     ) -> None:
         self.cache = cache
         self.counts = counts
         self.blocks = blocks
         self.window_seconds = window_seconds
         self.lockout_seconds = lockout_seconds
-        self._lock = threading.Lock()
+        self.counter = SlidingWindowCounterRateLimiter(storage or MemoryStorage())
 
-    def hit(self, key: str, now: float) -> float:
-        """Count one event of `key`; the sliding-window count including it."""
-        window = self.window_seconds
-        bucket = int(now // window)
-        current_key = self._bucket_key(key, bucket)
-        with self._lock:  # no thread of this process re-stores an older count over a newer
-            current = self.call(lambda: self.cache.incr(current_key))
-            self.call(lambda: self.cache.set(current_key, str(current).encode(), 2 * window))
-        previous = self.call(lambda: self.cache.get(self._bucket_key(key, bucket - 1)))
-        weight = 1 - (now - bucket * window) / window
-        return current + (int(previous) if previous else 0) * weight
+    def _item(self, limit: int) -> RateLimitItem:
+        return RateLimitItemPerSecond(limit, self.window_seconds, namespace=self.counts)
 
-    def block(self, key: str, now: float) -> None:
+    def hit(self, key: str, limit: int) -> bool:
+        """Count one event of `key`; whether it stayed within `limit` (one that did not is
+        not counted)."""
+        return self.call(lambda: self.counter.hit(self._item(limit), key))
+
+    def exhausted(self, key: str, limit: int) -> bool:
+        """Whether one more event of `key` would go past `limit`."""
+        return not self.call(lambda: self.counter.test(self._item(limit), key))
+
+    def block(self, key: str, now: float, limit: int) -> None:
         """Block `key` for the lockout, then start its count afresh."""
         lockout = self.lockout_seconds
         value = repr(now + lockout).encode()
         self.call(lambda: self.cache.set(self._block_key(key), value, lockout))
-        self.call(lambda: self.cache.delete(*self._bucket_keys(key, now)))
+        self._clear(key, limit)
 
     def blocked_for(self, key: str, now: float) -> float:
         """Seconds until `key` is unblocked; 0 when it is not blocked."""
         raw = self.call(lambda: self.cache.get(self._block_key(key)))
-        return max(0.0, float(raw) - now) if raw else 0.0
+        return self.call(lambda: max(0.0, float(raw) - now)) if raw else 0.0
 
-    def reset(self, keys: list[str], now: float) -> None:
-        """Forget the counts and blocks of `keys`."""
-        names = [
-            name for key in keys for name in (self._block_key(key), *self._bucket_keys(key, now))
-        ]
-        self.call(lambda: self.cache.delete(*names))
+    def reset(self, keys: dict[str, int]) -> None:
+        """Forget the counts and blocks of `keys` (key → its limit)."""
+        self.call(lambda: self.cache.delete(*(self._block_key(key) for key in keys)))
+        for key, limit in keys.items():
+            self._clear(key, limit)
 
-    def _bucket_keys(self, key: str, now: float) -> list[str]:
-        """The counters of `key` that can hold events of the window around `now`."""
-        bucket = int(now // self.window_seconds)
-        return [self._bucket_key(key, b) for b in (bucket - 1, bucket, bucket + 1)]
-
-    def _bucket_key(self, key: str, bucket: int) -> str:
-        return f"{self.counts}:{key}:{bucket}"
+    def _clear(self, key: str, limit: int) -> None:
+        self.call(lambda: self.counter.clear(self._item(limit), key))
 
     def _block_key(self, key: str) -> str:
         return f"{self.blocks}:{key}"
 
     @staticmethod
     def call(operation: Callable[[], T]) -> T:
-        """Run a cache operation; CacheUnavailable when the cache fails."""
+        """Run a cache or storage operation; CacheUnavailable when it fails."""
         try:
             return operation()
         except _CACHE_ERRORS as error:

@@ -19,6 +19,9 @@ from aianimals.users.guards import (
 from aianimals.users.schemas import UserCreate, UserLogin, UserLoginResponse, UserResponse
 
 router = APIRouter(prefix="/user", tags=["user"])
+"""Sign-up and login: public."""
+account_router = APIRouter(prefix="/user", tags=["user"])
+"""The logged-in user's own account (mounted behind authentication)."""
 
 
 @router.post(
@@ -93,13 +96,13 @@ def sign_up(
     return UserResponse.model_validate(users.sign_up(request, min_length=min_length))
 
 
-@router.get("/me", response_model=UserResponse, responses={401: {}})
+@account_router.get("/me", response_model=UserResponse)
 def me(user: CurrentUser) -> UserResponse:
     """The logged-in user."""
     return UserResponse.model_validate(user)
 
 
-@router.post("/logout", status_code=204, responses={401: {}})
+@account_router.post("/logout", status_code=204)
 def log_out(
     user: CurrentUser,
     token: TokenDep,

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from pydantic import TypeAdapter
 
 from aianimals.ports.cache.base import Cache
 from aianimals.ports.cache.json_cache import JsonCache
+from tests.waiting import wait_until
 
 CacheMaker = Callable[[], Cache]
 
@@ -37,8 +37,7 @@ def test_entries_expire_after_their_ttl(cache: Cache) -> None:
     cache.set("short", b"x", 0.2)
     cache.set("long", b"y", 30)
     assert cache.get("short") == b"x"
-    time.sleep(0.35)
-    assert cache.get("short") is None
+    wait_until(lambda: cache.get("short") is None, timeout=5)
     assert cache.get("long") == b"y"
 
 
@@ -159,8 +158,13 @@ def test_invalidating_a_namespace_makes_all_its_old_entries_unreachable(cache: C
 def test_json_cache_entries_expire_with_the_given_ttl(cache: Cache) -> None:
     json_cache, compute = JsonCache(cache, default_ttl_seconds=30), Counting()
     json_cache.get_or_compute("animals", "k", compute, ANIMALS, ttl_seconds=0.2)
-    time.sleep(0.35)
-    json_cache.get_or_compute("animals", "k", compute, ANIMALS)
+    assert compute.calls == 1
+
+    def recomputed() -> bool:
+        json_cache.get_or_compute("animals", "k", compute, ANIMALS)
+        return compute.calls > 1
+
+    wait_until(recomputed, timeout=5)
     assert compute.calls == 2
 
 

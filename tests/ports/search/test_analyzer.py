@@ -86,11 +86,21 @@ def test_kana_helpers_round_trip() -> None:
     assert to_hiragana("ネコダ!") == "ねこだ!"
 
 
-def test_nothing_is_loaded_before_first_use() -> None:
+def test_nothing_is_loaded_before_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sudachipy
+
+    loads: list[object] = []
+    real = sudachipy.Dictionary
+
+    def counting(*args: object, **kwargs: object) -> object:
+        loads.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sudachipy, "Dictionary", counting)
     fresh = Analyzer()
-    assert fresh._dictionary is None
+    assert loads == []
     assert fresh.analyze("猫") == ["猫"]
-    assert fresh._dictionary is not None
+    assert len(loads) == 1
 
 
 def test_latin_words_are_never_fused_into_multi_word_terms(analyzer: Analyzer) -> None:

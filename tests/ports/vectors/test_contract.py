@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from aianimals.ports.vectors.base import VectorDimensionError, VectorIndex
 from aianimals.ports.vectors.exact import exact_search, recall_at_k, top_rows
 from tests.ports.vectors.conftest import DIM, Backend, unit_vectors
+from tests.waiting import wait_until
 
 VECTORS = unit_vectors(60)
 IDS = [f"a{n:02d}" for n in range(len(VECTORS))]
@@ -149,10 +149,11 @@ def test_searches_keep_answering_the_old_content_during_a_rebuild(index: VectorI
     thread = threading.Thread(target=search_forever)
     thread.start()
     try:
-        time.sleep(0.05)
+        wait_until(lambda: answers or errors)  # searching before the rebuild
         vectors = unit_vectors(2_000, seed=3)
         index.rebuild((f"new{n}", vectors[n]) for n in range(len(vectors)))
-        time.sleep(0.05)
+        after = len(answers)
+        wait_until(lambda: len(answers) > after + 1 or errors)  # and after it
     finally:
         stop.set()
         thread.join()

@@ -1,22 +1,28 @@
-"""The embedded cache: an in-process, thread-safe LRU with a TTL per entry."""
+"""The embedded cache: an in-process, thread-safe LRU with a TTL per entry (cachetools)."""
 
 from __future__ import annotations
 
 import math
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+
+from cachetools import TLRUCache
+
+
+def _expiry(_key: str, entry: tuple[bytes, float], now: float) -> float:
+    """When an entry expires: its own TTL after it was stored."""
+    return now + entry[1]
 
 
 class MemoryCache:
     """A `Cache` held in this process; every method takes one lock, so `incr` is atomic.
 
-    Values live in an LRU bounded by `max_entries`: storing one more evicts the least
-    recently used (read or written) entry. Counters share the key space (a counter reads
-    back as its decimal bytes, as in Redis) but are kept apart and never evicted or
-    expired, so a generation is not lost to cache pressure. `clock` is injectable for
-    tests; it must be monotonic.
+    Values live in an LRU bounded by `max_entries`: storing one more drops the expired
+    entries, then the least recently used (read or written) one. Counters share the key
+    space (a counter reads back as its decimal bytes, as in Redis) but are kept apart and
+    never evicted or expired, so a generation is not lost to cache pressure. `clock` is
+    injectable for tests; it must be monotonic.
     """
 
     def __init__(
@@ -28,18 +34,17 @@ class MemoryCache:
         if max_entries < 1:
             msg = f"max_entries must be at least 1, not {max_entries}"
             raise ValueError(msg)
-        self._max_entries = max_entries
-        self._clock = clock
         self._lock = threading.Lock()
-        self._entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self._entries: TLRUCache[str, tuple[bytes, float]] = TLRUCache(
+            maxsize=max_entries, ttu=_expiry, timer=clock
+        )
         self._counters: dict[str, int] = {}
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            value = self._live_value(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-                return value
+            entry = self._entries.get(key)
+            if entry is not None:
+                return entry[0]
             counter = self._counters.get(key)
             return None if counter is None else str(counter).encode()
 
@@ -47,10 +52,7 @@ class MemoryCache:
         check_ttl(ttl_seconds)
         with self._lock:
             self._counters.pop(key, None)
-            self._entries[key] = (bytes(value), self._clock() + ttl_seconds)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+            self._entries[key] = (bytes(value), ttl_seconds)
 
     def delete(self, *keys: str) -> None:
         with self._lock:
@@ -61,10 +63,10 @@ class MemoryCache:
     def incr(self, key: str) -> int:
         """Add one to the counter; a live value under `key` must be a decimal integer."""
         with self._lock:
-            value = self._live_value(key)
-            if value is not None:
+            entry = self._entries.get(key)
+            if entry is not None:
                 try:
-                    start = int(value)
+                    start = int(entry[0])
                 except ValueError:
                     msg = f"cache value under {key!r} is not an integer"
                     raise ValueError(msg) from None
@@ -80,20 +82,9 @@ class MemoryCache:
             self._counters.clear()
 
     def __len__(self) -> int:
-        """How many values (not counters) are held, expired ones included until touched."""
+        """How many live values (not counters) are held."""
         with self._lock:
             return len(self._entries)
-
-    def _live_value(self, key: str) -> bytes | None:
-        """The value under `key` unless absent or expired (then dropped); lock held."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        value, expires_at = entry
-        if self._clock() >= expires_at:
-            del self._entries[key]
-            return None
-        return value
 
 
 def check_ttl(ttl_seconds: float) -> None:

@@ -65,3 +65,7 @@ class Queue(Protocol):
     def dead_letters(self, queue: str, limit: int = 100) -> list[DeadLetter]:
         """What the queue's dead-letter queue holds, oldest first."""
         ...
+
+    def close(self) -> None:
+        """Release the connection (or the file)."""
+        ...

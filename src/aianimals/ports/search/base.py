@@ -186,3 +186,7 @@ class SearchIndex(Protocol):
     def count(self) -> int:
         """How many documents are searchable."""
         ...
+
+    def close(self) -> None:
+        """Release connections and open index files."""
+        ...

@@ -143,6 +143,11 @@ class EmbeddedSearchIndex:
 
     # -- the port -------------------------------------------------------------------------
 
+    def close(self) -> None:
+        """Let go of the open version's files (a later call opens the live one again)."""
+        with self._view_lock:
+            self._view = None
+
     def upsert(self, documents: Sequence[AnimalDocument]) -> None:
         latest = {doc.id: indexed_document(doc, self.analyzer) for doc in documents}
         if latest:

@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import islice
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from aianimals.ports.opensearch_http import OpenSearchHttp
+from aianimals.ports.opensearch_http import AliasedIndex, OpenSearchHttp
 from aianimals.ports.search.base import (
     AnimalDocument,
     DocumentAnalyzer,
@@ -74,7 +73,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class OpenSearchIndex:
+class OpenSearchIndex(AliasedIndex):
     """`SearchIndex` on an OpenSearch or Elasticsearch server."""
 
     def __init__(
@@ -170,26 +169,6 @@ class OpenSearchIndex:
             self._http.delete_index_quietly(index)
         self._ready = True
         return size
-
-    def drop(self) -> None:
-        """Delete the alias and every index behind it (tests and decommissioning)."""
-        for index in self._http.aliased_indices(self._alias):
-            self._http.delete_index_quietly(index)
-        self._ready = False
-
-    def close(self) -> None:
-        self._client.close()
-
-    def __enter__(self) -> OpenSearchIndex:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _analysed(self, documents: Iterable[AnimalDocument]) -> Iterator[IndexedDocument]:
         return (indexed_document(document, self.analyzer) for document in documents)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import shutil
 import time
 import uuid
 from contextlib import closing
@@ -53,6 +52,8 @@ class RebuildLog:
 
 class Store(VersionedDirectory):
     """Version directories under `root`."""
+
+    VERSION_PREFIX = "v-"
 
     def path_of(self, name: str) -> Path:
         return self.root / name
@@ -113,20 +114,3 @@ class Store(VersionedDirectory):
                     self._sync(handle.fileno())
                 else:
                     path.unlink(missing_ok=True)
-
-    def collect_garbage(self, keep: int = 2) -> None:
-        """Delete all but the newest `keep` versions (never the live one) and stale temps.
-        A reader still on a deleted version keeps its open files until it refreshes."""
-        live = self.current()
-        versions = sorted(p for p in self.root.glob("v-*") if p.is_dir())
-        for old in versions[:-keep]:
-            if old.name != live:
-                shutil.rmtree(old, ignore_errors=True)
-        horizon = time.time() - 3600
-        for temp in self.root.glob(".tmp-*"):
-            try:
-                stale = temp.stat().st_mtime < horizon
-            except FileNotFoundError:
-                continue
-            if stale:
-                shutil.rmtree(temp, ignore_errors=True)

@@ -2,43 +2,42 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from aianimals.ports.vectors.base import AnnParams, VectorIndex
+from aianimals.settings import VectorSettings
 
-VectorKind = Literal["embedded", "opensearch"]
 DEFAULT_DIM = 1280
 """EfficientNet-Lite0's pooled features."""
 
 
 def create_vector_index(
-    kind: VectorKind,
+    settings: VectorSettings,
     *,
-    path: Path = Path("var/vectors"),
-    url: str = "http://127.0.0.1:9200",
-    index: str = "aianimals-images",
     dim: int = DEFAULT_DIM,
     params: AnnParams | None = None,
     storage: Literal["float32", "float16"] = "float32",
     exact_below: int = 10_000,
     refresh_interval: float = 0.5,
 ) -> VectorIndex:
-    """The index `kind` names: embedded files under `path` (FAISS; `storage`, `exact_below`
-    and `refresh_interval` apply), or the k-NN alias `index` on the server at `url`.
+    """The index `settings.kind` names: embedded files under `settings.path` (FAISS;
+    `storage`, `exact_below` and `refresh_interval` apply), or the k-NN alias
+    `settings.index` on the server at `settings.url`.
 
     The OpenSearch one connects on first use; the embedded one loads its live snapshot now.
     """
-    if kind == "opensearch":
+    if settings.kind == "opensearch":
         from aianimals.ports.vectors.opensearch import OpenSearchVectorIndex
 
-        return OpenSearchVectorIndex(url, index, dim, params, version_ttl=refresh_interval)
-    if kind != "embedded":
-        raise ValueError(f"unknown vector index kind {kind!r}")
+        return OpenSearchVectorIndex(
+            settings.url, settings.index, dim, params, version_ttl=refresh_interval
+        )
+    if settings.kind != "embedded":
+        raise ValueError(f"unknown vector index kind {settings.kind!r}")
     from aianimals.ports.vectors.embedded import EmbeddedVectorIndex
 
     return EmbeddedVectorIndex(
-        path,
+        settings.path,
         dim,
         params=params,
         storage=storage,

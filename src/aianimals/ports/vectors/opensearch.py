@@ -15,14 +15,13 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 import numpy as np
 import numpy.typing as npt
 
-from aianimals.ports.opensearch_http import OpenSearchHttp
+from aianimals.ports.opensearch_http import AliasedIndex, OpenSearchHttp
 from aianimals.ports.search.opensearch_mapping import alias_swap_body
 from aianimals.ports.vectors.base import (
     AnnParams,
@@ -55,7 +54,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class OpenSearchVectorIndex:
+class OpenSearchVectorIndex(AliasedIndex):
     """`VectorIndex` on an OpenSearch (k-NN plugin) or Elasticsearch server."""
 
     def __init__(
@@ -164,28 +163,6 @@ class OpenSearchVectorIndex:
         self._ready = True
         self._version, self._version_checked = new_index, time.monotonic()
         return new_index
-
-    def close(self) -> None:
-        self._client.close()
-
-    # -- beyond the port ------------------------------------------------------------------
-
-    def drop(self) -> None:
-        """Delete the alias and every index behind it (tests and decommissioning)."""
-        for index in self._http.aliased_indices(self._alias):
-            self._http.delete_index_quietly(index)
-        self._ready = False
-
-    def __enter__(self) -> OpenSearchVectorIndex:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- internals ------------------------------------------------------------------------
 

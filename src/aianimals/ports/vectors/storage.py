@@ -83,6 +83,8 @@ def decode_records(data: bytes, dim: int) -> tuple[list[Record], int]:
 class VectorStore(VersionedDirectory):
     """Snapshot directories and their journals under `root`."""
 
+    VERSION_PREFIX = "s-"
+
     def path(self, name: str) -> Path:
         """The directory of snapshot `name`."""
         return self.root / name
@@ -134,19 +136,6 @@ class VectorStore(VersionedDirectory):
             return [], offset, b""
         records, used = decode_records(data, dim)
         return records, offset + used, data[:used]
-
-    def collect_garbage(self, keep: int = 2) -> None:
-        """Delete all but the newest `keep` snapshots (never the live one) and temporary
-        directories older than an hour (a crashed writer's)."""
-        live = self.current()
-        snapshots = sorted(p for p in self.root.glob("s-*") if p.is_dir())
-        for old in snapshots[:-keep]:
-            if old.name != live:
-                shutil.rmtree(old, ignore_errors=True)
-        horizon = time.time() - 3600
-        for temporary in self.root.glob(".tmp-*"):
-            if temporary.stat().st_mtime < horizon:
-                shutil.rmtree(temporary, ignore_errors=True)
 
     def _sync_file(self, path: Path) -> None:
         if self.fsync:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aianimals.ml.cron import Cron
-from aianimals.ml.schedule import RunRecord, configured_schedules
+from aianimals.schedules.cron import Cron
+from aianimals.schedules.scheduler import RunRecord, configured_schedules
 from aianimals.settings import Settings
 
 

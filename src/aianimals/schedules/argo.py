@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aianimals.ml.schedule import Schedule
+from aianimals.schedules.scheduler import Schedule
 
 API_VERSION = "argoproj.io/v1alpha1"
 KIND = "CronWorkflow"

@@ -12,10 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from aianimals.ml.schedule_status import state_path
+from aianimals.schedules.status import state_path
 
 if TYPE_CHECKING:
-    from aianimals.ml.schedule import Schedule
+    from aianimals.schedules.scheduler import Schedule
     from aianimals.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -38,8 +38,8 @@ def _settings(ctx: typer.Context) -> Settings:
 @app.command("list")
 def list_schedules(ctx: typer.Context) -> None:
     """Print every schedule with its cron, next run (UTC) and last recorded run."""
-    from aianimals.ml.cron import Cron
-    from aianimals.ml.schedule import configured_schedules, history_from
+    from aianimals.schedules.cron import Cron
+    from aianimals.schedules.scheduler import configured_schedules, history_from
 
     settings = _settings(ctx)
     schedules = configured_schedules(settings.schedules)
@@ -73,8 +73,8 @@ def render(
     ] = "aianimals",
 ) -> None:
     """Render the schedules as Argo CronWorkflow manifests (YAML)."""
-    from aianimals.ml.argo import render_cron_workflows, to_yaml, workflow_name
-    from aianimals.ml.schedule import configured_schedules
+    from aianimals.schedules.argo import render_cron_workflows, to_yaml, workflow_name
+    from aianimals.schedules.scheduler import configured_schedules
 
     schedules = configured_schedules(_settings(ctx).schedules)
     manifests = render_cron_workflows(schedules, image, namespace, env_from=env_from)
@@ -122,7 +122,7 @@ def run(ctx: typer.Context) -> None:
     import threading
 
     from aianimals.logs import configure_logging
-    from aianimals.ml.schedule import EmbeddedScheduler, configured_schedules
+    from aianimals.schedules.scheduler import EmbeddedScheduler, configured_schedules
 
     configure_logging()
     settings = _settings(ctx)

@@ -12,9 +12,9 @@ import yaml
 from typer.testing import CliRunner
 
 from aianimals.cli import app
-from aianimals.ml.argo import render_cron_workflows
-from aianimals.ml.schedule import SCHEDULES, Schedule, configured_schedules
-from aianimals.ml.schedule_cli import run_command, state_path
+from aianimals.schedules.argo import render_cron_workflows
+from aianimals.schedules.cli import run_command, state_path
+from aianimals.schedules.scheduler import SCHEDULES, Schedule, configured_schedules
 from aianimals.settings import Settings
 
 
@@ -88,7 +88,8 @@ def test_an_invalid_cron_override_fails_the_command(tmp_path: Path) -> None:
     settings = _settings(tmp_path, crons={"learn-to-rank": "61 * * * *"})
     result = CliRunner().invoke(app, ["schedule", "render"], obj=settings)
     assert result.exit_code != 0
-    assert "minute 61" in str(result.exception)
+    assert "61 * * * *" in str(result.exception)
+    assert "out of range" in str(result.exception)
 
 
 def test_run_refuses_when_schedules_are_disabled(tmp_path: Path) -> None:
@@ -108,8 +109,8 @@ def test_the_embedded_runner_runs_the_command_and_raises_when_it_fails(tmp_path:
 
 
 def test_only_pipelines_this_installation_has_are_scheduled() -> None:
-    from aianimals.ml.schedule import SCHEDULES
-    from aianimals.ml.schedule_cli import available
+    from aianimals.schedules.cli import available
+    from aianimals.schedules.scheduler import SCHEDULES
 
     names = {item.name for item in available(SCHEDULES)}
     assert names == {"learn-to-rank", "similar-images", "no-animal", "similar-words"}
@@ -118,8 +119,8 @@ def test_only_pipelines_this_installation_has_are_scheduled() -> None:
 def test_a_scheduled_command_runs_this_installations_own_script(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from aianimals.ml.schedule import SCHEDULES
-    from aianimals.ml.schedule_cli import run_command
+    from aianimals.schedules.cli import run_command
+    from aianimals.schedules.scheduler import SCHEDULES
 
     ran: list[list[str]] = []
     monkeypatch.setattr(subprocess, "run", lambda command, check: ran.append(command))

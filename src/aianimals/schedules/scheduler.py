@@ -1,7 +1,7 @@
 """The platform's scheduled pipelines, defined once, and the embedded scheduler that runs them.
 
 The same `SCHEDULES` feed the embedded scheduler (one machine: a background thread runs
-each due command) and the Argo CronWorkflows rendered for Kubernetes (`aianimals.ml.argo`).
+each due command) and the Argo CronWorkflows rendered for Kubernetes (`aianimals.schedules.argo`).
 `AIANIMALS_SCHEDULES__CRONS='{"learn-to-rank": "0 2 * * 1"}'` overrides a schedule's cron.
 
 The embedded scheduler keeps its state in a JSON file: the last run of each schedule and a
@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aianimals.ml.cron import Cron, validate
+from aianimals.schedules.cron import Cron, validate
 from aianimals.settings import ScheduleSettings
 
 logger = logging.getLogger(__name__)

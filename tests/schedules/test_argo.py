@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from aianimals.ml.argo import render_cron_workflow, render_cron_workflows, to_yaml
-from aianimals.ml.cron import CronError, validate
-from aianimals.ml.schedule import SCHEDULES, Schedule
+from aianimals.schedules.argo import render_cron_workflow, render_cron_workflows, to_yaml
+from aianimals.schedules.cron import CronError, validate
+from aianimals.schedules.scheduler import SCHEDULES, Schedule
 
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 TEMPLATE_NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")

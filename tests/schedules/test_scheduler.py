@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from aianimals.ml.cron import CronError, validate
-from aianimals.ml.schedule import (
+from aianimals.schedules.cron import CronError, validate
+from aianimals.schedules.scheduler import (
     SCHEDULES,
     EmbeddedScheduler,
     Schedule,
