@@ -129,7 +129,8 @@ def ltr(
     ] = 0.2,
     rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 200,
 ) -> None:
-    """Learn-to-rank: train lambdarank and regression, compare with baselines, promote."""
+    """Learn-to-rank: train lambdarank, debiased lambdarank and regression, compare with
+    baselines on the debiased estimate, promote."""
     from aianimals.logs import configure_logging
     from aianimals.ml.ltr.ranker import TrainOptions
     from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
@@ -161,6 +162,67 @@ def ltr(
     console.print(_comparison_table(run))
     for verdict in run.promoted.values():
         console.print(f"[green]{verdict}[/green]")
+
+
+@app.command("ltr-report")
+def ltr_report(
+    ctx: typer.Context,
+    *,
+    docs: Annotated[
+        Path | None,
+        typer.Option(help="Rewrite the report block of this markdown file (docs/mlops.md)."),
+    ] = None,
+    animals: Annotated[
+        int | None,
+        typer.Option(help="The --animals the demo dataset was generated with (default: all)."),
+    ] = None,
+    rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 200,
+) -> None:
+    """Learn-to-rank tables: held-out and debiased metrics of every method, the position curve.
+
+    Trains and evaluates as `aianimals train ltr` does, but registers nothing. On the demo
+    store it rebuilds the generator from its seed to add the generator's own model (an
+    oracle) and the true position curve. Prints markdown; with --docs, rewrites that file's
+    block between `<!-- ltr-report:start -->` and `<!-- ltr-report:end -->`.
+    """
+    from aianimals.dataset.generator import GenerationOptions, simulate_demo
+    from aianimals.logs import configure_logging
+    from aianimals.ml.ltr.generator_model import GeneratorTruth
+    from aianimals.ml.ltr.ranker import TrainOptions
+    from aianimals.ml.ltr.report import build_report, markdown, replace_block
+    from aianimals.ml.ltr.training import EXPERIMENT, LtrRun, LtrSources
+    from aianimals.ports.registry.factory import create_registry
+    from aianimals.roles.container import build_container
+
+    configure_logging()
+    settings = _settings(ctx)
+    container = build_container(settings)
+    registry = create_registry(settings)
+    try:
+        sources = LtrSources(
+            database=container.database,
+            index=container.text_search,
+            analyze=container.analyzer.analyze,
+            expand=container.search_expander(),
+            options=TrainOptions(rounds=rounds),
+        )
+        seed = settings.dataset.seed
+        truth = GeneratorTruth(
+            simulate_demo(GenerationOptions(seed=seed, animals=animals, photos=False))
+        )
+        with registry.run(EXPERIMENT, "ltr-report") as log:
+            report = build_report(LtrRun(sources, registry, log), truth)
+    finally:
+        registry.close()
+        container.close()
+    command = "aianimals train ltr-report" + (f" --animals {animals}" if animals else "")
+    if rounds != 200:
+        command += f" --rounds {rounds}"
+    block = markdown(report, command)
+    typer.echo(block)
+    if docs is not None:
+        docs.write_text(replace_block(docs.read_text(encoding="utf-8"), block), encoding="utf-8")
+        typer.echo(f"rewrote the report block of {docs}")
 
 
 def _comparison_table(run: Any) -> Table:

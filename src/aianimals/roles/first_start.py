@@ -160,11 +160,12 @@ def ensure_similar_words(container: Container, console: Console) -> None:
 
 
 def ensure_rankers(container: Container, console: Console) -> None:
-    """Train the learn-to-rank models once, when the registry has no champion yet."""
+    """Train the learn-to-rank models once, when the registry has no champion yet (a model
+    that does not beat every baseline is refused, so some kinds may stay without one)."""
 
     registry = create_registry(container.settings)
     try:
-        if all(registry.alias(model_name(kind), CHAMPION) for kind in RankerKind):
+        if any(registry.alias(model_name(kind), CHAMPION) for kind in RankerKind):
             return
         with container.database.session() as session:
             logged = session.connection().exec_driver_sql("SELECT count(*) FROM access_logs")
@@ -173,7 +174,7 @@ def ensure_rankers(container: Container, console: Console) -> None:
                     "learn-to-rank: too few access logs to train yet (index order served)"
                 )
                 return
-        console.print("training the learn-to-rank models (lambdarank, regression)")
+        console.print("training the learn-to-rank models (lambdarank, debiased, regression)")
         sources = LtrSources(
             database=container.database,
             index=container.text_search,

@@ -15,6 +15,9 @@ def test_searches_with_a_single_candidate_are_dropped_whole() -> None:
         grades=np.array([1, 0, 4, 0, 3, 1]),
         groups=np.array([2, 1, 3]),
         search_ids=["a", "b", "c"],
+        positions=np.array([0, 1, 0, 0, 1, 2]),
+        animal_ids=["x", "y", "z", "x", "y", "z"],
+        randomised=np.array([False, True, True]),
     )
     kept = data.with_choices(2)
     assert kept.search_ids == ["a", "c"]
@@ -22,3 +25,6 @@ def test_searches_with_a_single_candidate_are_dropped_whole() -> None:
     assert kept.grades.tolist() == [1, 0, 0, 3, 1]
     assert kept.features[2, 0] == data.features[3, 0]
     assert kept.group_ids.tolist() == [0, 0, 1, 1, 1]
+    assert kept.positions.tolist() == [0, 1, 0, 1, 2]
+    assert kept.animal_ids == ["x", "y", "x", "y", "z"]
+    assert kept.randomised.tolist() == [False, True]

@@ -6,7 +6,9 @@ from aianimals.dataset.generator.pipeline import (
     GenerationOptions,
     GenerationSummary,
     ProgressCallback,
+    Simulated,
     generate_dataset,
+    simulate_demo,
 )
 from aianimals.dataset.generator.rng import DatasetError
 
@@ -17,5 +19,7 @@ __all__ = [
     "GenerationSummary",
     "HiddenModel",
     "ProgressCallback",
+    "Simulated",
     "generate_dataset",
+    "simulate_demo",
 ]

@@ -22,7 +22,7 @@ class HiddenModel:
     active_user_share: float = 0.7  # users who ever search
     continue_prob: float = 0.86  # examine the next position after skipping one
     continue_after_click: float = 0.72  # examine the next position after a click
-    max_depth: int = 50  # one result page
+    max_depth: int = 50  # results the demo search returns (pages of 24: 24 + 24 + 2)
     click_bias: float = -3.0
     click_text: float = 2.0  # × share of query concepts the animal matches
     click_breed: float = 1.3  # favourite breed

@@ -68,15 +68,28 @@ class GenerationSummary:
     elapsed_s: float
 
 
-def generate_dataset(
-    out_dir: Path,
-    options: GenerationOptions | None = None,
-    progress: ProgressCallback | None = None,
-) -> GenerationSummary:
-    """Write the whole dataset into ``out_dir`` (created if missing)."""
+@dataclass(frozen=True, slots=True)
+class Simulated:
+    """The generated world and its simulated sessions, before anything is written."""
+
+    animals: list[SkeletonAnimal]
+    texts: list[AnimalText]
+    profiles: list[UserProfile]
+    book: LikeBook
+    world: World
+    result: SimulationResult
+
+
+def simulate_demo(
+    options: GenerationOptions | None = None, progress: ProgressCallback | None = None
+) -> Simulated:
+    """The animals, users, likes and simulated sessions of the dataset, in memory.
+
+    `generate_dataset` writes exactly these; checks and the learn-to-rank report rebuild
+    them from the seed to read what the files do not hold (the hidden model, each search's
+    meaning and examination depth).
+    """
     opts = options or GenerationOptions()
-    started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
     animals = select_subset(load_skeleton(), opts.animals, opts.seed)
     breeds = load_breeds()
     texts = generate_texts(animals, breeds, opts.seed)
@@ -103,15 +116,34 @@ def generate_dataset(
         rows_target = round(FULL_ACCESS_LOGS * scale)
     on_sim = None if progress is None else _step(progress, "simulating searches")
     result = simulate(world, rows_target, opts.seed, on_sim)
+    return Simulated(animals, texts, profiles, book, world, result)
+
+
+def generate_dataset(
+    out_dir: Path,
+    options: GenerationOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> GenerationSummary:
+    """Write the whole dataset into ``out_dir`` (created if missing)."""
+    opts = options or GenerationOptions()
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sim = simulate_demo(opts, progress)
     counts = _write_tables(
-        out_dir, animals, texts, profiles=profiles, book=book, result=result, seed=opts.seed
+        out_dir,
+        sim.animals,
+        sim.texts,
+        profiles=sim.profiles,
+        book=sim.book,
+        result=sim.result,
+        seed=opts.seed,
     )
     if opts.photos:
-        counts["images"] = _write_photos(out_dir, animals, opts, progress)
+        counts["images"] = _write_photos(out_dir, sim.animals, opts, progress)
     return GenerationSummary(
         out_dir=out_dir,
         counts=counts,
-        searches=result.searches,
+        searches=sim.result.searches,
         elapsed_s=time.perf_counter() - started,
     )
 

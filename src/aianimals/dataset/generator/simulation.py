@@ -2,7 +2,9 @@
 
 A cascade examination model: the user examines position 0, then each next position with
 probability ``continue_prob`` (``continue_after_click`` after a click); an examined
-animal is selected, read at length and liked according to the hidden model.
+animal is selected, read at length and liked according to the hidden model. Impressions
+are logged as the app logs them: every result of each page the user loaded (``PAGE_SIZE``
+per page; a user who examines past a page loads the next one).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from aianimals.dataset.generator.rng import SECOND, substream, uuid_hex
 from aianimals.dataset.generator.search import DemoSearch, Query
 
 Progress = Callable[[int, int], None]
+PAGE_SIZE = 24
+"""Results per page, as the app's search screen loads them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +67,29 @@ class Impression:
     created_us: int
 
 
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """What the logs of one search do not tell: who meant what, and how deep they looked.
+
+    Kept in memory only (never written to the dataset): checks and the generator's own
+    model in the learn-to-rank report read it.
+    """
+
+    search_id: str
+    user: int
+    concepts: frozenset[str]
+    sort_by: str
+    shown: int  # results the search returned (at most ``max_depth``)
+    deepest: int  # the last position examined (0-based)
+
+
 @dataclass(slots=True)
 class SimulationResult:
     """Everything the simulated sessions produced."""
 
     events: list[AccessEvent] = field(default_factory=list)
     impressions: list[Impression] = field(default_factory=list)
+    traces: list[Trace] = field(default_factory=list)
     searches: int = 0
 
 
@@ -146,11 +167,19 @@ def _search(
         keep_going = world.model.continue_after_click if clicked else world.model.continue_prob
         if rng.random() >= keep_going:
             break
-    for position in range(deepest + 1):
+    result.traces.append(
+        Trace(search_id, user, intent.concepts, intent.query.sort_by, len(shown), deepest)
+    )
+    for position in range(min(len(shown), loaded_results(deepest))):
         result.impressions.append(
             Impression(search_id, intent.query, user, shown[position], position, shown_at)
         )
     return moment
+
+
+def loaded_results(deepest: int) -> int:
+    """How many results the app loaded for a user who examined down to ``deepest``."""
+    return (deepest // PAGE_SIZE + 1) * PAGE_SIZE
 
 
 def _engage(
@@ -177,11 +206,16 @@ def _engage(
 
 
 def _match(world: World, user: int, animal_index: int, intent: Intent) -> Match:
+    return match_of(world, user, animal_index, intent.concepts)
+
+
+def match_of(world: World, user: int, animal_index: int, concepts: frozenset[str]) -> Match:
+    """The hidden features of showing this animal to this user for the concepts meant."""
     animal = world.animals[animal_index]
     profile = world.profiles[user]
     text = 0.0
-    if intent.concepts:
-        text = len(intent.concepts & animal.concepts) / len(intent.concepts)
+    if concepts:
+        text = len(concepts & animal.concepts) / len(concepts)
     return Match(
         text=text,
         favourite=animal.breed in profile.favourite_breeds,

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from aianimals.ml.ltr.history import Replay
 from aianimals.ml.ltr.judgements import JudgedSearch
+from aianimals.ml.ltr.propensity import RANDOMISED_SORT
 from aianimals.ranking.features import (
     FEATURE_NAMES,
     AnimalText,
@@ -31,6 +32,9 @@ class LtrDataset:
     grades: NDArray[np.int64]
     groups: NDArray[np.int64]
     search_ids: list[str]
+    positions: NDArray[np.int64]  # where each candidate was shown (0 = top)
+    animal_ids: list[str]
+    randomised: NDArray[np.bool_]  # per group: its results were shown in a random order
 
     @property
     def group_ids(self) -> NDArray[np.int64]:
@@ -49,6 +53,9 @@ class LtrDataset:
             grades=self.grades[rows],
             groups=self.groups[keep],
             search_ids=[s for s, kept in zip(self.search_ids, keep, strict=True) if kept],
+            positions=self.positions[rows],
+            animal_ids=[a for a, kept in zip(self.animal_ids, rows, strict=True) if kept],
+            randomised=self.randomised[keep],
         )
 
 
@@ -72,6 +79,9 @@ def build_dataset(
     grades: list[int] = []
     groups: list[int] = []
     kept: list[str] = []
+    positions: list[int] = []
+    animal_ids: list[str] = []
+    randomised: list[bool] = []
     beyond = IndexPlace(score=0.0, rank=candidates)  # not among the index's top candidates
     for search in searches:
         replay.advance_to(search.at)
@@ -92,10 +102,13 @@ def build_dataset(
             place = places.get(animal_id, beyond)
             rows.append(feature_vector(query, text, replay.counters(animal_id), user, place))
             grades.append(grade)
+            positions.append(search.positions.get(animal_id, len(search.grades)))
+            animal_ids.append(animal_id)
             size += 1
         if size:
             groups.append(size)
             kept.append(search.search_id)
+            randomised.append(search.sort_by == RANDOMISED_SORT)
         if on_search:
             on_search(1)
     return LtrDataset(
@@ -103,4 +116,7 @@ def build_dataset(
         grades=np.asarray(grades, dtype=np.int64),
         groups=np.asarray(groups, dtype=np.int64),
         search_ids=kept,
+        positions=np.asarray(positions, dtype=np.int64),
+        animal_ids=animal_ids,
+        randomised=np.asarray(randomised, dtype=np.bool_),
     )

@@ -1,9 +1,15 @@
-"""The held-out comparison of rankers and baselines: a table, two plots and a model card."""
+"""The held-out comparison of rankers and baselines: a table, two plots and a model card.
+
+Every method is scored twice on the same held-out searches: on the logged grades of every
+result shown (`ndcg@k`, `mrr`), and position-debiased (`ips_ndcg@10`, `ips_mrr`, weighted
+by the estimated propensity of each result's position). The debiased NDCG@10 is the
+headline: promotion and the best baseline are judged on it.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,12 +17,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aianimals.ml.ltr.dataset import LtrDataset
-from aianimals.ml.ltr.metrics import CUTOFFS, ranking_metrics
-from aianimals.ml.ltr.ranker import BASELINES
+from aianimals.ml.ltr.metrics import CUTOFFS, ips_metrics, ranking_metrics
+from aianimals.ml.ltr.propensity import Propensities
+from aianimals.ml.ltr.ranker import BASELINES, Scorer
 from aianimals.ranking.features import FEATURE_NAMES, FEATURE_VERSION
 
-Scorer = Callable[[NDArray[np.float64]], NDArray[np.float64]]
-HEADLINE = "ndcg@10"
+HEADLINE = "ips_ndcg@10"
+"""The metric promotion and the comparison's best baseline are judged on."""
 
 
 @dataclass(frozen=True)
@@ -26,11 +33,17 @@ class Comparison:
     metrics: dict[str, dict[str, float]]
     searches: int
     candidates: int
+    oracles: tuple[str, ...] = ()  # methods that know the hidden model: never a bar to beat
 
     def best_baseline(self, metric: str = HEADLINE) -> tuple[str, float]:
         """The strongest baseline on `metric`."""
         name = max(BASELINES, key=lambda baseline: self.metrics[baseline][metric])
         return name, self.metrics[name][metric]
+
+    def unbeaten(self, method: str, metric: str = HEADLINE) -> list[str]:
+        """The baselines `method` does not beat on `metric` (empty: it beats them all)."""
+        own = self.metrics[method][metric]
+        return [name for name in BASELINES if self.metrics[name][metric] >= own]
 
     def lift(self, method: str, metric: str = HEADLINE) -> float:
         """`method`'s `metric` over the best baseline's (1.1 = 10 % better)."""
@@ -38,14 +51,32 @@ class Comparison:
         return self.metrics[method][metric] / best if best else float("inf")
 
 
-def compare(models: Mapping[str, Scorer], test: LtrDataset) -> Comparison:
-    """Every model and every baseline scored on `test`."""
-    methods: dict[str, Scorer] = {**models, **BASELINES}
-    metrics = {
-        name: ranking_metrics(score(test.features), test.grades, test.groups)
-        for name, score in methods.items()
+def compare(
+    models: Mapping[str, Scorer],
+    test: LtrDataset,
+    propensities: Propensities,
+    oracles: Mapping[str, Scorer] | None = None,
+) -> Comparison:
+    """Every model, every baseline (and any oracle, last) scored on `test`."""
+    methods: dict[str, Scorer] = {**models, **BASELINES, **(oracles or {})}
+    weights = 1.0 / propensities.at(test.positions)
+    metrics = {name: score_all(score(test), test, weights) for name, score in methods.items()}
+    return Comparison(
+        metrics,
+        searches=len(test),
+        candidates=int(test.groups.sum()),
+        oracles=tuple(oracles or ()),
+    )
+
+
+def score_all(
+    scores: NDArray[np.float64], test: LtrDataset, weights: NDArray[np.float64]
+) -> dict[str, float]:
+    """The logged-grade metrics and the debiased ones of one method's scores."""
+    return {
+        **ranking_metrics(scores, test.grades, test.groups),
+        **ips_metrics(scores, test.grades, test.groups, weights),
     }
-    return Comparison(metrics, searches=len(test), candidates=int(test.groups.sum()))
 
 
 def markdown_table(comparison: Comparison) -> str:
@@ -58,6 +89,7 @@ def markdown_table(comparison: Comparison) -> str:
     ]
     for method, values in comparison.metrics.items():
         label = f"{method} (best baseline)" if method == best else method
+        label = f"{method} (oracle)" if method in comparison.oracles else label
         cells = " | ".join(f"{values[name]:.4f}" for name in names)
         lines.append(f"| {label} | {cells} | {comparison.lift(method):.3f} |")
     return "\n".join(lines)
@@ -105,7 +137,9 @@ candidates of a search.
 
 ## Data
 - Labels from access logs and impressions: like = 4, see_long = 3, select = 1, shown but not
-  chosen = 0; one group per search.
+  chosen = 0; one group per search: every result it showed, with its position.
+- The headline ({HEADLINE}) weighs each chosen result by 1 / the estimated propensity of
+  its position (self-normalised); promotion needs it above every baseline.
 - Split by time: {train_searches:,} older searches train; the newest are held out, and of
   them the {comparison.searches:,} with at least two candidates ({comparison.candidates:,}
   candidates) are scored (one candidate alone has no order to judge). No search is split.

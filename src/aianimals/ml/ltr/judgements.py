@@ -36,6 +36,7 @@ class JudgedSearch:
     sort_by: str
     model_name: str | None
     grades: dict[str, int] = field(default_factory=dict)  # animal id → grade, shown order first
+    positions: dict[str, int] = field(default_factory=dict)  # animal id → first shown position
 
 
 def load_judged_searches(connection: Connection) -> list[JudgedSearch]:
@@ -85,6 +86,7 @@ def load_judged_searches(connection: Connection) -> list[JudgedSearch]:
         if search is None:
             continue
         search.grades.setdefault(row.animal_id, 0)
+        search.positions.setdefault(row.animal_id, row.position)
         search.at = min(search.at, as_naive_utc(row.created_at))
     for search_id, search in searches.items():
         for animal_id, grade in actions[search_id].items():

@@ -7,6 +7,7 @@ expects), so the registry stores them as they are and serving needs only LightGB
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +28,7 @@ class RankerKind(StrEnum):
 
     LAMBDARANK = "lambdarank"
     REGRESSION = "regression"
+    DEBIASED = "debiased"  # lambdarank that learns the position bias beside the ranking
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class TrainOptions:
             "num_threads": 2,
             "verbose": -1,
         }
-        if kind is RankerKind.LAMBDARANK:
+        if kind in (RankerKind.LAMBDARANK, RankerKind.DEBIASED):
             return {**common, "objective": "lambdarank", "metric": "ndcg", "eval_at": [10]}
         return {**common, "objective": "regression", "metric": "l2"}
 
@@ -102,13 +104,23 @@ class Ranker:
 
 
 def train_ranker(kind: RankerKind, data: LtrDataset, options: TrainOptions) -> Ranker:
-    """Fit a ranker of `kind` on `data` (LightGBM, deterministic with the seed)."""
+    """Fit a ranker of `kind` on `data` (LightGBM, deterministic with the seed).
+
+    The debiased kind is given each candidate's logged position: LightGBM's lambdarank then
+    learns a bias per position beside the ranking (unbiased lambdarank) and the model keeps
+    only the ranking, so serving needs no position.
+    """
     import lightgbm
 
     params = options.params(kind)
-    group = data.groups if kind is RankerKind.LAMBDARANK else None
+    group = None if kind is RankerKind.REGRESSION else data.groups
+    position = data.positions if kind is RankerKind.DEBIASED else None
     train_set = lightgbm.Dataset(
-        data.features, label=data.grades, group=group, feature_name=list(FEATURE_NAMES)
+        data.features,
+        label=data.grades,
+        group=group,
+        position=position,
+        feature_name=list(FEATURE_NAMES),
     )
     booster = lightgbm.train(params, train_set, num_boost_round=options.rounds)
     return Ranker(kind, booster, params={**params, "rounds": options.rounds})
@@ -118,29 +130,52 @@ def _column(name: str) -> int:
     return FEATURE_NAMES.index(name)
 
 
-def index_order_scores(features: NDArray[np.float64]) -> NDArray[np.float64]:
+def index_order_scores(data: LtrDataset) -> NDArray[np.float64]:
     """Baseline: the text index's own order (its rank, best first)."""
-    return -features[:, _column("index_rank")]
+    return -data.features[:, _column("index_rank")]
 
 
-def likes_scores(features: NDArray[np.float64]) -> NDArray[np.float64]:
+def likes_scores(data: LtrDataset) -> NDArray[np.float64]:
     """Baseline: most liked first."""
-    return features[:, _column("likes")]
+    return data.features[:, _column("likes")]
 
 
-def recency_scores(features: NDArray[np.float64]) -> NDArray[np.float64]:
+def recency_scores(data: LtrDataset) -> NDArray[np.float64]:
     """Baseline: newest first."""
-    return -features[:, _column("age_days")]
+    return -data.features[:, _column("age_days")]
 
 
-def random_scores(features: NDArray[np.float64], seed: int = 0) -> NDArray[np.float64]:
+def oldest_first_scores(data: LtrDataset) -> NDArray[np.float64]:
+    """Baseline: oldest first (knows nothing of relevance; reveals a biased evaluation)."""
+    return data.features[:, _column("age_days")]
+
+
+def logged_order_scores(data: LtrDataset) -> NDArray[np.float64]:
+    """Baseline: the order the search was shown in."""
+    return -data.positions.astype(np.float64)
+
+
+def reversed_position_scores(data: LtrDataset) -> NDArray[np.float64]:
+    """Baseline: the shown order reversed (reveals an evaluation shaped by where users stop)."""
+    return data.positions.astype(np.float64)
+
+
+def random_scores(data: LtrDataset, seed: int = 0) -> NDArray[np.float64]:
     """Baseline: a random order (seeded, so the table is reproducible)."""
-    return np.asarray(np.random.default_rng(seed).random(features.shape[0]), dtype=np.float64)
+    rows = data.features.shape[0]
+    return np.asarray(np.random.default_rng(seed).random(rows), dtype=np.float64)
 
 
-BASELINES = {
+Scorer = Callable[[LtrDataset], NDArray[np.float64]]
+"""Scores of every candidate row of a dataset: higher ranks first."""
+
+BASELINES: dict[str, Scorer] = {
     "index order": index_order_scores,
     "likes": likes_scores,
     "recency": recency_scores,
     "random": random_scores,
+    "logged order": logged_order_scores,
+    "reversed position": reversed_position_scores,
+    "oldest first": oldest_first_scores,
 }
+"""Rules a model must beat before it is promoted; none of them knows the hidden model."""

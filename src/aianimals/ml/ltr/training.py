@@ -1,4 +1,5 @@
-"""`aianimals train ltr`: load → features → train → evaluate → register → promote.
+"""`aianimals train ltr`: load → propensities → features → train → evaluate → register →
+promote.
 
 Each step is a function of the run so far (`LtrRun`), chained by the pipeline runner, so
 the CLI, the scheduler and an Argo CronWorkflow all run the same chain.
@@ -12,6 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from aianimals.core.pipeline import Pipeline, Step
 from aianimals.ml.ltr.dataset import LtrDataset, build_dataset
 from aianimals.ml.ltr.evaluation import (
@@ -21,10 +25,17 @@ from aianimals.ml.ltr.evaluation import (
     headline_bars_png,
     model_card,
     ndcg_by_cutoff_png,
+    score_all,
 )
 from aianimals.ml.ltr.history import Replay
 from aianimals.ml.ltr.judgements import JudgedSearch, load_judged_searches, time_split
-from aianimals.ml.ltr.metrics import ranking_metrics
+from aianimals.ml.ltr.propensity import (
+    FIRST_PAGE,
+    RANDOMISED_SORT,
+    Propensities,
+    ShownClicks,
+    estimate_propensities,
+)
 from aianimals.ml.ltr.ranker import Ranker, RankerKind, TrainOptions, train_ranker
 from aianimals.ports.registry.base import ModelRegistry, ModelVersion, RunLog
 from aianimals.ports.sql.database import Database
@@ -65,6 +76,7 @@ class LtrRun:
     searches: list[JudgedSearch] = field(default_factory=list)
     texts: dict[str, AnimalText] = field(default_factory=dict)
     replay: Replay | None = None
+    propensities: Propensities | None = None
     train: LtrDataset | None = None
     test: LtrDataset | None = None
     rankers: dict[RankerKind, Ranker] = field(default_factory=dict)
@@ -86,6 +98,32 @@ def load(run: LtrRun) -> LtrRun:
         msg = f"only {len(run.searches)} searches with actions in the logs: too few to train on"
         raise ValueError(msg)
     return run
+
+
+def propensities(run: LtrRun) -> LtrRun:
+    """The position bias of the first page, from the searches shown in a random order."""
+    run.propensities = estimate_propensities(randomised_clicks(run.searches))
+    run.log.log_params(
+        {
+            "propensity_searches": run.propensities.searches,
+            "propensity_clicks": run.propensities.clicks,
+        }
+    )
+    curve = {str(k): round(v, 4) for k, v in enumerate(run.propensities.curve)}
+    run.log.log_text(json.dumps(curve, indent=2), "propensities.json")
+    return run
+
+
+def randomised_clicks(searches: Iterable[JudgedSearch]) -> list[ShownClicks]:
+    """Each randomised search's first page: how many results it showed, which were chosen."""
+    found = []
+    for search in searches:
+        if search.sort_by != RANDOMISED_SORT:
+            continue
+        page = {a: p for a, p in search.positions.items() if p < FIRST_PAGE}
+        chosen = frozenset(p for a, p in page.items() if search.grades.get(a, 0) > 0)
+        found.append(ShownClicks(len(page), chosen))
+    return found
 
 
 def features(run: LtrRun) -> LtrRun:
@@ -119,7 +157,8 @@ def features(run: LtrRun) -> LtrRun:
 
 
 def train(run: LtrRun) -> LtrRun:
-    """A lambdarank and a pointwise regression model on the older searches."""
+    """Lambdarank, its position-debiased twin and a pointwise regression model on the older
+    searches."""
     assert run.train is not None
     for kind in RankerKind:
         run.rankers[kind] = train_ranker(kind, run.train, run.sources.options)
@@ -128,16 +167,24 @@ def train(run: LtrRun) -> LtrRun:
 
 
 def evaluate(run: LtrRun) -> LtrRun:
-    """Both models and every baseline on the newer searches; table and plots to the run."""
+    """Every model and every baseline on the newer searches; table and plots to the run."""
     assert run.test is not None
-    scorers = {kind.value: ranker.predict for kind, ranker in run.rankers.items()}
-    run.comparison = compare(scorers, run.test)
+    assert run.propensities is not None
+    scorers = {kind.value: _scorer(ranker) for kind, ranker in run.rankers.items()}
+    run.comparison = compare(scorers, run.test, run.propensities)
     for method, values in run.comparison.metrics.items():
         prefix = method.replace(" ", "_")
         run.log.log_metrics({_key(f"{prefix}.{name}"): value for name, value in values.items()})
     run.log.log_figure_png(ndcg_by_cutoff_png(run.comparison), "plots/ndcg_by_cutoff.png")
     run.log.log_figure_png(headline_bars_png(run.comparison), "plots/ndcg10_by_method.png")
     return run
+
+
+def _scorer(ranker: Ranker) -> Callable[[LtrDataset], NDArray[np.float64]]:
+    def score(data: LtrDataset) -> NDArray[np.float64]:
+        return ranker.predict(data.features)
+
+    return score
 
 
 def register(run: LtrRun) -> LtrRun:
@@ -152,14 +199,21 @@ def register(run: LtrRun) -> LtrRun:
 
 
 def promote(run: LtrRun) -> LtrRun:
-    """Move each model's `champion` alias only if the new version beats it on the same data."""
+    """Move each model's `champion` alias only if the new version beats every baseline and
+    the champion, on the debiased headline metric of the same held-out searches."""
     assert run.test is not None
     assert run.comparison is not None
     for kind, version in run.registered.items():
         new_score = run.comparison.metrics[kind.value][HEADLINE]
         champion = run.registry.alias(version.name, CHAMPION)
         champion_score = _score_of(run, champion) if champion else None
-        if champion_score is None or new_score > champion_score:
+        unbeaten = run.comparison.unbeaten(kind.value)
+        if unbeaten:
+            bars = ", ".join(f"{n} {run.comparison.metrics[n][HEADLINE]:.4f}" for n in unbeaten)
+            verdict = (
+                f"refused v{version.version} ({HEADLINE} {new_score:.4f} does not beat {bars})"
+            )
+        elif champion_score is None or new_score > champion_score:
             run.registry.set_alias(version.name, CHAMPION, version.version)
             held = _held(champion, champion_score)
             verdict = f"promoted v{version.version} ({HEADLINE} {new_score:.4f} > champion {held})"
@@ -200,7 +254,9 @@ def _score_of(run: LtrRun, champion: ModelVersion) -> float | None:
         except ValueError:
             return None  # trained on other features: any model on the current ones beats it
         scores = ranker.predict(run.test.features)
-    return ranking_metrics(scores, run.test.grades, run.test.groups)[HEADLINE]
+    assert run.propensities is not None
+    weights = 1.0 / run.propensities.at(run.test.positions)
+    return score_all(scores, run.test, weights)[HEADLINE]
 
 
 def _card(run: LtrRun, kind: RankerKind, version: ModelVersion, verdict: str) -> str:
@@ -234,12 +290,23 @@ LTR_PIPELINE = Pipeline(
             lambda r: f"{len(r.searches):,} searches",
         ),
         Step(
+            "propensities",
+            propensities,
+            "position bias from randomised searches",
+            lambda r: f"p(position 10) = {r.propensities.curve[10]:.3f}",
+        ),
+        Step(
             "features",
             features,
             "features as of each search; time split",
             lambda r: f"{len(r.train):,} train / {len(r.test):,} test searches",
         ),
-        Step("train", train, "LightGBM lambdarank and regression", lambda r: "2 models"),
+        Step(
+            "train",
+            train,
+            "LightGBM lambdarank, debiased lambdarank and regression",
+            lambda r: f"{len(r.rankers)} models",
+        ),
         Step("evaluate", evaluate, "held-out NDCG and MRR against baselines", _describe_comparison),
         Step(
             "register",
@@ -250,7 +317,7 @@ LTR_PIPELINE = Pipeline(
         Step(
             "promote",
             promote,
-            "champion alias only on a better score",
+            "champion alias only above every baseline and the champion",
             lambda r: "; ".join(r.promoted.values()),
         ),
     ],
