@@ -268,8 +268,8 @@ class ArmSettings(BaseModel):
 
 def _default_arms() -> list[ArmSettings]:
     return [
-        ArmSettings(name="lambdarank", model="ltr-lambdarank", weight=0.5),
-        ArmSettings(name="regression", model="ltr-regression", weight=0.25),
+        ArmSettings(name="debiased", model="ltr-debiased", weight=0.5),
+        ArmSettings(name="lambdarank", model="ltr-lambdarank", weight=0.25),
         ArmSettings(name="control", model=None, weight=0.25),
     ]
 

@@ -107,7 +107,7 @@ def test_past_the_budget_the_index_order_is_served_and_said(
 
 def test_what_was_shown_is_recorded_with_the_arm(served: tuple[TestClient, Container]) -> None:
     client, container = served
-    handle = _user_in_arm(container, "regression")
+    handle = _user_in_arm(container, "debiased")
     ranked = _search(client, handle, "learn_to_rank", limit=10)
     container.impressions.flush()
     with container.database.session() as session:
@@ -116,7 +116,7 @@ def test_what_was_shown_is_recorded_with_the_arm(served: tuple[TestClient, Conta
             {"s": ranked["search_id"]},
         ).all()
     assert len(rows) == len(ranked["results"])
-    assert {tuple(row) for row in rows} == {("learn_to_rank", "ltr-1:regression:ltr-regression@v1")}
+    assert {tuple(row) for row in rows} == {("learn_to_rank", "ltr-1:debiased:ltr-debiased@v1")}
 
 
 def test_preloading_analyses_every_visible_animal_of_a_store_smaller_than_the_preload(

@@ -46,4 +46,4 @@ def test_with_real_passwords_it_loads(tmp_path: Path) -> None:
     assert settings.environment == "production"
     assert settings.cache.kind == "redis"
     assert settings.auth.login_max_failures_per_client_account == 5
-    assert settings.ranking.arms[0].name == "lambdarank"
+    assert settings.ranking.arms[0].name == "debiased"

@@ -20,8 +20,8 @@ def test_a_user_always_gets_the_same_arm() -> None:
 def test_shares_follow_the_weights() -> None:
     experiment = Experiment("ltr-1", tuple(default_arms()))
     counts = Counter(experiment.arm_for(new_id()).name for _ in range(20_000))
-    assert counts["lambdarank"] / 20_000 == pytest.approx(0.5, abs=0.02)
-    assert counts["regression"] / 20_000 == pytest.approx(0.25, abs=0.02)
+    assert counts["debiased"] / 20_000 == pytest.approx(0.5, abs=0.02)
+    assert counts["lambdarank"] / 20_000 == pytest.approx(0.25, abs=0.02)
     assert counts["control"] / 20_000 == pytest.approx(0.25, abs=0.02)
 
 
@@ -35,13 +35,13 @@ def test_another_salt_or_experiment_reshuffles_users() -> None:
 
 def test_labels_round_trip_through_model_name() -> None:
     experiment = Experiment("ltr-1", tuple(default_arms()))
-    label = arm_label(experiment, experiment.arms[0], "ltr-lambdarank@v3")
+    label = arm_label(experiment, experiment.arms[0], "ltr-debiased@v3")
     parsed = parse_label(label)
     assert parsed is not None
     assert (parsed.experiment, parsed.arm, parsed.served) == (
         "ltr-1",
-        "lambdarank",
-        "ltr-lambdarank@v3",
+        "debiased",
+        "ltr-debiased@v3",
     )
     assert parse_label("bm25") is None
     assert parse_label(None) is None

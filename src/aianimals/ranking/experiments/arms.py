@@ -12,6 +12,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aianimals.settings import RankingSettings
+
 CONTROL_MODEL = "bm25"
 """What the control arm serves: the text index's own order."""
 
@@ -76,9 +78,6 @@ def parse_label(model_name: str | None) -> ParsedLabel | None:
 
 
 def default_arms() -> Sequence[Arm]:
-    """Lambdarank champion, regression champion, and the index order as control."""
-    return (
-        Arm("lambdarank", "ltr-lambdarank", 0.5),
-        Arm("regression", "ltr-regression", 0.25),
-        Arm("control", None, 0.25),
-    )
+    """The arms `ranking.arms` holds unless set: the debiased and the plain lambdarank
+    champions, and the index order as control."""
+    return tuple(Arm(arm.name, arm.model, arm.weight) for arm in RankingSettings().arms)
