@@ -35,6 +35,10 @@ class AuthSettings(BaseModel):
     """Password hashing and access tokens."""
 
     token_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    token_cache_seconds: float = Field(default=5.0, ge=0)
+    """How long an API process trusts a token it verified without reading the store again:
+    a logout elsewhere, or a deactivation, takes effect within this time (0: every request
+    reads the store)."""
     argon2_memory_kib: int = OWASP_ARGON2_MEMORY_KIB
     argon2_time_cost: int = OWASP_ARGON2_TIME_COST
     argon2_parallelism: int = Field(default=1, ge=1)

@@ -27,8 +27,8 @@ class Readiness(BaseModel):
 
 
 @router.get("", response_model=Health)
-def health_check() -> Health:
-    """The process is up."""
+async def health_check() -> Health:
+    """The process is up (answered on the event loop: no thread hand-off)."""
     return Health(health="ok")
 
 

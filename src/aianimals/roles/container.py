@@ -38,6 +38,7 @@ from aianimals.search.suggest import Suggester, popular_queries
 from aianimals.search.understanding import QueryBuilder
 from aianimals.search.vocabulary import load_vocabulary
 from aianimals.settings import AuthSettings, Settings
+from aianimals.users.token_cache import TokenCache
 
 
 @dataclass
@@ -58,6 +59,11 @@ class Container:
     def photo_decodes(self) -> threading.BoundedSemaphore:
         """Slots for decoding posted photos, shared by every request of the process."""
         return threading.BoundedSemaphore(self.settings.uploads.max_concurrent_decodes)
+
+    @cached_property
+    def tokens(self) -> TokenCache:
+        """Access tokens this process verified in the last `auth.token_cache_seconds`."""
+        return TokenCache(self.settings.auth.token_cache_seconds)
 
     @cached_property
     def raw_cache(self) -> Cache:
