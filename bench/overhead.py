@@ -24,11 +24,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
@@ -46,6 +47,7 @@ from search_data import WEAK_AUTH, import_demo
 
 from search import (
     CLI,
+    ROOT,
     dataset_directory,
     free_port,
     login,
@@ -111,16 +113,44 @@ def routes(animal_ids: list[str]) -> list[Route]:
     ]
 
 
+def descendants(pid: int) -> list[int]:
+    """`pid` and every live process below it (an API's uvicorn workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` and its live descendants."""
+    total = 0.0
+    for member in descendants(pid):
+        try:
+            total += process_cpu_seconds(member)
+        except OSError:
+            continue
+    return total
+
+
 def sequential(route: Route, client: httpx.Client, pid: int, n: int) -> tuple[float, float]:
     """(API CPU ms per request, requests/s) of `n` requests from one client."""
     for _ in range(min(10, n)):
         route.call(client, 0)
-    cpu = process_cpu_seconds(pid)
+    cpu = tree_cpu_seconds(pid)
     started = perf_counter()
     for _ in range(n):
         route.call(client, 0)
     wall = perf_counter() - started
-    return (process_cpu_seconds(pid) - cpu) / n * 1000, n / wall
+    return (tree_cpu_seconds(pid) - cpu) / n * 1000, n / wall
 
 
 def concurrent(route: Route, make: Callable[[], httpx.Client], clients: int, n: int) -> float:
@@ -192,57 +222,118 @@ def store(database: str, dataset: Path, work: Path, pg_url: str) -> Iterator[str
         yield url
 
 
-def measure(url: str, work: Path, args: Any, console: Console) -> dict[str, Figures]:
-    """Every route over --rounds rounds against one API process on `url`."""
+@dataclass(frozen=True)
+class Server:
+    """One API under test: this checkout with some processes, or another revision."""
+
+    label: str
+    argv: list[str]
+    env: dict[str, str]
+
+
+HIDDEN_MODULE = 'raise ImportError("hidden by bench/overhead.py: {rev} ran without it")\n'
+
+
+def checkout(rev: str, root: Path) -> Path:
+    """A detached worktree of `rev` under `root` (removed with the scratch directory)."""
+    target = root / f"rev-{rev}"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(target), rev],
+        check=True,
+    )
+    return target
+
+
+def revision_server(rev: str, root: Path, env: dict[str, str]) -> Server:
+    """The API of revision `rev`, run from its own source with this environment; the
+    C server modules that revision did not depend on are hidden from it, as they were."""
+    tree = checkout(rev, root)
+    shadow = root / f"without-{rev}"
+    shadow.mkdir()
+    declared = (tree / "pyproject.toml").read_text()
+    for module in ("uvloop", "httptools"):
+        if f'"{module}' not in declared:
+            (shadow / f"{module}.py").write_text(HIDDEN_MODULE.format(rev=rev))
+    path = os.pathsep.join([str(shadow), str(tree / "src")])
+    code = "from aianimals.cli import main; main()"
+    return Server(rev, [sys.executable, "-c", code, "api"], {**env, "PYTHONPATH": path})
+
+
+def servers(args: Any, root: Path, env: dict[str, str]) -> list[Server]:
+    """The baseline revision (when asked), then this checkout with each process count."""
+    found = [revision_server(args.against, root, env)] if args.against else []
+    for processes in args.processes:
+        label = f"now ×{processes}" if len(args.processes) > 1 else "now"
+        processes_env = {"AIANIMALS_API__PROCESSES": str(processes)}
+        found.append(Server(label, [str(CLI), "api"], {**env, **processes_env}))
+    return found
+
+
+def measure(url: str, work: Path, args: Any, console: Console) -> dict[str, dict[str, Figures]]:
+    """Every route on every server over --rounds rounds, servers interleaved within each
+    route (their order alternating by round), so a drift in the machine's load meets all."""
     handle, animal_ids = first_rows(url, max(args.clients, 1))
-    port = free_port()
-    env = environment(work, url, port)
-    base = f"http://127.0.0.1:{port}"
-    figures: dict[str, Figures] = {}
-    with (
-        serving([str(CLI), "api"], env, work / "api.log") as process,
-        httpx.Client(base_url=base, timeout=120) as client,
-    ):
-        wait_ready(client, process, 300)
-        login(client, handle)
-        client.post("/v0/animal/search", json={"phrases": ["犬"]}).raise_for_status()
-        console.print(f"quiet after {wait_quiet(process.pid):.0f} s")
-        token = client.headers["token"]
-
-        def make() -> httpx.Client:
-            return httpx.Client(base_url=base, timeout=120, headers={"token": token})
-
+    figures: dict[str, dict[str, Figures]] = {}
+    with ExitStack() as stack:
+        running = []
+        for index, server in enumerate(servers(args, work, {})):
+            port = free_port()
+            env = {**environment(work, url, port), **server.env}
+            log = work / f"api-{index}.log"
+            process = stack.enter_context(serving(server.argv, env, log))
+            base = f"http://127.0.0.1:{port}"
+            client = stack.enter_context(httpx.Client(base_url=base, timeout=120))
+            running.append((server, process, client, base))
+        for _server, process, client, _ in running:
+            wait_ready(client, process, 300)
+            login(client, handle)
+            client.post("/v0/animal/search", json={"phrases": ["犬"]}).raise_for_status()
+        for server, process, _, _ in running:
+            console.print(f"{server.label}: quiet after {wait_quiet(process.pid):.0f} s")
         for round_ in range(args.rounds):
             console.print(f"round {round_ + 1} of {args.rounds}…")
+            order = running if round_ % 2 == 0 else running[::-1]
             for route in routes(animal_ids):
-                row = figures.setdefault(route.name, Figures())
-                cpu, rps = sequential(route, client, process.pid, args.requests)
-                row.cpu_ms.append(cpu)
-                row.single_rps.append(rps)
-                if args.clients:
-                    row.many_rps.append(concurrent(route, make, args.clients, args.requests))
+                for server, process, client, base in order:
+                    row = figures.setdefault(route.name, {}).setdefault(server.label, Figures())
+                    cpu, rps = sequential(route, client, process.pid, args.requests)
+                    row.cpu_ms.append(cpu)
+                    row.single_rps.append(rps)
+                    if args.clients:
+                        headers = {"token": client.headers["token"]}
+
+                        def make(
+                            base: str = base, headers: dict[str, str] = headers
+                        ) -> httpx.Client:
+                            return httpx.Client(base_url=base, timeout=120, headers=headers)
+
+                        row.many_rps.append(concurrent(route, make, args.clients, args.requests))
     return figures
 
 
-def table(database: str, figures: dict[str, Figures], args: Any) -> Table:
-    """Median over the rounds, each route against the health-check floor."""
+def table(database: str, figures: dict[str, dict[str, Figures]], args: Any) -> Table:
+    """Medians over the rounds; every server's CPU as a ratio to the first server's."""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    result = Table(
-        title=f"{database}: one API process, {args.requests} requests a cell; load {load}"
-    )
-    for column in ("route", "CPU ms/req", "× floor", "req/s, 1 client", f"req/s, {args.clients}"):
-        result.add_column(column, justify="left" if column == "route" else "right")
-    floor = statistics.median(next(iter(figures.values())).cpu_ms)
+    labels = list(next(iter(figures.values())))
+    result = Table(title=f"{database}: {args.requests} requests a cell; load {load}")
+    result.add_column("route")
+    for label in labels:
+        result.add_column(f"CPU ms/req {label}", justify="right")
+    for label in labels[1:]:
+        result.add_column(f"CPU {label} / {labels[0]}", justify="right")
+    for label in labels:
+        result.add_column(f"req/s 1 client {label}", justify="right")
+    if args.clients:
+        for label in labels:
+            result.add_column(f"req/s {args.clients} clients {label}", justify="right")
     for name, row in figures.items():
-        cpu = statistics.median(row.cpu_ms)
-        many = f"{statistics.median(row.many_rps):.0f}" if row.many_rps else "—"
-        result.add_row(
-            name,
-            f"{cpu:.2f}",
-            f"{cpu / floor:.1f}",
-            f"{statistics.median(row.single_rps):.0f}",
-            many,
-        )
+        cpu = {label: statistics.median(row[label].cpu_ms) for label in labels}
+        cells = [f"{cpu[label]:.2f}" for label in labels]
+        cells += [f"{cpu[label] / cpu[labels[0]]:.2f}" for label in labels[1:]]
+        cells += [f"{statistics.median(row[label].single_rps):.0f}" for label in labels]
+        if args.clients:
+            cells += [f"{statistics.median(row[label].many_rps):.0f}" for label in labels]
+        result.add_row(name, *cells)
     return result
 
 
@@ -255,6 +346,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--dataset", type=Path)
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also serve git revision REV (its own source, this environment) as the baseline",
+    )
+    parser.add_argument(
+        "--processes",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[1],
+        help="API processes of this checkout, one server per count (e.g. 1,2)",
+    )
     return parser.parse_args()
 
 
@@ -272,7 +374,10 @@ def main() -> None:
             work.mkdir()
             console.print(f"[{database}] importing the demo dataset…")
             with store(database, dataset, work, args.pg_url) as url:
-                console.print(table(database, measure(url, work, args, console), args))
+                try:
+                    console.print(table(database, measure(url, work, args, console), args))
+                finally:
+                    subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], check=False)
     console.print(f"load after: {os.getloadavg()}; wall {perf_counter() - started:.0f} s")
 
 

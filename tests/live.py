@@ -69,7 +69,7 @@ def _environment(root: Path, database_url: str, port: int) -> dict[str, str]:
         "AIANIMALS_AUTH__SIGNUP_MAX_PER_CLIENT": "1000",
         "AIANIMALS_QUEUE__KIND": "sqlite",
         "AIANIMALS_QUEUE__PATH": str(root / "queue.db"),
-        "AIANIMALS_CACHE__KIND": "memory",
+        "AIANIMALS_CACHE__KIND": "disk",
         "AIANIMALS_SEARCH__KIND": "embedded",
         "AIANIMALS_SEARCH__PATH": str(root / "search"),
         "AIANIMALS_VECTORS__PATH": str(root / "vectors"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -127,6 +128,13 @@ class ApiSettings(BaseModel):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     """The largest JSON request body; the photo upload has `uploads.max_bytes`."""
     cors_origins: list[str] = Field(default_factory=list)
+    processes: int = Field(default=0, ge=0)
+    """API processes on the port; 0 means one per core this process may run on. Use 1
+    where an orchestrator scales by replicas (each pod's `/metrics` is then its own)."""
+
+    def process_count(self) -> int:
+        """How many API processes to run."""
+        return self.processes or len(os.sched_getaffinity(0))
 
 
 class DatasetSettings(BaseModel):
@@ -154,12 +162,18 @@ class QueueSettings(BaseModel):
 
 
 class CacheSettings(BaseModel):
-    """Search results and metadata: in-process by default, Redis for scale."""
+    """Search results, metadata and login limits: SQLite files shared by the processes of
+    one machine by default, Redis for scale (`memory` holds them in one process only)."""
 
-    kind: Literal["memory", "redis"] = "memory"
+    kind: Literal["disk", "memory", "redis"] = "disk"
     url: str = "redis://127.0.0.1:6379/0"
     prefix: str = "aianimals:"
+    path: Path | None = None
+    """The `disk` cache's directory; `<var_dir>/cache` when not given."""
+    disk_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
+    """The `disk` cache's size, past which the oldest stored values are dropped."""
     max_entries: int = Field(default=10_000, ge=1)
+    """The `memory` cache's size, past which the least recently used values are dropped."""
     ttl_seconds: float = Field(default=60.0, gt=0)
 
 
@@ -327,6 +341,13 @@ class Settings(BaseSettings):
     registry: RegistrySettings = RegistrySettings()
     schedules: ScheduleSettings = ScheduleSettings()
     ranking: RankingSettings = RankingSettings()
+
+    @model_validator(mode="after")
+    def _place_files_under_var_dir(self) -> Settings:
+        """Files whose place was not given go under `var_dir`."""
+        if self.cache.path is None:
+            self.cache.path = self.var_dir / "cache"
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:

@@ -181,10 +181,14 @@ def test_garbage_in_the_cache_is_not_a_500() -> None:
     limiter.begin("10.0.0.1", "handle:dog").failed()
 
 
-def test_the_memory_kind_gets_its_own_store_and_redis_the_shared_one() -> None:
+def test_the_memory_kind_gets_its_own_store_and_disk_or_redis_the_shared_one() -> None:
     shared = MemoryCache()
-    memory = build_login_limiter(Settings(environment="test"), lambda: shared)
+    memory = build_login_limiter(
+        Settings(environment="test", cache={"kind": "memory"}), lambda: shared
+    )
     assert memory.cache is not shared
+    disk = build_login_limiter(Settings(environment="test"), lambda: shared)
+    assert disk.cache is shared
     redis = build_login_limiter(
         Settings(environment="test", cache={"kind": "redis"}), lambda: shared
     )

@@ -7,6 +7,7 @@ exposed publicly (see `aianimals.observability`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +28,7 @@ from aianimals.categories.router import router as category_router
 from aianimals.health.router import router as health_router
 from aianimals.images.router import router as similar_router
 from aianimals.likes.router import router as like_router
+from aianimals.logs import configure_logging
 from aianimals.metadata.router import router as metadata_router
 from aianimals.moderation.owner_router import router as owner_moderation_router
 from aianimals.moderation.report_router import router as report_router
@@ -123,8 +125,26 @@ def create_app(
     return app
 
 
+SETTINGS_VARIABLE = "AIANIMALS_API_SETTINGS_JSON"
+"""How `serve` hands its settings to the API processes it starts (all of them, as JSON)."""
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several API processes, with the settings of the `serve` that
+    started it; uvicorn calls this in each process it spawns."""
+    settings = Settings.model_validate_json(os.environ[SETTINGS_VARIABLE])
+    configure_logging(fmt=settings.log_format)
+    return create_app(settings, warm=True)
+
+
 def serve(settings: Settings, container: Container | None = None) -> None:
-    """Run the API with uvicorn until interrupted.
+    """Run the API with uvicorn until interrupted, in `api.processes` processes.
+
+    One process serves the app in this process (with `container`, when given). Several
+    are spawned by uvicorn on one listening socket, each building its own ports from these
+    settings: the embedded SQL store, search index, vector index, queue and cache are
+    shared through their files, so any process answers any request; `container` stays
+    with the caller (`up` runs its workers on it, once).
 
     With JSON logs, uvicorn's own loggers propagate to the root handler (JSON too) instead
     of getting uvicorn's text handlers.
@@ -132,12 +152,18 @@ def serve(settings: Settings, container: Container | None = None) -> None:
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
-    app = create_app(settings, container, warm=True)
     log_config = None if settings.log_format == "json" else LOGGING_CONFIG
+    options: dict[str, Any] = {
+        "host": settings.api.host,
+        "port": settings.api.port,
+        "log_level": "info",
+        "log_config": log_config,
+    }
+    processes = settings.api.process_count()
+    if processes == 1:
+        uvicorn.run(create_app(settings, container, warm=True), **options)
+        return
+    os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
     uvicorn.run(
-        app,
-        host=settings.api.host,
-        port=settings.api.port,
-        log_level="info",
-        log_config=log_config,
+        f"{__name__}:{app_from_environment.__name__}", factory=True, workers=processes, **options
     )

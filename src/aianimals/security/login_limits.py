@@ -83,10 +83,11 @@ MEMORY_ENTRIES = 100_000
 
 
 def build_login_limiter(settings: Settings, shared_cache: Callable[[], Cache]) -> LoginLimiter:
-    """The limiter of one process: over the shared cache (`shared_cache()`) when it is
-    Redis, so every process counts together; over its own in-process store otherwise, so
-    that other cached values (search results) cannot push its counters out of the LRU."""
-    store = shared_cache() if settings.cache.kind == "redis" else MemoryCache(MEMORY_ENTRIES)
+    """The limiter of one process. Blocks live in the shared cache (`shared_cache()`, Redis
+    or the machine's disk cache), so a block made by one API process holds in all; with the
+    `memory` cache, in a store of its own, so that other cached values (search results)
+    cannot push them out of the LRU. Counts live in `windows.counter_storage`."""
+    store = MemoryCache(MEMORY_ENTRIES) if settings.cache.kind == "memory" else shared_cache()
     limits = LoginLimits.from_settings(settings.auth)
     return LoginLimiter(store, limits, storage=counter_storage(settings.cache))
 

@@ -54,9 +54,9 @@ class SignUpLimits:
 
 
 def build_signup_limiter(settings: Settings, shared_cache: Callable[[], Cache]) -> SignUpLimiter:
-    """The limiter of one process: over the shared cache when it is Redis, over its own
-    in-process store otherwise (as `login_limits.build_login_limiter`)."""
-    store = shared_cache() if settings.cache.kind == "redis" else MemoryCache(MEMORY_ENTRIES)
+    """The limiter of one process, its blocks and counts kept as
+    `login_limits.build_login_limiter` keeps them."""
+    store = MemoryCache(MEMORY_ENTRIES) if settings.cache.kind == "memory" else shared_cache()
     limits = SignUpLimits.from_settings(settings.auth)
     return SignUpLimiter(store, limits, storage=counter_storage(settings.cache))
 

@@ -1,4 +1,5 @@
-"""Caches for the contract: the in-process one always, Redis when one answers locally.
+"""Caches for the contract: the disk and in-process ones always, Redis when one answers
+locally.
 
 When no Redis answers at 127.0.0.1:6379 the Redis cases skip, and fail when `CI` is set:
 in CI the Redis contract must really run.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -60,9 +62,10 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     _delete_prefixed(redis_url, [prefix])
 
 
-@pytest.fixture(params=["memory", "redis"])
-def make_cache(request: pytest.FixtureRequest) -> Iterator[CacheMaker]:
-    """Makes caches of one kind; each Redis cache gets a fresh prefix, removed afterwards."""
+@pytest.fixture(params=["disk", "memory", "redis"])
+def make_cache(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CacheMaker]:
+    """Makes caches of one kind, each apart from the others: a fresh directory for a disk
+    cache, a fresh prefix for a Redis one (its keys removed afterwards)."""
     kind = request.param
     url = request.getfixturevalue("redis_url") if kind == "redis" else LOCAL_REDIS_URL
     prefixes: list[str] = []
@@ -71,7 +74,8 @@ def make_cache(request: pytest.FixtureRequest) -> Iterator[CacheMaker]:
     def make() -> Cache:
         prefix = f"aianimals-test:{uuid.uuid4().hex}:"
         prefixes.append(prefix)
-        caches.append(create_cache(CacheSettings(kind=kind, url=url, prefix=prefix)))
+        settings = CacheSettings(kind=kind, url=url, prefix=prefix, path=tmp_path / prefix)
+        caches.append(create_cache(settings))
         return caches[-1]
 
     yield make

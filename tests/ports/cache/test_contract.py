@@ -1,5 +1,5 @@
-"""The cache contract: every test here runs against the in-process cache and Redis
-(see conftest for when the Redis cases skip or fail)."""
+"""The cache contract: every test here runs against the disk cache, the in-process cache and
+Redis (see conftest for when the Redis cases skip or fail)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def test_refuses_a_bound_below_one() -> None:
 
 
 def test_create_cache_builds_a_memory_cache_bounded_by_the_settings() -> None:
-    cache = create_cache(CacheSettings(max_entries=1))
+    cache = create_cache(CacheSettings(kind="memory", max_entries=1))
     assert isinstance(cache, MemoryCache)
     cache.set("a", b"a", 30)
     cache.set("b", b"b", 30)
