@@ -25,7 +25,8 @@ def test_a_mixed_breed_dog_is_posted_and_found_by_its_words_and_filter(
         assert [b for b in breeds if b.startswith("雑種")] == [mixed]
 
     name = f"ポチ{uuid.uuid4().hex[:6]}"
-    page.get_by_label("写真（JPEG・PNG・WebP）").set_input_files(PHOTOS / "dog" / "small_dog_tongue.jpg")
+    photo = PHOTOS / "dog" / "small_dog_tongue.jpg"
+    page.get_by_label("写真（JPEG・PNG・WebP）").set_input_files(photo)
     page.get_by_label("品種").select_option(label=MIXED["イヌ"])
     page.get_by_label("名前").fill(name)
     screenshot(page, f"{viewport_name}-mixed-1-post-form")

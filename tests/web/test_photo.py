@@ -48,6 +48,9 @@ def _open_as_new_user(page: Page, site: LiveSite) -> tuple[str, dict[str, Any]]:
     return token, animal
 
 
+ZOOMED = "(at) => Number(document.querySelector('dialog.viewer').dataset.scale) > at"
+
+
 def _scale(page: Page) -> float:
     return float(page.locator("dialog.viewer").get_attribute("data-scale") or "0")
 
@@ -96,17 +99,21 @@ def test_a_tap_opens_the_photo_full_screen_and_a_pinch_zooms_it(
     cdp = page.context.new_cdp_session(page)
 
     def touch(kind: str, spread: float) -> None:
-        points = [] if kind == "touchEnd" else [
-            {"x": x - spread, "y": y, "id": 1},
-            {"x": x + spread, "y": y, "id": 2},
-        ]
+        points = (
+            []
+            if kind == "touchEnd"
+            else [
+                {"x": x - spread, "y": y, "id": 1},
+                {"x": x + spread, "y": y, "id": 2},
+            ]
+        )
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
     touch("touchStart", 40)
     for spread in range(50, 130, 10):
         touch("touchMove", spread)
     touch("touchEnd", 0)
-    page.wait_for_function("() => Number(document.querySelector('dialog.viewer').dataset.scale) > 2")
+    page.wait_for_function(ZOOMED, arg=2)
     assert 2.5 < _scale(page) <= 5  # the fingers moved three times as far apart
     screenshot(page, f"{viewport_name}-photo-2-pinched")
 
@@ -145,7 +152,7 @@ def test_the_viewer_works_from_the_keyboard_and_escape_closes_it(
     page.keyboard.down("Control")
     page.mouse.wheel(0, -200)  # a trackpad pinch
     page.keyboard.up("Control")
-    page.wait_for_function("() => Number(document.querySelector('dialog.viewer').dataset.scale) > 1")
+    page.wait_for_function(ZOOMED, arg=1)
     page.go_back()
     expect(viewer).to_have_count(0)  # leaving the page closes it
 
