@@ -18,6 +18,7 @@ def test_a_mixed_breed_dog_is_posted_and_found_by_its_words_and_filter(
     handle, password, _ = new_user(live_site, "mixed")
     log_in(page, live_site, handle, password)
     page.get_by_role("link", name="投稿").click()
+    expect(page.get_by_role("heading", name="写真を投稿")).to_be_visible()
     for kind, mixed in MIXED.items():  # each kind offers its own mixed breed, not the other's
         page.get_by_label("種類").select_option(label=kind)
         breeds = page.get_by_label("品種").locator("option").all_inner_texts()
