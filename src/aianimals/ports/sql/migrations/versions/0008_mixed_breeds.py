@@ -31,22 +31,26 @@ def upgrade() -> None:
     connection = op.get_bind()
     now = datetime.now(UTC).replace(tzinfo=None)
     for breed_id, category_id, name_en, name_ja in MIXED:
+        names = {"id": breed_id, "name_en": name_en, "name_ja": name_ja}
+        has_category = connection.execute(
+            sa.text("SELECT 1 FROM animal_categories WHERE id = :id"), {"id": category_id}
+        ).first()
+        taken = connection.execute(
+            sa.text(
+                "SELECT 1 FROM animal_subcategories"
+                " WHERE id = :id OR name_en = :name_en OR name_ja = :name_ja"
+            ),
+            names,
+        ).first()
+        if has_category is None or taken is not None:
+            continue
         connection.execute(
             sa.text(
                 "INSERT INTO animal_subcategories"
                 " (id, category_id, name_en, name_ja, created_at, updated_at)"
-                " SELECT :id, :category_id, :name_en, :name_ja, :now, :now"
-                " WHERE EXISTS (SELECT 1 FROM animal_categories WHERE id = :category_id)"
-                " AND NOT EXISTS (SELECT 1 FROM animal_subcategories"
-                " WHERE id = :id OR name_en = :name_en OR name_ja = :name_ja)"
+                " VALUES (:id, :category_id, :name_en, :name_ja, :now, :now)"
             ),
-            {
-                "id": breed_id,
-                "category_id": category_id,
-                "name_en": name_en,
-                "name_ja": name_ja,
-                "now": now,
-            },
+            {**names, "category_id": category_id, "now": now},
         )
 
 
