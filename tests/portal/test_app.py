@@ -116,6 +116,19 @@ def test_bulk_confirm(container: Container, prepared: Prepared) -> None:
     assert [w.value for w in app.warning] == ["Select at least one violation first."]
 
 
+def test_bulk_reject_shows_the_animals_again(container: Container, prepared: Prepared) -> None:
+    app = _logged_in(ADMIN_EMAIL)
+    chosen = [prepared.violations["Tama"], prepared.violations["Rex"]]
+    for violation_id in chosen:
+        app.checkbox(key=f"select-{violation_id}").check()
+    app.button(key="bulk-reject").click().run()
+    assert not app.exception
+    assert {_violation(container, i).state for i in chosen} == {"rejected"}
+    assert not _animal(container, prepared.animals["Tama"]).deactivated
+    assert not _animal(container, prepared.animals["Rex"]).deactivated
+    assert _violation(container, prepared.violations["Pochi"]).state == "pending"
+
+
 def test_audit_log_and_charts_render(prepared: Prepared) -> None:
     app = _logged_in(ADMIN_EMAIL)
     app.button(key=f"confirm-{prepared.violations['Rex']}").click().run()

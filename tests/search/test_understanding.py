@@ -6,6 +6,7 @@ import pytest
 
 from aianimals.ports.search.analyzer import Analyzer
 from aianimals.ports.search.base import Term
+from aianimals.ports.search.fields import breed_token
 from aianimals.search.expansion import Expansion
 from aianimals.search.lexicon import Lexicon
 from aianimals.search.understanding import QueryBuilder, Understood, min_cover
@@ -198,3 +199,28 @@ def test_a_category_word_reaches_breed_fields_only_by_its_category_token(
     in_breeds = [term.token for term in clause.terms if "breed" in term.fields]
     assert in_breeds == [f"#c:{category}"]
     assert any("description" in term.fields for term in clause.terms)
+
+
+@pytest.mark.parametrize("typed", ["雑種", "ミックス", "mix", "mixed", "mixed breed"])
+def test_mixed_breed_words_reach_both_mixed_breeds(builder: QueryBuilder, typed: str) -> None:
+    assert meanings(builder, typed) == ["concept: mixed_breed"]
+    (clause,) = builder.query(understood(builder, typed)).clauses
+    in_breeds = {term.token for term in clause.terms if "breed" in term.fields}
+    assert {breed_token("mixed_cat"), breed_token("mixed_dog")} <= in_breeds
+
+
+@pytest.mark.parametrize(
+    ("typed", "breed"),
+    [
+        ("雑種犬", "mixed_dog"),
+        ("ミックス犬", "mixed_dog"),
+        ("mutt", "mixed_dog"),
+        ("雑種猫", "mixed_cat"),
+        ("ミックス猫", "mixed_cat"),
+        ("mixed cat", "mixed_cat"),
+    ],
+)
+def test_a_mixed_cat_or_dog_is_that_mixed_breed(
+    builder: QueryBuilder, typed: str, breed: str
+) -> None:
+    assert meanings(builder, typed) == [f"breed: {breed}"]

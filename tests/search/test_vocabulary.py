@@ -56,7 +56,7 @@ def test_every_reference_breed_is_present_with_its_reference_names(
 ) -> None:
     expected = {(e["subcategory"], e["name_en"], e["name_ja"]) for e in reference.values()}
     assert {(b.id, b.name_en, b.name_ja) for b in vocabulary.breeds} == expected
-    assert len(vocabulary.breeds) == 38
+    assert len(vocabulary.breeds) == 40
 
 
 def test_no_alias_names_two_breeds(vocabulary: Vocabulary) -> None:

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 DATASET_ANIMALS = 300
 DEMO_USER = ("dog_leigh", "password")
 PHONE = {"width": 393, "height": 851}
-DESKTOP = {"width": 1280, "height": 860}
+DESKTOP = {"width": 1440, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +67,14 @@ def browser(chromium_path: str) -> Iterator[Browser]:
         launched.close()
 
 
-def open_page(browser: Browser, viewport: dict[str, int], errors: list[str]) -> Page:
-    """A page in a fresh context (no stored token) that collects script errors."""
-    context = browser.new_context(viewport=viewport, device_scale_factor=2, locale="ja-JP")
+def open_page(
+    browser: Browser, viewport: dict[str, int], errors: list[str], *, touch: bool = False
+) -> Page:
+    """A page in a fresh context (no stored token) that collects script errors; `touch`
+    gives it a touch screen (taps and pinches)."""
+    context = browser.new_context(
+        viewport=viewport, device_scale_factor=2, locale="ja-JP", has_touch=touch
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -78,7 +83,7 @@ def open_page(browser: Browser, viewport: dict[str, int], errors: list[str]) -> 
 
 @pytest.fixture(params=["phone", "desktop"])
 def viewport_name(request: pytest.FixtureRequest) -> str:
-    """Each user-facing test runs at a phone size (393x851) and a desktop size."""
+    """Each user-facing test runs at a phone size (393x851) and a desktop size (1440x900)."""
     return str(request.param)
 
 

@@ -1,5 +1,7 @@
 """axe-core (the copy shipped inside the axe-playwright-python package) on every screen, in
-the same Chromium, at both sizes: no serious or critical violation."""
+the same Chromium, at both sizes: no serious or critical violation. Screens include the
+states within them: the report form, the owner's moderation panel, the full-screen photo
+viewer, a not-found animal and an offline error."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import DEMO_USER, LiveSite
-from tests.web.steps import log_in, submit_search, wait_for_images
+from tests.web.steps import log_in, sql, submit_search, wait_for_images
 
 BLOCKING = {"serious", "critical"}
 
@@ -68,6 +70,48 @@ def _profile_page(page: Page, site: LiveSite) -> None:
     expect(page.locator(".grid-footer .spinner")).to_have_count(0)
 
 
+def _report_form(page: Page, site: LiveSite) -> None:
+    _detail_screen(page, site)
+    page.get_by_role("button", name="通報する").click()
+    expect(page.locator(".report-form #report-type")).to_be_focused()
+
+
+def _owner_state(page: Page, site: LiveSite) -> None:
+    [(animal_id, owner)] = sql(
+        site,
+        "SELECT a.id, u.handle_name FROM animals a JOIN users u ON u.id = a.user_id"
+        " WHERE a.deactivated = false"
+        " ORDER BY CASE WHEN u.handle_name = :handle THEN 0 ELSE 1 END, u.created_at, a.id"
+        " LIMIT 1",
+        handle=DEMO_USER[0],
+    )
+    log_in(page, site, owner, DEMO_USER[1])  # a reference user: their password is the demo's
+    page.goto(f"{site.url}/#/animal/{animal_id}")
+    expect(page.locator(".moderation .notice")).to_have_attribute("data-state", "visible")
+    expect(page.locator(".hide-post")).to_be_visible()
+
+
+def _photo_viewer(page: Page, site: LiveSite) -> None:
+    _detail_screen(page, site)
+    page.locator(".photo-open").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("dialog.viewer")).to_be_visible()
+    wait_for_images(page, "dialog.viewer img", 1)
+
+
+def _not_found(page: Page, site: LiveSite) -> None:
+    log_in(page, site, *DEMO_USER)
+    page.goto(f"{site.url}/#/animal/{'0' * 32}")
+    expect(page.locator(".not-found h1")).to_be_visible()
+
+
+def _offline_error(page: Page, site: LiveSite) -> None:
+    log_in(page, site, *DEMO_USER)
+    page.context.set_offline(True)
+    page.get_by_role("link", name="マイページ").click()
+    expect(page.locator(".state.error").first).to_be_visible()
+
+
 SCREENS = {
     "login": _login_screen,
     "sign-up": _sign_up_screen,
@@ -76,6 +120,11 @@ SCREENS = {
     "post": _post_screen,
     "my-page": _my_page,
     "profile": _profile_page,
+    "report-form": _report_form,
+    "owner-state": _owner_state,
+    "photo-viewer": _photo_viewer,
+    "not-found": _not_found,
+    "offline-error": _offline_error,
 }
 
 

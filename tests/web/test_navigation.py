@@ -133,7 +133,7 @@ def test_two_filter_changes_in_a_row_leave_no_search_paging_behind(
 
 
 def test_back_from_an_animal_restores_the_loaded_pages_and_the_scroll_position(
-    page: Page, live_site: LiveSite, viewport_name: str
+    page: Page, live_site: LiveSite, network: Network, viewport_name: str
 ) -> None:
     log_in(page, live_site, *DEMO_USER)
     page.goto(f"{live_site.url}/#/search?sort=created_at")
@@ -151,8 +151,9 @@ def test_back_from_an_animal_restores_the_loaded_pages_and_the_scroll_position(
 
     searches = Searches()
     page.on("request", searches.record)
+    network.set(SLOW)  # the way back is on a slow network: nothing may wait for it
     page.locator(".grid > li").nth(80).locator("a").click()
-    expect(page.locator(".detail h1")).to_be_visible()
+    expect(page.locator(".detail h1")).to_be_visible(timeout=20_000)
     page.go_back()
 
     expect(page.locator(".grid > li")).to_have_count(len(before))
@@ -178,24 +179,25 @@ def _any_animal(site: LiveSite) -> dict[str, Any]:
 
 
 def test_back_on_a_link_opened_in_a_fresh_tab_goes_to_search_not_out_of_the_app(
-    page: Page, live_site: LiveSite, viewport_name: str
+    page: Page, live_site: LiveSite, network: Network, viewport_name: str
 ) -> None:
     animal = _any_animal(live_site)
-    page.goto(f"{live_site.url}/#/animal/{animal['id']}")
+    network.set(SLOW)  # a shared link opened on a phone's slow connection
+    page.goto(f"{live_site.url}/#/animal/{animal['id']}", timeout=30_000)
     page.get_by_label("ユーザー名またはメールアドレス").fill(DEMO_USER[0])
     page.get_by_label("パスワード").fill(DEMO_USER[1])
     page.get_by_role("button", name="ログイン").click()
-    expect(page.locator(".detail h1")).to_have_text(animal["name"])
+    expect(page.locator(".detail h1")).to_have_text(animal["name"], timeout=20_000)
 
     page.get_by_role("button", name="戻る").click()
-    expect(page.locator(".grid .tile").first).to_be_visible()
+    expect(page.locator(".grid .tile").first).to_be_visible(timeout=20_000)
     assert "#/search" in page.url
     screenshot(page, f"{viewport_name}-nav-4-deep-link-back")
 
     page.locator(".grid .tile").first.click()
-    expect(page.locator(".detail h1")).to_be_visible()
+    expect(page.locator(".detail h1")).to_be_visible(timeout=20_000)
     page.get_by_role("button", name="戻る").click()  # now there is a screen to go back to
-    expect(page.locator(".grid .tile").first).to_be_visible()
+    expect(page.locator(".grid .tile").first).to_be_visible(timeout=20_000)
     assert "#/search" in page.url
 
 

@@ -135,7 +135,7 @@ def test_every_clicked_animal_was_shown_in_its_search(small_dataset: Path) -> No
 
 def test_reference_files_are_copied_and_violations_filtered(small_dataset: Path) -> None:
     assert len(load(small_dataset, "user.json")) == 2_848
-    assert len(load(small_dataset, "animal_subcategory.json")) == 38
+    assert len(load(small_dataset, "animal_subcategory.json")) == 40
     assert len(load(small_dataset, "violation_type.json")) == 5
     animals = load(small_dataset, "animal.json")
     violations = load(small_dataset, "violation.json")

@@ -17,6 +17,9 @@ COPIED_FILES = (
     "violation_type.json",
 )
 VIOLATION_FILE = "violation.json"
+SERVICE_BREEDS = frozenset({"mixed_cat", "mixed_dog"})
+"""Breeds of animal_subcategory.json the service offers its users beyond the reference's
+(雑種 / ミックス): no reference animal has one."""
 SKELETON_FILE = "animal_without_text.json"
 
 JsonObject = dict[str, Any]
@@ -117,7 +120,9 @@ def load_users() -> list[SimUserRecord]:
 
 
 def load_breeds() -> dict[str, Breed]:
-    """animal_subcategory.json by slug."""
+    """The reference's breeds of animal_subcategory.json by slug, without SERVICE_BREEDS:
+    simulated users neither favour nor search for those, so the generated dataset is the
+    same with or without them (the dataset's breed table still lists them)."""
     raw = read_reference_json("animal_subcategory.json")
     return {
         slug: Breed(
@@ -128,6 +133,7 @@ def load_breeds() -> dict[str, Breed]:
             name_ja=str(row["name_ja"]),
         )
         for slug, row in raw.items()
+        if slug not in SERVICE_BREEDS
     }
 
 

@@ -10,6 +10,7 @@ import { moderationPanel, reportControl } from "./moderation.js";
 import { copyLinkButton, fillLikedBy, handleLink, likedByHeading, tagLinks } from "./social.js";
 import { errorState, skeletonDetail } from "./states.js";
 import { tile } from "./tiles.js";
+import { photoButton } from "./viewer.js";
 
 const SEE_LONG_MS = 5000;
 
@@ -137,15 +138,18 @@ async function showDetail(view, id, params, signal, origin) {
   const likedBy = h("ul", { class: "liked-by" });
   const likedByTitle = likedByHeading(animal.like);
   const similar = h("section", { class: "similar", hidden: true });
+  const like = likeButton(animal, likes.length > 0, origin);
+  // A double tap on the photo likes it (never unlikes, as in other photo apps).
+  const photo = photoButton(animal, { onDoubleTap: () => like.getAttribute("aria-pressed") !== "true" && like.click() });
   const article = h("article", { class: "detail" },
-    h("div", { class: "photo" }, h("img", { src: animal.photo_url, alt: animal.name, decoding: "async" })),
+    h("div", { class: "photo" }, photo),
     h("div", { class: "info" },
       params.get("posted") && h("p", { class: "notice", role: "status" }, t("detail.justPosted")),
       moderation?.element,
       reviewNotice,
       h("h1", {}, animal.name),
       tagLinks(animal),
-      h("div", { class: "detail-actions" }, likeButton(animal, likes.length > 0, origin), copyLinkButton()),
+      h("div", { class: "detail-actions" }, like, copyLinkButton()),
       animal.description && h("p", { class: "description" }, animal.description),
       h("dl", { class: "facts" },
         h("dt", {}, t("detail.owner")), h("dd", {}, handleLink(animal.user_handle_name)),
