@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -181,13 +182,15 @@ def test_garbage_in_the_cache_is_not_a_500() -> None:
     limiter.begin("10.0.0.1", "handle:dog").failed()
 
 
-def test_the_memory_kind_gets_its_own_store_and_disk_or_redis_the_shared_one() -> None:
+def test_the_memory_kind_gets_its_own_store_and_disk_or_redis_the_shared_one(
+    tmp_path: Path,
+) -> None:
     shared = MemoryCache()
     memory = build_login_limiter(
         Settings(environment="test", cache={"kind": "memory"}), lambda: shared
     )
     assert memory.cache is not shared
-    disk = build_login_limiter(Settings(environment="test"), lambda: shared)
+    disk = build_login_limiter(Settings(environment="test", var_dir=tmp_path), lambda: shared)
     assert disk.cache is shared
     redis = build_login_limiter(
         Settings(environment="test", cache={"kind": "redis"}), lambda: shared

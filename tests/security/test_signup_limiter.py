@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -73,13 +74,15 @@ def test_an_unreachable_cache_fails_open_with_a_warning(caplog: pytest.LogCaptur
     assert "sign-up rate limiting is off for this request: cache unreachable" in caplog.text
 
 
-def test_the_memory_kind_gets_its_own_store_and_disk_or_redis_the_shared_one() -> None:
+def test_the_memory_kind_gets_its_own_store_and_disk_or_redis_the_shared_one(
+    tmp_path: Path,
+) -> None:
     shared = MemoryCache()
     memory = build_signup_limiter(
         Settings(environment="test", cache={"kind": "memory"}), lambda: shared
     )
     assert memory.cache is not shared
-    disk = build_signup_limiter(Settings(environment="test"), lambda: shared)
+    disk = build_signup_limiter(Settings(environment="test", var_dir=tmp_path), lambda: shared)
     assert disk.cache is shared
     redis = build_signup_limiter(
         Settings(environment="test", cache={"kind": "redis"}), lambda: shared

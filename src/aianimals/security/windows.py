@@ -2,8 +2,10 @@
 and sign-up limits share.
 
 Counts are `limits`' sliding-window counters: two fixed buckets per key, the previous one
-weighted by how much of it still lies inside the window, kept in a `limits` storage (in
-memory, or Redis with atomic Lua scripts so that every process counts together).
+weighted by how much of it still lies inside the window, kept in a `limits` storage that
+every API process of a site shares: Redis (atomic Lua scripts) with the `redis` cache, a
+diskcache directory beside the disk cache's (`security.disk_counts`, one SQLite transaction
+per hit) with the `disk` cache; only the `memory` cache counts in this process alone.
 
 A block is a cache entry holding the time it ends, with the lockout as its TTL; blocking
 a key also starts its count afresh, so after the lockout the full allowance is back.
@@ -14,6 +16,7 @@ Every cache or storage error is raised as `CacheUnavailable`, for the limiters t
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from limits import RateLimitItem, RateLimitItemPerSecond
@@ -22,6 +25,7 @@ from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
 from aianimals.ports.cache.base import Cache
+from aianimals.security.disk_counts import DiskCounts
 from aianimals.settings import CacheSettings
 
 T = TypeVar("T")
@@ -30,15 +34,25 @@ _CACHE_ERRORS = (OSError, ValueError, TypeError, StorageError)
 """What an unreachable or confused cache raises (`ConnectionError` is an `OSError`)."""
 
 
+LIMITS_DIRECTORY = "limits"
+"""The disk counts' directory, under `cache.path` (beside the disk cache's own)."""
+
+
 class CacheUnavailable(Exception):
     """The cache could not be reached, or held something unreadable."""
 
 
 def counter_storage(settings: CacheSettings) -> Storage:
-    """Where the counts live: this process's memory, or the cache's Redis (every process)."""
+    """Where the counts live: the cache's Redis (every process of every machine), a
+    directory beside the disk cache's (every process of this machine: `<cache.path>/limits`),
+    or this process's memory (the `memory` cache)."""
     if settings.kind == "redis":
         return RedisStorage(
             settings.url, key_prefix=f"{settings.prefix}limits", wrap_exceptions=True
+        )
+    if settings.kind == "disk":
+        return DiskCounts(
+            (settings.path or Path("var/cache")) / LIMITS_DIRECTORY, wrap_exceptions=True
         )
     return MemoryStorage()
 
