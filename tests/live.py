@@ -106,18 +106,38 @@ def live_site(root: Path, role: Sequence[str], *, animals: int, name: str) -> It
         cli(env, "dataset", "generate", str(dataset), "--animals", str(animals))
         cli(env, "migrate")
         cli(env, "import", str(dataset))
-        log = root / f"{name}.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [AIANIMALS, *role], env=env, stdout=output, stderr=subprocess.STDOUT
-            )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_ready(url, process, log)
+        with live_process(root, role, env, name=name) as url:
             yield LiveSite(url=url, env=env, database_url=database_url)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+
+
+@contextmanager
+def live_api(root: Path, overrides: dict[str, str], *, name: str) -> Iterator[LiveSite]:
+    """`aianimals api` over an empty migrated SQLite store under `root`, with the settings
+    of `overrides` (`AIANIMALS_…` variables) on top of the suite's."""
+    database_url = f"sqlite:///{root / 'aianimals.db'}"
+    env = {**_environment(root, database_url, _free_port()), **overrides}
+    cli(env, "migrate")
+    with live_process(root, ("api",), env, name=name) as url:
+        yield LiveSite(url=url, env=env, database_url=database_url)
+
+
+@contextmanager
+def live_process(
+    root: Path, role: Sequence[str], env: dict[str, str], *, name: str
+) -> Iterator[str]:
+    """`aianimals ROLE…` in `env` until the block ends (its log in `root/<name>.log`); its URL."""
+    log = root / f"{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [AIANIMALS, *role], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{env['AIANIMALS_API__PORT']}"
+    try:
+        _wait_until_ready(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -6,8 +6,10 @@ by the server's own error log of a failed request. Requests are labelled by the 
 the route that matched (`/media/{key:path}`), never by the raw path, so ids in paths do not
 create series; a request no route matched reads `<unmatched>`.
 
-`GET /metrics` is outside `/v0`, not in the OpenAPI schema, and has no authentication: do not
-expose it publicly (serve it on the cluster network only, or block it at the ingress).
+With several API processes, `/metrics` sums the values of all of them, whichever answers
+(`observability.multiprocess`). `GET /metrics` is outside `/v0`, not in the OpenAPI schema,
+and has no authentication: do not expose it publicly (serve it on the cluster network only,
+or block it at the ingress).
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from aianimals.observability.metrics import (
     HTTP_IN_FLIGHT,
     HTTP_REQUEST_SECONDS,
     OTHER,
-    REGISTRY,
     UNMATCHED_ROUTE,
 )
+from aianimals.observability.multiprocess import exposed_registry
 from aianimals.observability.requestid import HEADER, REQUEST_ID, accept_request_id
 
 METRICS_PATH = "/metrics"
@@ -98,8 +100,9 @@ class ObservabilityMiddleware:
 
 
 def metrics_response() -> Response:
-    """The registry in Prometheus' text format (sync: collectors may do I/O off the loop)."""
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    """The metrics in Prometheus' text format, every API process's when there are several
+    (sync: collectors may do I/O off the loop)."""
+    return Response(generate_latest(exposed_registry()), media_type=CONTENT_TYPE_LATEST)
 
 
 def install_observability(app: FastAPI) -> None:

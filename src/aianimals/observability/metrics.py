@@ -7,12 +7,17 @@ up`) share them, so a test compares a sample before and after (`REGISTRY.get_sam
 accident adds to what `/metrics` exposes. `CATALOG` names every family with its type and
 labels; the dashboards and alert rules under `deploy/monitoring/` are checked against it.
 
+Several API processes (`api.processes` > 1) share their values through files
+(`observability.multiprocess`): `MULTIPROCESS` says whether this process does, and the
+collectors that read live state at a scrape are listed in `LIVE_COLLECTORS`.
+
 Label values that come from data (event types, violation types, judges) pass through a
 `BoundedLabel`, so a flood of odd values cannot create unbounded series.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +35,7 @@ from prometheus_client import (
     ProcessCollector,
     disable_created_metrics,
 )
+from prometheus_client.registry import Collector
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,10 +47,24 @@ UNMATCHED_ROUTE = "<unmatched>"
 """The `route` label of a request no route matched (a 404 from the router, say)."""
 
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no `_created` series: they double the series for no alert's use
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+"""Whether prometheus_client keeps this process's values in files shared with its siblings
+(decided when it is imported, as prometheus_client decides it)."""
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)
-PlatformCollector(registry=REGISTRY)
 GCCollector(registry=REGISTRY)
+LIVE_COLLECTORS: list[Collector] = []
+"""Collectors that read state when scraped, served in multiprocess mode too (unlike the
+process and GC ones, which describe one process only)."""
+
+
+def register_live(collector: Collector) -> None:
+    """Add a collector of live state to `REGISTRY` and to every multiprocess scrape."""
+    REGISTRY.register(collector)
+    LIVE_COLLECTORS.append(collector)
+
+
+register_live(PlatformCollector(registry=None))
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,7 @@ HTTP_IN_FLIGHT = Gauge(
     "HTTP requests being handled now",
     _spec("aianimals_http_requests_in_flight", "gauge").labels,
     registry=REGISTRY,
+    multiprocess_mode="livesum",  # every live process's requests
 )
 SEARCH_SECONDS = _histogram(
     _spec("aianimals_search_duration_seconds", "histogram", "sort_by", "arm", "served"),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from aianimals.observability.metrics import MODEL_INFO, REGISTRY
+from aianimals.observability.metrics import MODEL_INFO, register_live
 
 if TYPE_CHECKING:
     from aianimals.ml.images.model import ImageModel
@@ -88,7 +88,7 @@ class ModelVersions(Collector):
 
 
 MODEL_VERSIONS = ModelVersions()
-REGISTRY.register(MODEL_VERSIONS)
+register_live(MODEL_VERSIONS)
 
 
 def watch_container(container: object) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from aianimals.observability.metrics import QUEUE_MESSAGES, QUEUE_OLDEST_AGE, REGISTRY
+from aianimals.observability.metrics import QUEUE_MESSAGES, QUEUE_OLDEST_AGE, register_live
 from aianimals.ports.queue.sqlite import SqliteQueue
 from aianimals.settings import QueueSettings
 
@@ -151,7 +151,7 @@ class QueueDepths(Collector):
 
 
 QUEUE_DEPTHS = QueueDepths()
-REGISTRY.register(QUEUE_DEPTHS)
+register_live(QUEUE_DEPTHS)
 
 
 def queue_probe(settings: QueueSettings) -> QueueProbe:

@@ -1,8 +1,8 @@
 """Composition root of the API role: builds the container, mounts every router.
 
 Every request gets an id (`X-Request-ID`) and is measured; `GET /metrics` serves the
-process's Prometheus metrics, outside `/v0` and without authentication: it must not be
-exposed publicly (see `aianimals.observability`).
+Prometheus metrics of every API process (`observability.multiprocess`), outside `/v0` and
+without authentication: it must not be exposed publicly (see `aianimals.observability`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ from aianimals.moderation.report_router import router as report_router
 from aianimals.moderation.router import router as violation_router
 from aianimals.observability.http import install_observability
 from aianimals.observability.models import watch_container
+from aianimals.observability.multiprocess import (
+    prepare_directory,
+    process_exiting,
+    remove_directory,
+)
 from aianimals.profiles.router import router as profile_router
 from aianimals.roles.container import Container, build_container
 from aianimals.search.router import router as search_router
@@ -97,6 +102,7 @@ def create_app(
         try:
             yield
         finally:
+            process_exiting()
             if owned:
                 app.state.container.close()
 
@@ -144,7 +150,9 @@ def serve(settings: Settings, container: Container | None = None) -> None:
     are spawned by uvicorn on one listening socket, each building its own ports from these
     settings: the embedded SQL store, search index, vector index, queue and cache are
     shared through their files, so any process answers any request; `container` stays
-    with the caller (`up` runs its workers on it, once).
+    with the caller (`up` runs its workers on it, once). Their metrics go through a fresh
+    `<var_dir>/metrics-<pid>` directory, removed when they have exited, so that any of them
+    serves the sums of all (`observability.multiprocess`).
 
     With JSON logs, uvicorn's own loggers propagate to the root handler (JSON too) instead
     of getting uvicorn's text handlers.
@@ -164,6 +172,13 @@ def serve(settings: Settings, container: Container | None = None) -> None:
         uvicorn.run(create_app(settings, container, warm=True), **options)
         return
     os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
-    uvicorn.run(
-        f"{__name__}:{app_from_environment.__name__}", factory=True, workers=processes, **options
-    )
+    metrics = prepare_directory(settings.var_dir)
+    try:
+        uvicorn.run(
+            f"{__name__}:{app_from_environment.__name__}",
+            factory=True,
+            workers=processes,
+            **options,
+        )
+    finally:
+        remove_directory(metrics)

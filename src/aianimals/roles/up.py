@@ -1,4 +1,5 @@
-"""Composition root of `aianimals up`: the whole platform in one process on one machine."""
+"""Composition root of `aianimals up`: the whole platform on one machine (the API in
+`api.processes` processes, the workers in this one)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ from aianimals.roles.first_start import (
 )
 from aianimals.roles.portal import portal_command, portal_environment
 from aianimals.roles.supervisor import Supervisor
-from aianimals.roles.worker import Workers
+from aianimals.roles.worker import Workers, serve_metrics
 from aianimals.settings import LOOPBACK_HOSTS, Settings
 
 if TYPE_CHECKING:
+    from aianimals.observability.server import MetricsServer
     from aianimals.schedules.scheduler import EmbeddedScheduler
 
 
@@ -37,6 +39,7 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
     workers = Workers(container)
     scheduler: EmbeddedScheduler | None = None
     children = Supervisor()
+    metrics: MetricsServer | None = None
     try:
         migrate.upgrade(container.database)
         console.print(f"[green]schema up to date[/green] ({settings.database.url})")
@@ -53,8 +56,13 @@ def run_up(settings: Settings, console: Console, *, demo: bool) -> None:
         admin = ensure_admin(container)
         start_children(settings, children)
         print_banner(settings, console, admin)
+        if settings.api.process_count() > 1:
+            # The API's processes serve their own metrics; the workers' are in this one.
+            metrics = serve_metrics(settings.metrics)
         serve(settings, container)
     finally:
+        if metrics is not None:
+            metrics.close()
         children.stop()
         if scheduler is not None:
             scheduler.stop()
