@@ -76,6 +76,7 @@ def _environment(root: Path, database_url: str, port: int) -> dict[str, str]:
         "AIANIMALS_SEARCH__SIMILAR_WORDS_PATH": str(root / "similar_words.json"),
         "AIANIMALS_REGISTRY__TRACKING_URI": "",
         "AIANIMALS_API__PORT": str(port),
+        "AIANIMALS_METRICS__PORT": str(_free_port()),  # `up` with several API processes
     }
 
 
