@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
+from aianimals.animals.schemas import AnimalResponse
 from aianimals.users.models import ROLE_ADMIN, User
 from tests.factories import PASSWORD, Factory
+
+LISTING = TypeAdapter(list[AnimalResponse])
 
 
 def _auth(client: TestClient, user: User) -> dict[str, str]:
@@ -38,6 +42,31 @@ def test_list_has_names_owner_and_live_like_counts(client: TestClient, factory: 
     assert body[0]["animal_subcategory_name_ja"] == "柴犬"
 
 
+def test_list_is_the_documented_response_in_its_field_order(
+    client: TestClient, factory: Factory
+) -> None:
+    owner = factory.user()
+    factory.like(factory.animal(owner, name="100% shiba_inu"), owner)
+    factory.animal(owner)
+    response = client.get("/v0/animal", headers=_auth(client, owner))
+    assert response.headers["content-type"] == "application/json"
+    animals = LISTING.validate_json(response.content)
+    assert LISTING.dump_json(animals) == response.content
+    assert [animal.like for animal in animals] == [0, 1]
+
+
+def test_a_name_with_like_wildcards_matches_them_literally(
+    client: TestClient, factory: Factory
+) -> None:
+    owner = factory.user()
+    literal = factory.animal(owner, name="100% shiba_inu")
+    factory.animal(owner, name="1000 shibaXinu")
+    headers = _auth(client, owner)
+    for name in ("100%", "a_i", "%", "0% S"):
+        found = client.get("/v0/animal", headers=headers, params={"name": name}).json()
+        assert [animal["id"] for animal in found] == [literal.id], name
+
+
 def test_list_filters_combine(client: TestClient, factory: Factory) -> None:
     alice, bob = factory.user(), factory.user()
     pochi = factory.animal(alice, name="Pochi the shiba")
@@ -50,6 +79,8 @@ def test_list_filters_combine(client: TestClient, factory: Factory) -> None:
     assert ids() == {pochi.id, pug.id}
     assert ids(name="poCHI") == {pochi.id}
     assert ids(name="%") == set()
+    assert ids(name="_") == set()
+    assert ids(name="the s") == {pochi.id}
     assert ids(animal_subcategory_id=16) == {pug.id}
     assert ids(animal_category_id=2, user_id=alice.id) == {pochi.id}
     assert ids(animal_category_id=1) == set()

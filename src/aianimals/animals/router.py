@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import Json
+from pydantic_core import to_json
 
 from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse, AnimalUpdate
 from aianimals.api.deps import (
@@ -30,9 +31,11 @@ def list_animals(
     animals: AnimalServiceDep,
     page: PageDep,
     filters: Annotated[AnimalFilter, Query()],
-) -> list[AnimalResponse]:
+) -> Response:
     """Animals matching the filters, newest first, with live like counts."""
-    return animals.find(user, filters, limit=page.limit, offset=page.offset)
+    found = animals.find(user, filters, limit=page.limit, offset=page.offset)
+    # Encoded from the service's rows in the documented shape: not re-validated here.
+    return Response(to_json(found), media_type="application/json")
 
 
 @router.get("/liked_by", response_model=list[PublicUserResponse], responses={404: {}})

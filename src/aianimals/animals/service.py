@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CTE, Select, bindparam, func, select
+from sqlalchemy import Select, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,7 +16,7 @@ from aianimals.animals.models import Animal
 from aianimals.animals.photos import PhotoStore
 from aianimals.animals.schemas import AnimalCreate, AnimalFilter, AnimalResponse, AnimalUpdate
 from aianimals.animals.thumbnails import thumbnail_2x_url
-from aianimals.animals.visibility import can_see, seen_by
+from aianimals.animals.visibility import can_see, is_admin
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.categories.schemas import CategoryFilter, SubcategoryFilter
 from aianimals.categories.service import CategoryService
@@ -47,27 +49,24 @@ class AnimalService:
 
     def find(
         self, viewer: User, where: AnimalFilter, *, limit: int, offset: int
-    ) -> list[AnimalResponse]:
-        """A page of animals, newest first, with names and live like counts in one query.
+    ) -> list[dict[str, Any]]:
+        """A page of animals, newest first, with names and live like counts in one query,
+        as JSON-ready dicts with `AnimalResponse`'s fields in its order.
 
         Hidden animals are listed only with `deactivated=True`, and only those the viewer
         may see (their own; every one for an administrator).
         """
-        page_query = select(Animal.id).where(*_conditions(viewer, where))
-        page = (
-            page_query.order_by(Animal.created_at.desc(), Animal.id)
-            .limit(limit)
-            .offset(offset)
-            .cte("page")
-        )
-        return self._responses(select(page.c.id), page)
+        shape = _PageShape.of(viewer, where)
+        params = {**shape.params(viewer, where), "limit": limit, "offset": offset}
+        rows = self.session.connection().execute(_page_query(shape), params).all()
+        return [_wire(row) for row in rows]
 
     def view(self, animal_id: str) -> AnimalResponse:
         """One animal as the API shows it (hidden ones included); 404 when unknown."""
-        found = self._responses(select(Animal.id).where(Animal.id == animal_id))
-        if not found:
+        row = self.session.connection().execute(_WIRE_QUERY, {"ids": [animal_id]}).first()
+        if row is None:
             raise NotFound(f"no animal with id {animal_id}")
-        return found[0]
+        return AnimalResponse.model_validate(_wire(row))
 
     def view_many(self, animal_ids: Sequence[str]) -> dict[str, AnimalResponse]:
         """The visible ones of these animals, by id (hidden and unknown ids are left out)."""
@@ -88,15 +87,8 @@ class AnimalService:
         ids = list(animal_ids)
         # Core on the session's connection: no ORM execution layer, plain tuples.
         rows = self.session.connection().execute(_WIRE_QUERY, {"ids": ids}).all()
-        found = {}
-        for row in rows:
-            wire = dict(zip(_WIRE_KEYS, row, strict=True))
-            if wire["deactivated"]:  # dropped here, not in SQL: see view_many
-                continue
-            wire["created_at"] = as_utc(wire["created_at"])
-            wire["updated_at"] = as_utc(wire["updated_at"])
-            found[row[0]] = _with_thumbnail_2x(wire)
-        return found
+        # Hidden ones are dropped here, not in SQL: see view_many.
+        return {row[0]: _wire(row) for row in rows if not row.deactivated}
 
     def post(
         self, user: User, request: AnimalCreate, photo: bytes, photos: PhotoStore
@@ -183,26 +175,83 @@ class AnimalService:
             )
             raise InvalidInput(msg)
 
-    def _responses(self, ids: Select[str], page: CTE | None = None) -> list[AnimalResponse]:
-        rows = self.session.execute(_response_query(ids, page)).all()
-        return [_response(row) for row in rows]
+
+@dataclass(frozen=True)
+class _PageShape:
+    """Which filters a listing has: one cached statement per shape, values bound."""
+
+    deactivated: bool
+    everything: bool
+    """The viewer is an administrator: hidden animals are not limited to their own."""
+    id: bool
+    name: bool
+    category: bool
+    subcategory: bool
+    user: bool
+
+    @classmethod
+    def of(cls, viewer: User, where: AnimalFilter) -> _PageShape:
+        return cls(
+            deactivated=where.deactivated,
+            everything=is_admin(viewer),
+            id=where.id is not None,
+            name=bool(where.name),
+            category=where.animal_category_id is not None,
+            subcategory=where.animal_subcategory_id is not None,
+            user=where.user_id is not None,
+        )
+
+    def conditions(self) -> list[Any]:
+        """The WHERE clause, with a bind parameter per given filter."""
+        conditions: list[Any] = [Animal.deactivated.is_(self.deactivated)]
+        if self.deactivated and not self.everything:
+            conditions.append(Animal.user_id == bindparam("viewer_id"))
+        if self.id:
+            conditions.append(Animal.id == bindparam("id"))
+        if self.name:
+            # `icontains(name, autoescape=True)` with the pattern bound instead of inlined
+            pattern = func.lower(bindparam("name_pattern", type_=String))
+            conditions.append(func.lower(Animal.name).like(pattern, escape="/"))
+        if self.category:
+            conditions.append(Animal.category_id == bindparam("category_id"))
+        if self.subcategory:
+            conditions.append(Animal.subcategory_id == bindparam("subcategory_id"))
+        if self.user:
+            conditions.append(Animal.user_id == bindparam("user_id"))
+        return conditions
+
+    def params(self, viewer: User, where: AnimalFilter) -> dict[str, Any]:
+        """The values of `conditions`' bind parameters."""
+        params: dict[str, Any] = {
+            "viewer_id": viewer.id,
+            "id": where.id,
+            "category_id": where.animal_category_id,
+            "subcategory_id": where.animal_subcategory_id,
+            "user_id": where.user_id,
+        }
+        if where.name:
+            escaped = where.name.replace("/", "//").replace("%", "/%").replace("_", "/_")
+            params["name_pattern"] = f"%{escaped}%"
+        return params
 
 
-def _conditions(viewer: User, where: AnimalFilter) -> list[Any]:
-    conditions: list[Any] = [Animal.deactivated.is_(where.deactivated)]
-    if where.deactivated:
-        conditions.append(seen_by(viewer))
-    if where.id is not None:
-        conditions.append(Animal.id == where.id)
-    if where.name:
-        conditions.append(Animal.name.icontains(where.name, autoescape=True))
-    if where.animal_category_id is not None:
-        conditions.append(Animal.category_id == where.animal_category_id)
-    if where.animal_subcategory_id is not None:
-        conditions.append(Animal.subcategory_id == where.animal_subcategory_id)
-    if where.user_id is not None:
-        conditions.append(Animal.user_id == where.user_id)
-    return conditions
+@lru_cache(maxsize=256)
+def _page_query(shape: _PageShape) -> AnimalRow:
+    """A page of the animals of `shape` in `_WIRE_QUERY`'s columns, newest first; built
+    once per shape, so a request only binds values (SQLAlchemy reuses the compiled SQL)."""
+    page = (
+        select(Animal.id)
+        .where(*shape.conditions())
+        .order_by(Animal.created_at.desc(), Animal.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .cte("page")
+    )
+    return (
+        _wire_select()
+        .join(page, page.c.id == Animal.id)
+        .order_by(Animal.created_at.desc(), Animal.id)
+    )
 
 
 AnimalRow = Select[*tuple[Any, ...]]
@@ -237,58 +286,54 @@ def animal_rows(likes_for: Select[str] | Sequence[str] | None = None) -> AnimalR
     )
 
 
-_WIRE_QUERY = (
-    select(
-        Animal.id,
-        Animal.category_id.label("animal_category_id"),
-        AnimalCategory.name_en.label("animal_category_name_en"),
-        AnimalCategory.name_ja.label("animal_category_name_ja"),
-        Animal.subcategory_id.label("animal_subcategory_id"),
-        AnimalSubcategory.name_en.label("animal_subcategory_name_en"),
-        AnimalSubcategory.name_ja.label("animal_subcategory_name_ja"),
-        Animal.user_id,
-        User.handle_name.label("user_handle_name"),
-        Animal.name,
-        Animal.description,
-        Animal.photo_url,
-        func.coalesce(Animal.thumbnail_url, Animal.photo_url).label("thumbnail_url"),
-        select(func.count())
-        .where(Like.animal_id == Animal.id)
-        .correlate(Animal)
-        .scalar_subquery()
-        .label("like"),
-        Animal.deactivated,
-        Animal.created_at,
-        Animal.updated_at,
+def _wire_select() -> AnimalRow:
+    """`AnimalResponse`'s fields as labelled columns (thumbnail_2x_url aside), likes
+    counted per row on the (animal_id) index."""
+    return (
+        select(
+            Animal.id,
+            Animal.category_id.label("animal_category_id"),
+            AnimalCategory.name_en.label("animal_category_name_en"),
+            AnimalCategory.name_ja.label("animal_category_name_ja"),
+            Animal.subcategory_id.label("animal_subcategory_id"),
+            AnimalSubcategory.name_en.label("animal_subcategory_name_en"),
+            AnimalSubcategory.name_ja.label("animal_subcategory_name_ja"),
+            Animal.user_id,
+            User.handle_name.label("user_handle_name"),
+            Animal.name,
+            Animal.description,
+            Animal.photo_url,
+            func.coalesce(Animal.thumbnail_url, Animal.photo_url).label("thumbnail_url"),
+            select(func.count())
+            .where(Like.animal_id == Animal.id)
+            .correlate(Animal)
+            .scalar_subquery()
+            .label("like"),
+            Animal.deactivated,
+            Animal.created_at,
+            Animal.updated_at,
+        )
+        .join(AnimalCategory, AnimalCategory.id == Animal.category_id)
+        .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
+        .join(User, User.id == Animal.user_id)
     )
-    .join(AnimalCategory, AnimalCategory.id == Animal.category_id)
-    .join(AnimalSubcategory, AnimalSubcategory.id == Animal.subcategory_id)
-    .join(User, User.id == Animal.user_id)
-    .where(Animal.id.in_(bindparam("ids", expanding=True)))
-)
-"""`AnimalResponse`'s fields as labelled columns of the animals `ids`, likes counted per row
-on the (animal_id) index; built once, so a request only binds the ids."""
+
+
+_WIRE_QUERY = _wire_select().where(Animal.id.in_(bindparam("ids", expanding=True)))
+"""The animals `ids` in `_wire_select`'s columns; built once, so a request only binds them."""
 _WIRE_KEYS = tuple(str(column.key) for column in _WIRE_QUERY.selected_columns)
 
 
-def _with_thumbnail_2x(wire: dict[str, Any]) -> dict[str, Any]:
-    """`wire` with `thumbnail_2x_url` right after `thumbnail_url`, as `AnimalResponse` has it."""
-    ordered: dict[str, Any] = {}
-    for key, value in wire.items():
-        ordered[key] = value
+def _wire(row: Any) -> dict[str, Any]:
+    """A `_wire_select` row as `AnimalResponse`'s JSON-ready fields, in its order."""
+    wire: dict[str, Any] = {}
+    for key, value in zip(_WIRE_KEYS, row, strict=True):
+        wire[key] = value
         if key == "thumbnail_url":
-            ordered["thumbnail_2x_url"] = thumbnail_2x_url(value, wire["photo_url"])
-    return ordered
-
-
-def _response_query(ids: Select[str], page: CTE | None) -> AnimalRow:
-    """These animals (or this page of them), newest first, likes counted over just them."""
-    query = animal_rows(ids)
-    if page is not None:
-        query = query.join(page, page.c.id == Animal.id)
-    else:
-        query = query.where(Animal.id.in_(ids))
-    return query.order_by(Animal.created_at.desc(), Animal.id)
+            wire["thumbnail_2x_url"] = thumbnail_2x_url(value, row.photo_url)
+    wire["created_at"] = as_utc(wire["created_at"])
+    wire["updated_at"] = as_utc(wire["updated_at"])
+    return wire
 
 
 def _response(row: Any) -> AnimalResponse:
