@@ -24,7 +24,7 @@ from aianimals.dataset.importer.report import (
     PhotoReport,
 )
 from aianimals.dataset.importer.specs import FILES, FileSpec
-from aianimals.dataset.importer.sqlite_bulk import begin_writing, bulk_pragmas
+from aianimals.dataset.importer.sqlite_bulk import bulk_pragmas
 from aianimals.ports.blobs.store import BlobStore
 from aianimals.ports.sql.database import Database
 from aianimals.settings import Settings
@@ -113,7 +113,6 @@ def _import_file(database: Database, spec: FileSpec, context: ImportContext) -> 
             bulk_pragmas(connection),
             connection.begin(),
         ):
-            begin_writing(connection)
             _load(connection, spec, context, parsed, report)
     except IntegrityError as error:  # a safety net: references are checked before inserting
         problem = f"rejected by the store: {error.orig}"

@@ -45,11 +45,11 @@ def bulk_pragmas(connection: Connection) -> Iterator[None]:
 
 
 def begin_writing(connection: Connection) -> None:
-    """Open the SQLite transaction now, as a writer (BEGIN IMMEDIATE).
+    """Open the SQLite transaction now, as a writer (BEGIN IMMEDIATE), unless it is open.
 
-    The driver would begin it only at the first INSERT: the reads before it (keys already
-    stored) would see another moment, and a DROP INDEX would commit on its own. Taking the
-    write lock first also spares the late upgrade that a concurrent writer would refuse.
+    The driver begins one only at the first INSERT: a DROP INDEX before it would commit on
+    its own. Called just before the inserts, so the write lock is not held while passwords
+    are hashed or photos copied.
     """
     if connection.dialect.name != "sqlite":
         return
