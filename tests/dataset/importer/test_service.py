@@ -7,13 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, inspect, select
 
 from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.animals.models import Animal
 from aianimals.categories.models import AnimalCategory
 from aianimals.core.ids import new_id
-from aianimals.dataset.importer import ImportFailed, import_directory
+from aianimals.dataset.importer import ImportFailed, import_directory, sqlite_bulk
 from aianimals.likes.models import Like
 from aianimals.moderation.models import Violation
 from aianimals.ports.sql.base import Base
@@ -50,6 +50,55 @@ def test_tiny_dataset_imports_every_file(container: Container, tmp_path: Path) -
     }
     assert count(container, Impression) == 4
     assert report.hashing.passwords == 3
+
+
+def test_an_import_that_builds_indexes_after_its_rows_leaves_the_schema_as_migrated(
+    container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_bulk, "DEFER_FROM_ROWS", 1)
+    before = indexes(container)
+
+    import_directory(container, tiny_seed().write(tmp_path / "seed"))
+
+    assert indexes(container) == before
+
+
+def indexes(container: Container) -> dict[str, list[dict[str, object]]]:
+    inspector = inspect(container.database.engine)
+    return {name: inspector.get_indexes(name) for name in inspector.get_table_names()}
+
+
+def test_other_writers_are_not_locked_out_while_passwords_are_hashed(
+    container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_bulk, "DEFER_FROM_ROWS", 1)  # every load takes the write lock
+    hash_many = container.hasher.hash_many
+
+    def hash_while_another_writes(passwords: list[str], workers: int, on_done: object) -> object:
+        write_a_category_at_once(container)
+        return hash_many(passwords, workers)
+
+    monkeypatch.setattr(container.hasher, "hash_many", hash_while_another_writes)
+
+    import_directory(container, tiny_seed().write(tmp_path / "seed"))
+
+    with container.database.session() as session:
+        assert session.get(AnimalCategory, 99) is not None
+
+
+def write_a_category_at_once(container: Container) -> None:
+    """A write from another connection that gives up after 0.2 s on a locked SQLite file."""
+    with container.database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA busy_timeout = 200")
+        try:
+            values = {"id": 99, "name_en": "elsewhere", "name_ja": "よそ"}
+            connection.execute(insert(AnimalCategory).values(values))
+            connection.commit()
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA busy_timeout = 30000")
 
 
 def test_second_import_reports_zero_new(container: Container, tmp_path: Path) -> None:

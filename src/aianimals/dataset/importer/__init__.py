@@ -10,6 +10,9 @@ user, animal or breed is an error, except that violations of unknown animals are
 and counted (the reference's violation.json covers animals no published file holds).
 An effective violation deactivates its animal. Passwords are hashed (argon2id) only for
 users not yet stored; relative photo paths are copied into the blob store.
+
+On SQLite a file loads with a larger page cache, and a large load into a small table builds
+its plain indexes once after the rows, in the file's transaction (`sqlite_bulk`).
 """
 
 from __future__ import annotations

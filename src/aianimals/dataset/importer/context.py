@@ -28,6 +28,13 @@ class ImportContext:
     photos: PhotoReport
     progress: Progress | None = None
 
+    def aside(self) -> tuple[float, float]:
+        """Wall and CPU seconds spent so far on hashing and photos (left out of the files')."""
+        return (
+            self.hashing.seconds + self.photos.seconds,
+            self.hashing.cpu_seconds + self.photos.cpu_seconds,
+        )
+
     def bar(self, description: str, total: int) -> Advance:
         """A progress bar of `total` steps; the returned function advances it."""
         progress = self.progress

@@ -13,8 +13,9 @@ from aianimals.dataset.importer.errors import ImportFailed
 # The reference's forms (`T` or space, microseconds optional): a fast path in front of
 # core.clock.parse_timestamp, which still decides (and words the error) for anything else.
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{6})?")
-# core.ids.is_id's shape, matched here directly: a million ids per import.
-_ID = re.compile(r"[0-9a-f]{32}")
+# core.ids.is_id's shape (32 lowercase hex digits), checked here directly: half a million
+# ids per import, and stripping the hex digits is cheaper than a regular expression.
+_HEX_DIGITS = "0123456789abcdef"
 
 
 class Fields:
@@ -25,7 +26,8 @@ class Fields:
     def __init__(self, filename: str, record_id: str, record: object) -> None:
         self.filename = filename
         self.record_id = record_id
-        if not isinstance(record, Mapping):
+        # A plain dict first: the abstract Mapping check costs more than reading the record.
+        if record.__class__ is not dict and not isinstance(record, Mapping):
             raise ImportFailed.at(filename, record_id, None, "not a JSON object")
         self.record: Mapping[str, Any] = record
 
@@ -59,7 +61,7 @@ class Fields:
     def identifier(self, field: str) -> str:
         """A 32-character lowercase hex id."""
         value: str = self._get(field)
-        if value.__class__ is not str or not _ID.fullmatch(value):
+        if value.__class__ is not str or len(value) != 32 or value.strip(_HEX_DIGITS):
             raise self.fail(field, f"not an id: {value!r}")
         return value
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import cast
 
 from sqlalchemy import Connection, Table, update
@@ -20,7 +20,7 @@ def hash_passwords(rows: list[Row], context: ImportContext) -> str | None:
     """Replace each new user's plaintext `password` with its argon2id `password_hash`."""
     if not rows:
         return None
-    started = perf_counter()
+    started, cpu_started = perf_counter(), process_time()
     passwords = [str(row.pop("password")) for row in rows]
     advance = context.bar("hashing passwords", len(passwords))
     hashed = context.hasher.hash_many(passwords, context.workers, advance)
@@ -28,16 +28,18 @@ def hash_passwords(rows: list[Row], context: ImportContext) -> str | None:
         row["password_hash"] = password_hash
     context.hashing.passwords += len(rows)
     context.hashing.seconds += perf_counter() - started
+    context.hashing.cpu_seconds += process_time() - cpu_started
     return f"{len(rows):,} passwords hashed"
 
 
 def import_photos(rows: list[Row], context: ImportContext) -> str | None:
     """Copy new animals' photo files into the blob store and point them at the stored URL."""
-    started = perf_counter()
+    started, cpu_started = perf_counter(), process_time()
     advance = context.bar("photos and thumbnails", len(rows))
     stored = store_photos(context.directory, rows, context.blobs, context.workers, advance)
     context.photos.photos += stored
     context.photos.seconds += perf_counter() - started
+    context.photos.cpu_seconds += process_time() - cpu_started
     return f"{stored:,} photos stored" if stored else None
 
 

@@ -1,4 +1,5 @@
-"""What an import did, per file: rows, new, skipped, seconds; hashing timed on its own."""
+"""What an import did, per file: rows, new, skipped, wall and CPU seconds; hashing, photos
+and the planner statistics timed on their own."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class FileReport:
     """Records skipped because what they refer to is unknown (violations of unknown animals)."""
     seconds: float = 0.0
     """Wall time for the file's rows, password hashing and photo copies excluded."""
+    cpu_seconds: float = 0.0
+    """This process's CPU time for the same (what the store's own threads do is not in it)."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -45,6 +48,8 @@ class HashingReport:
     workers: int
     passwords: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """This process's CPU time: the hashing itself runs in worker processes."""
 
     @property
     def per_second(self) -> float:
@@ -58,6 +63,16 @@ class PhotoReport:
 
     photos: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """This process's CPU time: the thumbnails are made in worker processes."""
+
+
+@dataclass
+class StepReport:
+    """One step after the files (ANALYZE): its wall and CPU seconds."""
+
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -67,6 +82,8 @@ class ImportReport:
     directory: Path
     hashing: HashingReport
     photos: PhotoReport = field(default_factory=PhotoReport)
+    statistics: StepReport = field(default_factory=StepReport)
+    """ANALYZE after the files, when any row was new."""
     files: list[FileReport] = field(default_factory=list)
     error: str | None = None
 
@@ -81,6 +98,11 @@ class ImportReport:
     def seconds(self) -> float:
         """Total wall time of the files, password hashing and photo copies excluded."""
         return sum(report.seconds for report in self.files)
+
+    @property
+    def cpu_seconds(self) -> float:
+        """This process's CPU time for the files, on the same terms as `seconds`."""
+        return sum(report.cpu_seconds for report in self.files)
 
     @property
     def new(self) -> int:
@@ -98,21 +120,44 @@ def _status(report: FileReport) -> str:
 
 
 def report_table(report: ImportReport, title: str | None = None) -> Table:
-    """The report as a rich table: file, rows in file, new, skipped, seconds, notes."""
+    """The report as a rich table: file, rows in file, new, skipped, wall and CPU seconds
+    (this process's), notes."""
     table = Table(title=title or f"Import of {report.directory}")
     table.add_column("file")
-    for name in ("rows in file", "new", "skipped", "seconds"):
+    for name in ("rows in file", "new", "skipped", "seconds", "CPU s"):
         table.add_column(name, justify="right")
     table.add_column("notes")
     for row in report.files:
         counts = (row.rows, row.new, row.skipped) if row.status == "imported" else (0, 0, 0)
         cells = [f"{count:,}" for count in counts]
-        table.add_row(row.filename, *cells, f"{row.seconds:.2f}", _status(row))
+        times = (f"{row.seconds:.2f}", f"{row.cpu_seconds:.2f}")
+        table.add_row(row.filename, *cells, *times, _status(row))
     table.add_section()
-    table.add_row("total rows", "", f"{report.new:,}", "", f"{report.seconds:.2f}")
+    table.add_row(
+        "total rows",
+        "",
+        f"{report.new:,}",
+        "",
+        f"{report.seconds:.2f}",
+        f"{report.cpu_seconds:.2f}",
+    )
+    statistics = report.statistics
+    table.add_row(
+        "planner statistics",
+        *("", "", ""),
+        f"{statistics.seconds:.2f}",
+        f"{statistics.cpu_seconds:.2f}",
+        "ANALYZE",
+    )
     photos = report.photos
     table.add_row(
-        "photo files", "", f"{photos.photos:,}", "", f"{photos.seconds:.2f}", "blob store"
+        "photo files",
+        "",
+        f"{photos.photos:,}",
+        "",
+        f"{photos.seconds:.2f}",
+        f"{photos.cpu_seconds:.2f}",
+        "blob store",
     )
     hashing = report.hashing
     table.add_row(
@@ -121,6 +166,7 @@ def report_table(report: ImportReport, title: str | None = None) -> Table:
         f"{hashing.passwords:,}",
         "",
         f"{hashing.seconds:.2f}",
+        f"{hashing.cpu_seconds:.2f}",
         f"{hashing.policy}, {hashing.workers} processes, {hashing.per_second:.0f} hashes/s",
     )
     return table

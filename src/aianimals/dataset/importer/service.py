@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Protocol
 
 from rich.progress import Progress
@@ -24,6 +24,7 @@ from aianimals.dataset.importer.report import (
     PhotoReport,
 )
 from aianimals.dataset.importer.specs import FILES, FileSpec
+from aianimals.dataset.importer.sqlite_bulk import bulk_pragmas
 from aianimals.ports.blobs.store import BlobStore
 from aianimals.ports.sql.database import Database
 from aianimals.settings import Settings
@@ -85,7 +86,10 @@ def import_directory(
             error.report = report
             raise
     if report.new:
+        wall, cpu = perf_counter(), process_time()
         _refresh_statistics(ports.database)
+        report.statistics.seconds = perf_counter() - wall
+        report.statistics.cpu_seconds = process_time() - cpu
     return report
 
 
@@ -99,18 +103,23 @@ def _import_file(database: Database, spec: FileSpec, context: ImportContext) -> 
     path = context.directory / spec.filename
     if not path.is_file():
         return FileReport(spec.filename, status="absent")
-    started = perf_counter()
-    aside_before = context.hashing.seconds + context.photos.seconds
+    started, cpu_started = perf_counter(), process_time()
+    aside_before, aside_cpu_before = context.aside()
     parsed = spec.parse(read_json(path), ParseContext(spec.filename, context.directory, utcnow()))
     report = FileReport(spec.filename, rows=len(parsed))
     try:
-        with database.engine.begin() as connection:
+        with (
+            database.engine.connect() as connection,
+            bulk_pragmas(connection),
+            connection.begin(),
+        ):
             _load(connection, spec, context, parsed, report)
     except IntegrityError as error:  # a safety net: references are checked before inserting
         problem = f"rejected by the store: {error.orig}"
         raise ImportFailed.at(spec.filename, None, None, problem) from error
-    aside = context.hashing.seconds + context.photos.seconds - aside_before
-    report.seconds = perf_counter() - started - aside
+    aside, aside_cpu = context.aside()
+    report.seconds = perf_counter() - started - (aside - aside_before)
+    report.cpu_seconds = process_time() - cpu_started - (aside_cpu - aside_cpu_before)
     return report
 
 
