@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
 from aianimals.animals.service import AnimalService
 from aianimals.likes.models import Like
-from aianimals.likes.schemas import LikeCreate
+from aianimals.likes.schemas import LikeCreate, LikeResponse
 from aianimals.likes.service import LikeService
 from aianimals.roles.container import Container
 from aianimals.users.models import ROLE_ADMIN, User
 from tests.factories import PASSWORD, Factory
+
+LISTING = TypeAdapter(list[LikeResponse])
 
 
 def _auth(client: TestClient, user: User) -> dict[str, str]:
@@ -107,6 +110,20 @@ def test_like_count_of_an_animal_follows_likes(client: TestClient, factory: Fact
     assert count() == 1
     client.delete("/v0/like", headers=headers, params={"animal_id": animal.id})
     assert count() == 0
+
+
+def test_list_likes_is_the_documented_response_newest_first(
+    client: TestClient, factory: Factory
+) -> None:
+    alice = factory.user()
+    older = factory.like(factory.animal(), alice)
+    newer = factory.like(factory.animal(), alice)
+    response = client.get("/v0/like", headers=_auth(client, alice), params={"user_id": alice.id})
+    assert response.headers["content-type"] == "application/json"
+    likes = LISTING.validate_json(response.content)
+    assert LISTING.dump_json(likes) == response.content
+    assert {like.id for like in likes} == {older.id, newer.id}
+    assert likes[0].created_at >= likes[1].created_at
 
 
 def test_list_likes_filters_by_id_animal_and_user(client: TestClient, factory: Factory) -> None:

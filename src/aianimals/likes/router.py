@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic_core import to_json
 
 from aianimals.api.deps import CurrentUser, LikeServiceDep, PageDep
 from aianimals.core.wire import ENTITY_ID_PATTERN
@@ -22,11 +23,12 @@ def list_likes(
     likes: LikeServiceDep,
     page: PageDep,
     filters: Annotated[LikeFilter, Query()],
-) -> list[LikeResponse]:
+) -> Response:
     """Likes matching the filters, newest first; a hidden animal's likes are listed only to
     its owner and administrators."""
     found = likes.find(user, filters, limit=page.limit, offset=page.offset)
-    return [LikeResponse.model_validate(like) for like in found]
+    # Encoded from the service's rows in the documented shape: not re-validated here.
+    return Response(to_json(found), media_type="application/json")
 
 
 @router.post("", response_model=LikeResponse, responses={403: {}, 404: {}})

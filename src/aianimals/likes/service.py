@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
 from aianimals.animals.service import AnimalService
-from aianimals.animals.visibility import seen_by
+from aianimals.animals.visibility import is_admin
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
+from aianimals.core.wire import as_utc
 from aianimals.likes.events import like_added, like_removed
 from aianimals.likes.models import Like
 from aianimals.likes.schemas import LikeCreate, LikeFilter
@@ -27,25 +31,37 @@ class LikeService:
         self.session = session
         self.animals = animals
 
-    def find(self, viewer: User, where: LikeFilter, *, limit: int, offset: int) -> list[Like]:
+    def find(
+        self, viewer: User, where: LikeFilter, *, limit: int, offset: int
+    ) -> list[dict[str, Any]]:
         """A page of likes of animals the viewer may see, newest first (a hidden animal's
-        likes are listed to its owner and administrators only)."""
-        conditions: list[Any] = [seen_by(viewer)]
-        if where.id is not None:
-            conditions.append(Like.id == where.id)
-        if where.animal_id is not None:
-            conditions.append(Like.animal_id == where.animal_id)
-        if where.user_id is not None:
-            conditions.append(Like.user_id == where.user_id)
-        query = (
-            select(Like)
-            .join(Animal, Animal.id == Like.animal_id)
-            .where(*conditions)
-            .order_by(Like.created_at.desc(), Like.id)
-            .limit(limit)
-            .offset(offset)
+        likes are listed to its owner and administrators only), as JSON-ready dicts with
+        `LikeResponse`'s fields in its order."""
+        shape = _PageShape(
+            everything=is_admin(viewer),
+            id=where.id is not None,
+            animal=where.animal_id is not None,
+            user=where.user_id is not None,
         )
-        return list(self.session.scalars(query))
+        params = {
+            "viewer_id": viewer.id,
+            "id": where.id,
+            "animal_id": where.animal_id,
+            "user_id": where.user_id,
+            "limit": limit,
+            "offset": offset,
+        }
+        rows = self.session.connection().execute(_page_query(shape), params)
+        return [
+            {
+                "id": row.id,
+                "animal_id": row.animal_id,
+                "user_id": row.user_id,
+                "created_at": as_utc(row.created_at),
+                "updated_at": as_utc(row.updated_at),
+            }
+            for row in rows
+        ]
 
     def liked_by(self, viewer: User, animal_id: str, *, limit: int, offset: int) -> list[User]:
         """Active users who liked an animal, latest like first; 404 unless the viewer may
@@ -120,6 +136,41 @@ class LikeService:
         return self.session.scalar(
             select(Like).where(Like.animal_id == animal_id, Like.user_id == user.id)
         )
+
+
+@dataclass(frozen=True)
+class _PageShape:
+    """Which filters a listing of likes has: one cached statement per shape."""
+
+    everything: bool
+    """The viewer is an administrator: likes of every hidden animal are listed too."""
+    id: bool
+    animal: bool
+    user: bool
+
+
+@lru_cache(maxsize=32)
+def _page_query(shape: _PageShape) -> Select[str, str, str, datetime, datetime]:
+    """A page of the likes of `shape`, newest first, values bound; built once per shape, so
+    a request only binds values (SQLAlchemy reuses the compiled SQL)."""
+    conditions: list[Any] = []
+    if not shape.everything:  # `seen_by`, with the viewer bound
+        owner = Animal.user_id == bindparam("viewer_id")
+        conditions.append(or_(Animal.deactivated.is_(False), owner))
+    if shape.id:
+        conditions.append(Like.id == bindparam("id"))
+    if shape.animal:
+        conditions.append(Like.animal_id == bindparam("animal_id"))
+    if shape.user:
+        conditions.append(Like.user_id == bindparam("user_id"))
+    return (
+        select(Like.id, Like.animal_id, Like.user_id, Like.created_at, Like.updated_at)
+        .join(Animal, Animal.id == Like.animal_id)
+        .where(*conditions)
+        .order_by(Like.created_at.desc(), Like.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
 def count_for_animal(session: Session, animal_id: str) -> int:
