@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from aianimals.metadata.schemas import MetadataResponse
 from aianimals.settings import Settings
 from tests.factories import PASSWORD, Factory
 
@@ -57,3 +58,15 @@ def test_metadata_states_the_upload_limits_a_client_checks_before_sending(
         "max_bytes": settings.uploads.max_bytes,
         "media_types": ["image/jpeg", "image/png", "image/webp"],
     }
+
+
+def test_metadata_is_the_documented_response_from_the_cache_as_from_the_store(
+    client: TestClient, factory: Factory
+) -> None:
+    factory.categories()
+    headers = _auth(client, factory)
+    first = client.get("/v0/metadata", headers=headers)  # computed, then stored
+    again = client.get("/v0/metadata", headers=headers)  # the stored bytes
+    assert first.headers["content-type"] == "application/json"
+    model = MetadataResponse.model_validate_json(again.content)
+    assert model.model_dump_json().encode() == again.content == first.content

@@ -8,7 +8,7 @@ from pydantic import TypeAdapter
 
 from aianimals.animals.photos import ACCEPTED_MEDIA_TYPES
 from aianimals.categories.service import CategoryService
-from aianimals.metadata.schemas import CatalogueResponse, MetadataResponse, UploadLimitsResponse
+from aianimals.metadata.schemas import CatalogueResponse, UploadLimitsResponse
 from aianimals.ports.cache.json_cache import JsonCache
 from aianimals.search.schemas import SearchSort
 
@@ -33,11 +33,14 @@ class MetadataService:
         )
         self.sort_keys = sort_keys
 
-    def get(self) -> MetadataResponse:
-        """Every category, every breed, the search sort keys and the upload limits (these
-        come from the settings, never from the cache)."""
-        catalogue = self.cache.get_or_compute(METADATA_NAMESPACE, "v0", self._build, _adapter())
-        return MetadataResponse(**dict(catalogue), upload=self.upload)
+    def encoded(self) -> bytes:
+        """`MetadataResponse`'s JSON: every category, every breed and the search sort keys
+        as the cached catalogue's bytes (no decoding, no model per breed), then the upload
+        limits (from the settings, never from the cache)."""
+        catalogue = self.cache.get_or_compute_json(
+            METADATA_NAMESPACE, "v0", self._build, _adapter()
+        )
+        return catalogue[:-1] + b',"upload":' + self.upload.model_dump_json().encode() + b"}"
 
     def _build(self) -> CatalogueResponse:
         return CatalogueResponse(

@@ -137,6 +137,17 @@ def test_json_cache_computes_once_then_serves_the_decoded_value(cache: Cache) ->
     assert compute.calls == 1
 
 
+def test_json_cache_serves_the_stored_json_as_it_is_until_invalidated(cache: Cache) -> None:
+    json_cache, compute = JsonCache(cache, default_ttl_seconds=30), Counting()
+    first = json_cache.get_or_compute_json("animals", "page:1", compute, ANIMALS)
+    second = json_cache.get_or_compute_json("animals", "page:1", compute, ANIMALS)
+    assert first == second == ANIMALS.dump_json([Animal(id="a1", name="Ümit")])
+    assert json_cache.get_or_compute("animals", "page:1", compute, ANIMALS)[0].id == "a1"
+    json_cache.invalidate("animals")
+    assert b'"a2"' in json_cache.get_or_compute_json("animals", "page:1", compute, ANIMALS)
+    assert compute.calls == 2
+
+
 def test_invalidating_a_namespace_makes_all_its_old_entries_unreachable(cache: Cache) -> None:
     reader, writer = JsonCache(cache, 30), JsonCache(cache, 30)  # two processes, one cache
     animals, users = Counting(), Counting()

@@ -47,10 +47,9 @@ class JsonCache:
         When the cache cannot be reached, `compute()` answers every call. An entry that no
         longer decodes (its type changed) is recomputed and overwritten.
         """
-        generation = self._generation(namespace)
-        if generation is None:
+        entry_key = self._entry_key(namespace, key)
+        if entry_key is None:
             return compute()
-        entry_key = f"{namespace}:g{generation}:{key}"
         raw = self._cache.get(entry_key)
         if raw is not None:
             try:
@@ -58,9 +57,29 @@ class JsonCache:
             except ValueError as exc:
                 logger.warning("cache entry %r does not decode, recomputed: %s", entry_key, exc)
         value = compute()
-        ttl = self._default_ttl_seconds if ttl_seconds is None else ttl_seconds
-        self._cache.set(entry_key, adapter.dump_json(value), ttl)
+        self._cache.set(entry_key, adapter.dump_json(value), self._ttl(ttl_seconds))
         return value
+
+    def get_or_compute_json(
+        self,
+        namespace: str,
+        key: str,
+        compute: Callable[[], T],
+        adapter: TypeAdapter[T],
+        ttl_seconds: float | None = None,
+    ) -> bytes:
+        """`get_or_compute`'s value as the JSON that is stored, for a route that answers
+        with it as it is: a hit is not decoded. Change `key` when the value's type
+        changes, so that entries of the old shape are never served."""
+        entry_key = self._entry_key(namespace, key)
+        if entry_key is None:
+            return adapter.dump_json(compute())
+        raw = self._cache.get(entry_key)
+        if raw is not None:
+            return raw
+        encoded = adapter.dump_json(compute())
+        self._cache.set(entry_key, encoded, self._ttl(ttl_seconds))
+        return encoded
 
     def invalidate(self, namespace: str) -> int:
         """Make every entry of the namespace unreachable; returns the new generation.
@@ -69,6 +88,15 @@ class JsonCache:
         would stay readable until their TTL ends, so the caller must know.
         """
         return self._cache.incr(_generation_key(namespace))
+
+    def _entry_key(self, namespace: str, key: str) -> str | None:
+        """Where `key` lives in the namespace's current generation; None when the cache
+        is unreachable."""
+        generation = self._generation(namespace)
+        return None if generation is None else f"{namespace}:g{generation}:{key}"
+
+    def _ttl(self, ttl_seconds: float | None) -> float:
+        return self._default_ttl_seconds if ttl_seconds is None else ttl_seconds
 
     def _generation(self, namespace: str) -> int | None:
         """The namespace's generation; None when the cache is unreachable.
