@@ -43,6 +43,13 @@ class AnimalService:
             raise NotFound(f"no animal with id {animal_id}")
         return animal
 
+    def check_visible(self, animal_id: str, viewer: User | None = None) -> None:
+        """`get` without loading the animal: 404 when it is unknown or hidden from
+        `viewer` (one indexed read of two columns)."""
+        row = self.session.connection().execute(_VISIBILITY, {"id": animal_id}).first()
+        if row is None or not can_see(viewer, row):
+            raise NotFound(f"no animal with id {animal_id}")
+
     def count(self) -> int:
         """How many animals are stored, hidden ones included."""
         return self.session.scalar(select(func.count()).select_from(Animal)) or 0
@@ -318,6 +325,9 @@ def _wire_select() -> AnimalRow:
         .join(User, User.id == Animal.user_id)
     )
 
+
+_VISIBILITY = select(Animal.deactivated, Animal.user_id).where(Animal.id == bindparam("id"))
+"""What `can_see` needs of one animal, bound by id."""
 
 _WIRE_QUERY = _wire_select().where(Animal.id.in_(bindparam("ids", expanding=True)))
 """The animals `ids` in `_wire_select`'s columns; built once, so a request only binds them."""

@@ -9,6 +9,8 @@ files — so a hidden post answers 404 to anyone else wherever it is looked for.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import Session
 
@@ -24,7 +26,17 @@ def is_admin(viewer: User | None) -> bool:
     return viewer is not None and viewer.role == ROLE_ADMIN
 
 
-def can_see(viewer: User | None, animal: Animal) -> bool:
+class Shown(Protocol):
+    """What visibility depends on: an `Animal`, or a row with these two columns."""
+
+    @property
+    def deactivated(self) -> bool: ...
+
+    @property
+    def user_id(self) -> str: ...
+
+
+def can_see(viewer: User | None, animal: Shown) -> bool:
     """Whether `viewer` (None: someone not logged in) may see `animal`."""
     if not animal.deactivated:
         return True

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
 from aianimals.animals.service import AnimalService
 from aianimals.animals.visibility import is_admin
+from aianimals.core.clock import utcnow
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
 from aianimals.core.wire import as_utc
@@ -66,7 +67,7 @@ class LikeService:
     def liked_by(self, viewer: User, animal_id: str, *, limit: int, offset: int) -> list[User]:
         """Active users who liked an animal, latest like first; 404 unless the viewer may
         see it."""
-        self.animals.get(animal_id, viewer)
+        self.animals.check_visible(animal_id, viewer)
         query = (
             select(User)
             .join(Like, Like.user_id == User.id)
@@ -77,19 +78,20 @@ class LikeService:
         )
         return list(self.session.scalars(query))
 
-    def like(self, user: User, request: LikeCreate) -> Like:
+    def like(self, user: User, request: LikeCreate) -> LikeRow:
         """Like a visible animal; liking it again returns the existing like."""
         if request.user_id is not None and request.user_id != user.id:
             msg = "user_id must be the logged-in user's id (or be left out)"
             raise Forbidden(msg)
-        self.animals.get(request.animal_id)
+        self.animals.check_visible(request.animal_id)
         existing = self._own_like(user, request.animal_id)
         if existing is not None:
             return existing
-        like = Like(id=new_id(), animal_id=request.animal_id, user_id=user.id)
-        self.session.add(like)
-        record_event(self.session, like_added(like.id, like.animal_id, like.user_id))
+        now = utcnow()
+        like = LikeRow(new_id(), request.animal_id, user.id, now, now)
         try:
+            self.session.execute(_INSERT_LIKE, [asdict(like)])
+            record_event(self.session, like_added(like.id, like.animal_id, like.user_id))
             self.session.commit()
         except IntegrityError as error:
             # A concurrent request liked it first (UNIQUE animal_id, user_id), or the
@@ -111,31 +113,52 @@ class LikeService:
             msg = "give exactly one of like_id or animal_id"
             raise InvalidInput(msg)
         # A statement, not session.delete: a concurrent unlike must not turn into a 500.
-        removed = self.session.execute(delete(Like).where(Like.id == like.id))
+        removed = self.session.execute(_DELETE_LIKE, {"id": like.id})
         if removed.rowcount:  # type: ignore[attr-defined]
             record_event(self.session, like_removed(like.id, like.animal_id, like.user_id))
         self.session.commit()
         return like.id
 
-    def _owned(self, user: User, like_id: str) -> Like:
-        like = self.session.get(Like, like_id)
-        if like is None:
+    def _owned(self, user: User, like_id: str) -> LikeRow:
+        row = self.session.connection().execute(_LIKE_BY_ID, {"id": like_id}).first()
+        if row is None:
             raise NotFound(f"no like with id {like_id}")
-        if like.user_id != user.id:
+        if row.user_id != user.id:
             msg = "you can only remove your own likes"
             raise Forbidden(msg)
-        return like
+        return LikeRow(*row)
 
-    def _liked(self, user: User, animal_id: str) -> Like:
+    def _liked(self, user: User, animal_id: str) -> LikeRow:
         like = self._own_like(user, animal_id)
         if like is None:
             raise NotFound(f"you have not liked the animal {animal_id}")
         return like
 
-    def _own_like(self, user: User, animal_id: str) -> Like | None:
-        return self.session.scalar(
-            select(Like).where(Like.animal_id == animal_id, Like.user_id == user.id)
-        )
+    def _own_like(self, user: User, animal_id: str) -> LikeRow | None:
+        params = {"animal_id": animal_id, "user_id": user.id}
+        row = self.session.connection().execute(_OWN_LIKE, params).first()
+        return None if row is None else LikeRow(*row)
+
+
+@dataclass(frozen=True)
+class LikeRow:
+    """A like as stored (what `LikeResponse` shows)."""
+
+    id: str
+    animal_id: str
+    user_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+_LIKE_COLUMNS = (Like.id, Like.animal_id, Like.user_id, Like.created_at, Like.updated_at)
+_LIKE_BY_ID = select(*_LIKE_COLUMNS).where(Like.id == bindparam("id"))
+_OWN_LIKE = select(*_LIKE_COLUMNS).where(
+    Like.animal_id == bindparam("animal_id"), Like.user_id == bindparam("user_id")
+)
+_INSERT_LIKE = insert(Like)
+_DELETE_LIKE = delete(Like).where(Like.id == bindparam("id"))
+"""Statements built once: a request only binds values."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +187,7 @@ def _page_query(shape: _PageShape) -> Select[str, str, str, datetime, datetime]:
     if shape.user:
         conditions.append(Like.user_id == bindparam("user_id"))
     return (
-        select(Like.id, Like.animal_id, Like.user_id, Like.created_at, Like.updated_at)
+        select(*_LIKE_COLUMNS)
         .join(Animal, Animal.id == Like.animal_id)
         .where(*conditions)
         .order_by(Like.created_at.desc(), Like.id)

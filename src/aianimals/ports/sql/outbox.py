@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from aianimals.core.clock import utcnow
@@ -16,17 +16,21 @@ from aianimals.ports.sql.outbox_models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
+_INSERT = insert(OutboxMessage)
+
+
 def record_event(session: Session, event: Event) -> None:
-    """Add `event` to the outbox in the caller's transaction (it commits with the change)."""
-    session.add(
-        OutboxMessage(
-            event_id=event.id,
-            event_type=event.type,
-            dedupe_key=event.dedupe_key,
-            body=event.to_json(),
-            created_at=event.occurred_at,
-        )
-    )
+    """Add `event` to the outbox in the caller's transaction (it commits with the change).
+
+    One statement on the session's connection, at once (no unit-of-work object)."""
+    row = {
+        "event_id": event.id,
+        "event_type": event.type,
+        "dedupe_key": event.dedupe_key,
+        "body": event.to_json(),
+        "created_at": event.occurred_at,
+    }
+    session.connection().execute(_INSERT, row)
 
 
 class OutboxRelay:
