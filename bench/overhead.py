@@ -2,17 +2,24 @@
 
     .venv/bin/python bench/overhead.py [--databases sqlite,postgresql] [--requests 300]
         [--clients 8] [--rounds 2] [--pg-url URL] [--dataset DIR]
+        [--against REV] [--processes 1,2]
 
 The demo dataset (as bench/search.py finds or generates it) is imported into a scratch store
 per database: a SQLite file, and a fresh schema on the PostgreSQL server at --pg-url
-(default the local `test` database; dropped at the end). One `aianimals api` process serves
-each store with the search-page cache off (every search reaches the index). After the
-process's start-up work has finished, each route gets --requests sequential requests from
-one keep-alive client: the API process's CPU time per request (user + system from /proc,
-the steady figure on a shared machine) and requests/s; then --clients threads, each with
-its own connection, for requests/s under concurrency. --rounds repeats the whole pass over
-the routes (interleaving them against drift in the machine's load); the table gives the
-median over rounds. The health check is the floor every other route is compared with.
+(default the local `test` database; dropped at the end). Each server under test is an
+`aianimals api` over that store, with the search-page cache off (every search reaches the
+index): this checkout with each --processes count of API processes, and with --against
+REV, revision REV run from its own source (a git worktree) in this environment, with the
+C server modules it did not depend on (uvloop, httptools) hidden from it, as a baseline
+measured in the same run.
+
+After the servers' start-up work has finished, each route gets --requests sequential
+requests from one keep-alive client per server: the CPU time of the server's processes per
+request (user + system from /proc, summed over its process tree; the steady figure on a
+shared machine) and requests/s; then --clients threads, each with its own connection, for
+requests/s under concurrency. Within each route the servers take turns, their order
+alternating by round, so that a drift in the machine's load meets all of them; the table
+gives the median over --rounds, and each server's CPU as a ratio to the first server's.
 
 Routes: the health check, the newest 20 and 100 animals, one animal, the metadata, the
 categories, an animal's likes, a like then its removal (two requests, counted as one),
@@ -318,14 +325,14 @@ def table(database: str, figures: dict[str, dict[str, Figures]], args: Any) -> T
     result = Table(title=f"{database}: {args.requests} requests a cell; load {load}")
     result.add_column("route")
     for label in labels:
-        result.add_column(f"CPU ms/req {label}", justify="right")
+        result.add_column(f"CPU ms {label}", justify="right")
     for label in labels[1:]:
-        result.add_column(f"CPU {label} / {labels[0]}", justify="right")
+        result.add_column(f"{label} / {labels[0]}", justify="right")
     for label in labels:
-        result.add_column(f"req/s 1 client {label}", justify="right")
+        result.add_column(f"req/s ×1 {label}", justify="right")
     if args.clients:
         for label in labels:
-            result.add_column(f"req/s {args.clients} clients {label}", justify="right")
+            result.add_column(f"req/s ×{args.clients} {label}", justify="right")
     for name, row in figures.items():
         cpu = {label: statistics.median(row[label].cpu_ms) for label in labels}
         cells = [f"{cpu[label]:.2f}" for label in labels]
@@ -363,7 +370,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Import, serve and measure each database; print one table per database."""
     args = parse_args()
-    console = Console(width=150)
+    console = Console(width=220)
     console.print(f"load before: {os.getloadavg()}; weak argon2 (scratch store)")
     started = perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as scratch:
