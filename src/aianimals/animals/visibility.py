@@ -9,7 +9,7 @@ files — so a hidden post answers 404 to anyone else wherever it is looked for.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import Session
 
 from aianimals.animals.events import animal_deactivated, animal_updated
@@ -38,6 +38,11 @@ def seen_by(viewer: User | None) -> ColumnElement[bool]:
     if viewer is None:
         return Animal.deactivated.is_(False)
     return or_(Animal.deactivated.is_(False), Animal.user_id == viewer.id)
+
+
+def ids_seen_by(viewer: User | None) -> Select[str]:
+    """The ids of the animals `viewer` may see, to nest in a query over other tables."""
+    return select(Animal.id).where(seen_by(viewer))
 
 
 def hide(session: Session, animal: Animal) -> bool:

@@ -8,9 +8,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
 from aianimals.animals.service import AnimalService
-from aianimals.animals.visibility import seen_by
+from aianimals.animals.visibility import ids_seen_by
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
 from aianimals.likes.events import like_added, like_removed
@@ -30,7 +29,7 @@ class LikeService:
     def find(self, viewer: User, where: LikeFilter, *, limit: int, offset: int) -> list[Like]:
         """A page of likes of animals the viewer may see, newest first (a hidden animal's
         likes are listed to its owner and administrators only)."""
-        conditions: list[Any] = [seen_by(viewer)]
+        conditions: list[Any] = [Like.animal_id.in_(ids_seen_by(viewer))]
         if where.id is not None:
             conditions.append(Like.id == where.id)
         if where.animal_id is not None:
@@ -39,7 +38,6 @@ class LikeService:
             conditions.append(Like.user_id == where.user_id)
         query = (
             select(Like)
-            .join(Animal, Animal.id == Like.animal_id)
             .where(*conditions)
             .order_by(Like.created_at.desc(), Like.id)
             .limit(limit)
