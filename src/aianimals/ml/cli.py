@@ -141,7 +141,7 @@ def ltr(
     console = Console()
     settings = _settings(ctx)
     container = build_container(settings)
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     try:
         sources = LtrSources(
             database=container.database,
@@ -197,7 +197,7 @@ def ltr_report(
     configure_logging()
     settings = _settings(ctx)
     container = build_container(settings)
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     try:
         sources = LtrSources(
             database=container.database,
@@ -323,7 +323,7 @@ def no_animal(
         if skipped is not None:
             console.print(f"[yellow]{skipped}[/yellow]")
             return
-        registry = create_registry(settings)
+        registry = create_registry(settings.registry, settings.var_dir)
         try:
             with registry.run(EXPERIMENT, "no-animal") as log:
                 try:

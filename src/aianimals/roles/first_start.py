@@ -163,7 +163,7 @@ def ensure_rankers(container: Container, console: Console) -> None:
     """Train the learn-to-rank models once, when the registry has no champion yet (a model
     that does not beat every baseline is refused, so some kinds may stay without one)."""
 
-    registry = create_registry(container.settings)
+    registry = create_registry(container.settings.registry, container.settings.var_dir)
     try:
         if any(registry.alias(model_name(kind), CHAMPION) for kind in RankerKind):
             return
