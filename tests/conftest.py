@@ -45,7 +45,7 @@ from tests.factories import Factory
 
 TEST_DATABASE_URL = os.environ.get("AIANIMALS_TEST_DATABASE_URL", "")
 TESTS = Path(__file__).resolve().parent
-ROLLED_BACK = ("animals", "likes", "users")
+ROLLED_BACK = ("animals", "api", "categories", "likes", "metadata", "moderation", "profiles", "users")
 """Test folders whose tests run in a transaction rolled back at the end."""
 
 
