@@ -2,19 +2,39 @@
 
 Set AIANIMALS_TEST_DATABASE_URL to a PostgreSQL URL to run the suite against PostgreSQL;
 each run gets its own schema there, dropped at the end.
+
+How a test's rows go away:
+- Tests under the folders of `ROLLED_BACK` run in one transaction that is rolled back at the
+  end: their container's sessions join it on one connection (SQLAlchemy's "join a session
+  into an external transaction", `join_transaction_mode="create_savepoint"`: a commit in the
+  code under test releases a savepoint, never the outer transaction).
+- Every other test, and a test marked `committed`, empties every table afterwards
+  (`DELETE`). Those are the tests whose rows
+  must be committed for another connection to see them: role processes, API servers, workers
+  and browsers (tests/roles, tests/web, tests/deploy, the live-site fixtures), threads or
+  sessions that race on purpose (locking, concurrent likes and posts), and the code that
+  writes through its own connection (`Database.engine`: the importer, the impression writer,
+  the SQL feature store). A folder joins `ROLLED_BACK` once it passes there on both
+  databases.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.orm import sessionmaker
 
 from aianimals.ports.queue.consumer import Consumer
 from aianimals.ports.sql import migrate
+from aianimals.ports.sql.database import Database
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.roles.api import create_app
@@ -24,6 +44,18 @@ from aianimals.settings import Settings
 from tests.factories import Factory
 
 TEST_DATABASE_URL = os.environ.get("AIANIMALS_TEST_DATABASE_URL", "")
+TESTS = Path(__file__).resolve().parent
+ROLLED_BACK = (
+    "animals",
+    "api",
+    "categories",
+    "likes",
+    "metadata",
+    "moderation",
+    "profiles",
+    "users",
+)
+"""Test folders whose tests run in a transaction rolled back at the end."""
 
 
 @pytest.fixture(scope="session")
@@ -64,23 +96,103 @@ def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     container.close()
 
 
-@pytest.fixture
-def container(migrated: Container, tmp_path: Path) -> Iterator[Container]:
-    """The shared container with per-test files; every table is emptied after the test."""
-    settings = make_settings(migrated.settings.database.url, tmp_path)
-    test_container = Container(
-        settings=settings,
-        database=migrated.database,
-        blobs=build_container(settings).blobs,
-        hasher=migrated.hasher,
+def _savepoint_engine(url: str) -> Engine:
+    """An engine whose connections can hold an outer transaction with savepoints inside.
+
+    pysqlite begins transactions on its own (and a SAVEPOINT outside one would commit at
+    its RELEASE): it is told to leave that to SQLAlchemy, which emits BEGIN itself.
+    """
+    if not url.startswith("sqlite"):
+        return create_engine(url)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+@pytest.fixture(scope="session")
+def savepoint_engine(database_url: str) -> Iterator[Engine]:
+    """The run's engine for tests in a rolled-back transaction."""
+    engine = _savepoint_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _is_rolled_back(request: pytest.FixtureRequest) -> bool:
+    if request.node.get_closest_marker("committed") is not None:
+        return False
+    parts = request.path.resolve().relative_to(TESTS).parts
+    return len(parts) > 1 and parts[0] in ROLLED_BACK
+
+
+@contextmanager
+def _rolled_back(database: Database, engine: Engine) -> Iterator[Database]:
+    """`database` as seen through one connection whose transaction is rolled back at the end."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        joined = copy.copy(database)
+        joined.sessions = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        try:
+            yield joined
+        finally:
+            outer.rollback()
+    _assert_nothing_left(database)
+
+
+def _assert_nothing_left(database: Database) -> None:
+    """Fail a rolled-back test whose code wrote through a connection of its own (those rows
+    were committed, and no DELETE follows the test to remove them)."""
+    counts = select(
+        *(select(func.count()).select_from(table).scalar_subquery() for table in database.tables)
     )
-    # One analyzer (its dictionary takes a second to load) serves the whole run.
-    vars(test_container)["analyzer"] = migrated.analyzer
-    yield test_container
-    test_container.close_ports()
-    with migrated.database.engine.begin() as connection:
-        for table in reversed(migrated.database.tables):
+    with database.engine.connect() as connection:
+        row = connection.execute(counts).one()
+    left = [table.name for table, count in zip(database.tables, row, strict=True) if count]
+    assert not left, f"rows committed outside the test's transaction remain in {left}"
+
+
+def _empty_every_table(database: Database) -> None:
+    with database.engine.begin() as connection:
+        for table in reversed(database.tables):
             connection.execute(table.delete())
+
+
+@pytest.fixture
+def container(
+    migrated: Container,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    savepoint_engine: Engine,
+) -> Iterator[Container]:
+    """The shared container with per-test files; the test's rows are rolled back or
+    deleted after it (see the module's docstring)."""
+    settings = make_settings(migrated.settings.database.url, tmp_path)
+    with ExitStack() as stack:
+        database = migrated.database
+        if _is_rolled_back(request):
+            database = stack.enter_context(_rolled_back(database, savepoint_engine))
+        else:
+            stack.callback(_empty_every_table, database)
+        test_container = Container(
+            settings=settings,
+            database=database,
+            blobs=build_container(settings).blobs,
+            hasher=migrated.hasher,
+        )
+        # One analyzer (its dictionary takes a second to load) serves the whole run.
+        vars(test_container)["analyzer"] = migrated.analyzer
+        stack.callback(test_container.close_ports)
+        yield test_container
 
 
 @pytest.fixture

@@ -64,3 +64,9 @@ def test_the_package_has_no_cycle_and_no_port_importing_a_feature(graph: ModuleT
     modules = graph.load()
     assert graph.cycles(modules) == []
     assert graph.ports_into_features(modules) == []
+
+
+def test_only_the_registry_of_tables_imports_the_animals_table_from_outside(
+    graph: ModuleType,
+) -> None:
+    assert graph.animal_table_outside(graph.load()) == ["aianimals.schema"]

@@ -4,7 +4,8 @@ in every process.
 A composition root hands `load_schema()` to the `Database` it builds: a process knows every
 table whichever modules its role imported, so its sessions can flush any row (a foreign key
 whose table no imported module defines fails the flush with NoReferencedTableError).
-Migrations and tests read the same metadata. A new feature's `models` module is added here.
+Migrations, tests and the seed importer (which fills tables by name, `table`) read the same
+metadata. A new feature's `models` module is added here.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ __all__ = [
     "Violation",
     "ViolationType",
 ]
+
+
+def table(name: str) -> Table:
+    """The registered table called `name` (KeyError when no model defines it)."""
+    return Base.metadata.tables[name]
 
 
 def load_schema() -> list[Table]:

@@ -28,6 +28,10 @@ from aianimals.users.schemas import UserLogin
 from aianimals.users.service import UserService
 from tests.factories import PASSWORD, Factory
 
+# Every route, the suggester's background reader of past queries included: a thread beside
+# the request's on one connection interleaves their savepoints.
+pytestmark = pytest.mark.committed
+
 MAX_EXAMPLES = 15
 
 fuzz_settings = settings(

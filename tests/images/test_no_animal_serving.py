@@ -43,7 +43,7 @@ def _head(image_model_version: str = MODEL_VERSION, l2: float = 10.0) -> NoAnima
 
 def _publish(settings: Settings, head: NoAnimalHead, folder: Path) -> int:
     """Register `head` and point the champion alias at it; its version."""
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     try:
         with registry.run(EXPERIMENT, "publish") as log:
             version = registry.register(MODEL_NAME, log.run_id, head.save(folder))
@@ -55,7 +55,7 @@ def _publish(settings: Settings, head: NoAnimalHead, folder: Path) -> int:
 
 def _holder(settings: Settings, clock: Clock, tmp_path: Path) -> ModelHolder[HeadNoAnimal]:
     return no_animal_champion(
-        lambda: create_registry(settings),
+        lambda: create_registry(settings.registry, settings.var_dir),
         MODEL_VERSION,
         poll_seconds=30.0,
         cache_dir=tmp_path / "cache",
@@ -120,7 +120,7 @@ def test_a_registry_outage_keeps_the_loaded_head(container: Container, tmp_path:
     def registry() -> ModelRegistry:
         if not healthy:
             raise ConnectionError("registry down")
-        return create_registry(settings)
+        return create_registry(settings.registry, settings.var_dir)
 
     holder = no_animal_champion(registry, MODEL_VERSION, poll_seconds=1.0, clock=clock)
     detector = holder.current()

@@ -132,7 +132,7 @@ def test_the_worker_detects_with_a_promoted_head_instead_of_the_zero_shot_rule(
         threshold=0.9,
         options=FitOptions(l2=10.0),
     )
-    registry = create_registry(images.settings)
+    registry = create_registry(images.settings.registry, images.settings.var_dir)
     try:
         with registry.run(EXPERIMENT, "test") as log:
             version = registry.register(MODEL_NAME, log.run_id, head.save(tmp_path / "head"))

@@ -29,7 +29,11 @@ NAME = model_name(RankerKind.LAMBDARANK)
 
 def _holder(settings: Settings, tmp_path: Path) -> ModelHolder[LoadedRanker]:
     return champion_holder(
-        lambda: create_registry(settings), NAME, CHAMPION, tmp_path / "cache", poll_seconds=30.0
+        lambda: create_registry(settings.registry, settings.var_dir),
+        NAME,
+        CHAMPION,
+        tmp_path / "cache",
+        poll_seconds=30.0,
     )
 
 
@@ -43,7 +47,7 @@ def test_the_champion_is_loaded_and_reloaded_when_the_alias_moves(
     assert loaded.label == f"{NAME}@v1"
     assert not holder.refresh()  # nothing moved
 
-    registry = create_registry(trained)
+    registry = create_registry(trained.registry, trained.var_dir)
     try:
         champion = registry.alias(NAME, CHAMPION)
         assert champion is not None
@@ -61,7 +65,11 @@ def test_the_champion_is_loaded_and_reloaded_when_the_alias_moves(
 
 def test_no_champion_yet_means_nothing_is_loaded(trained: Settings, tmp_path: Path) -> None:
     holder = champion_holder(
-        lambda: create_registry(trained), "ltr-unknown", CHAMPION, tmp_path, poll_seconds=30.0
+        lambda: create_registry(trained.registry, trained.var_dir),
+        "ltr-unknown",
+        CHAMPION,
+        tmp_path,
+        poll_seconds=30.0,
     )
     assert not holder.refresh()
     assert holder.current() is None

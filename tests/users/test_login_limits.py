@@ -179,6 +179,7 @@ class GatheringHasher(PasswordHasher):
         return super().verify(stored_hash, password)
 
 
+@pytest.mark.committed  # 8 request threads at once: one connection cannot serve them
 def test_simultaneous_correct_logins_are_never_refused(
     container: Container, factory: Factory
 ) -> None:

@@ -4,8 +4,9 @@ the table."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from aianimals.animals.models import Animal
@@ -20,6 +21,39 @@ def visible_ids(owner_id: str | None = None) -> Select[str]:
 def newest_visible_ids(limit: int) -> Select[str]:
     """The ids of the `limit` most recently posted visible animals, newest first."""
     return visible_ids().order_by(Animal.created_at.desc()).limit(limit)
+
+
+def visible_ids_posted_before(posted_before: datetime) -> Select[str]:
+    """The ids of visible animals posted before `posted_before`."""
+    return visible_ids().where(Animal.created_at < posted_before)
+
+
+def ids_not_in(excluded: Select[str]) -> Select[str]:
+    """The ids of animals (shown or hidden) that `excluded` does not list, in id order."""
+    return select(Animal.id).where(Animal.id.not_in(excluded)).order_by(Animal.id)
+
+
+def summaries() -> Subquery:
+    """Every animal's id, owner, breed, name, photo and visibility flags, as a subquery to
+    join on `.c.id` (columns: id, user_id, category_id, subcategory_id, name, photo_url,
+    thumbnail_url, deactivated, removed_by_owner, created_at)."""
+    return select(
+        Animal.id,
+        Animal.user_id,
+        Animal.category_id,
+        Animal.subcategory_id,
+        Animal.name,
+        Animal.photo_url,
+        Animal.thumbnail_url,
+        Animal.deactivated,
+        Animal.removed_by_owner,
+        Animal.created_at,
+    ).subquery("animal_summaries")
+
+
+def texts() -> Select[str, str, int]:
+    """Name, description and breed of every animal (shown or hidden), in id order."""
+    return select(Animal.name, Animal.description, Animal.subcategory_id).order_by(Animal.id)
 
 
 def hidden_ids() -> Select[str]:

@@ -293,6 +293,12 @@ def animal_rows(likes_for: Select[str] | Sequence[str] | None = None) -> AnimalR
     )
 
 
+def visible_animal_rows(animal_ids: Sequence[str] | None = None) -> AnimalRow:
+    """`animal_rows` of the visible animals (of these ids, when given), in id order."""
+    query = animal_rows(animal_ids).where(Animal.deactivated.is_(False)).order_by(Animal.id)
+    return query if animal_ids is None else query.where(Animal.id.in_(list(animal_ids)))
+
+
 def _wire_select() -> AnimalRow:
     """`AnimalResponse`'s fields as labelled columns (thumbnail_2x_url aside), likes
     counted per row on the (animal_id) index."""

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    bindparam,
+    exists,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from aianimals.animals.events import animal_deactivated, animal_updated
@@ -50,6 +59,23 @@ def seen_by(viewer: User | None) -> ColumnElement[bool]:
     if viewer is None:
         return Animal.deactivated.is_(False)
     return or_(Animal.deactivated.is_(False), Animal.user_id == viewer.id)
+
+
+def ids_seen_by(viewer: User | None) -> Select[str]:
+    """The ids of the animals `viewer` may see, to nest in a query over other tables."""
+    return select(Animal.id).where(seen_by(viewer))
+
+
+VIEWER_ID = "viewer_id"
+"""The bind parameter `seen_by_bound_viewer` names."""
+
+
+def seen_by_bound_viewer(animal_id: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """Whether the animal `animal_id` (a column of another table) may be seen by a viewer
+    who is not an administrator, the viewer's id left as the bind parameter `VIEWER_ID`:
+    for statements built once and run for any viewer (one primary-key probe per row)."""
+    owned = Animal.user_id == bindparam(VIEWER_ID)
+    return exists().where(Animal.id == animal_id, or_(Animal.deactivated.is_(False), owned))
 
 
 def hide(session: Session, animal: Animal) -> bool:

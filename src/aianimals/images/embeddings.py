@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import ids_not_in, visible_ids
 from aianimals.images.models import AnimalEmbedding
 
 Vector = NDArray[np.float32]
@@ -56,8 +56,10 @@ def visible_embeddings(
     """Every visible animal's embedding from this version (for an index rebuild)."""
     query = (
         select(AnimalEmbedding)
-        .join(Animal, Animal.id == AnimalEmbedding.animal_id)
-        .where(AnimalEmbedding.model_version == model_version, Animal.deactivated.is_(False))
+        .where(
+            AnimalEmbedding.model_version == model_version,
+            AnimalEmbedding.animal_id.in_(visible_ids()),
+        )
         .order_by(AnimalEmbedding.animal_id)
         .execution_options(yield_per=batch)
     )
@@ -65,20 +67,20 @@ def visible_embeddings(
         yield _decode(row)
 
 
-def _unembedded(model_version: str) -> ColumnElement[bool]:
+def _unembedded(model_version: str) -> Select[str]:
     embedded = select(AnimalEmbedding.animal_id).where(
         AnimalEmbedding.model_version == model_version
     )
-    return Animal.id.not_in(embedded)
+    return ids_not_in(embedded)
 
 
 def missing_embeddings(session: Session, model_version: str, limit: int) -> Sequence[str]:
     """Ids of animals (visible or not) without an embedding from this version."""
-    query = select(Animal.id).where(_unembedded(model_version)).order_by(Animal.id).limit(limit)
+    query = _unembedded(model_version).limit(limit)
     return list(session.scalars(query))
 
 
 def count_missing_embeddings(session: Session, model_version: str) -> int:
     """How many animals lack an embedding from this version."""
-    query = select(func.count()).select_from(Animal).where(_unembedded(model_version))
+    query = select(func.count()).select_from(_unembedded(model_version).subquery())
     return int(session.scalar(query) or 0)

@@ -7,13 +7,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
 from aianimals.animals.service import AnimalService
-from aianimals.animals.visibility import is_admin
+from aianimals.animals.visibility import VIEWER_ID, is_admin, seen_by_bound_viewer
 from aianimals.core.clock import utcnow
 from aianimals.core.errors import Forbidden, InvalidInput, NotFound
 from aianimals.core.ids import new_id
@@ -45,7 +44,7 @@ class LikeService:
             user=where.user_id is not None,
         )
         params = {
-            "viewer_id": viewer.id,
+            VIEWER_ID: viewer.id,
             "id": where.id,
             "animal_id": where.animal_id,
             "user_id": where.user_id,
@@ -177,9 +176,8 @@ def _page_query(shape: _PageShape) -> Select[str, str, str, datetime, datetime]:
     """A page of the likes of `shape`, newest first, values bound; built once per shape, so
     a request only binds values (SQLAlchemy reuses the compiled SQL)."""
     conditions: list[Any] = []
-    if not shape.everything:  # `seen_by`, with the viewer bound
-        owner = Animal.user_id == bindparam("viewer_id")
-        conditions.append(or_(Animal.deactivated.is_(False), owner))
+    if not shape.everything:
+        conditions.append(seen_by_bound_viewer(Like.animal_id))
     if shape.id:
         conditions.append(Like.id == bindparam("id"))
     if shape.animal:
@@ -188,7 +186,6 @@ def _page_query(shape: _PageShape) -> Select[str, str, str, datetime, datetime]:
         conditions.append(Like.user_id == bindparam("user_id"))
     return (
         select(*_LIKE_COLUMNS)
-        .join(Animal, Animal.id == Like.animal_id)
         .where(*conditions)
         .order_by(Like.created_at.desc(), Like.id)
         .limit(bindparam("limit"))

@@ -133,21 +133,19 @@ def ltr(
     baselines on the debiased estimate, promote."""
     from aianimals.logs import configure_logging
     from aianimals.ml.ltr.ranker import TrainOptions
-    from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
+    from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun
     from aianimals.ports.registry.factory import create_registry
     from aianimals.roles.container import build_container
+    from aianimals.roles.first_start import ltr_sources
 
     configure_logging()
     console = Console()
     settings = _settings(ctx)
     container = build_container(settings)
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     try:
-        sources = LtrSources(
-            database=container.database,
-            index=container.text_search,
-            analyze=container.analyzer.analyze,
-            expand=container.search_expander(),
+        sources = ltr_sources(
+            container,
             candidates=candidates,
             test_share=test_share,
             options=TrainOptions(rounds=rounds),
@@ -190,22 +188,17 @@ def ltr_report(
     from aianimals.ml.ltr.generator_model import GeneratorTruth
     from aianimals.ml.ltr.ranker import TrainOptions
     from aianimals.ml.ltr.report import build_report, markdown, replace_block
-    from aianimals.ml.ltr.training import EXPERIMENT, LtrRun, LtrSources
+    from aianimals.ml.ltr.training import EXPERIMENT, LtrRun
     from aianimals.ports.registry.factory import create_registry
     from aianimals.roles.container import build_container
+    from aianimals.roles.first_start import ltr_sources
 
     configure_logging()
     settings = _settings(ctx)
     container = build_container(settings)
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     try:
-        sources = LtrSources(
-            database=container.database,
-            index=container.text_search,
-            analyze=container.analyzer.analyze,
-            expand=container.search_expander(),
-            options=TrainOptions(rounds=rounds),
-        )
+        sources = ltr_sources(container, options=TrainOptions(rounds=rounds))
         seed = settings.dataset.seed
         truth = GeneratorTruth(
             simulate_demo(GenerationOptions(seed=seed, animals=animals, photos=False))
@@ -323,7 +316,7 @@ def no_animal(
         if skipped is not None:
             console.print(f"[yellow]{skipped}[/yellow]")
             return
-        registry = create_registry(settings)
+        registry = create_registry(settings.registry, settings.var_dir)
         try:
             with registry.run(EXPERIMENT, "no-animal") as log:
                 try:

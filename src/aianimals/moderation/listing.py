@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import summaries
 from aianimals.core.errors import InvalidInput
 from aianimals.moderation.models import STATE_PENDING, STATES, Violation, ViolationType
 from aianimals.users.models import User
@@ -134,6 +134,7 @@ def list_queue(session: Session, where: QueueFilter) -> QueuePage:
     """The violations matching `where`, in `where.order`, with their animal and owner."""
     conditions = _conditions(where)
     total = session.scalar(select(func.count()).select_from(Violation).where(*conditions)) or 0
+    animal = summaries()
     query = (
         select(
             Violation.id,
@@ -146,17 +147,17 @@ def list_queue(session: Session, where: QueueFilter) -> QueuePage:
             Violation.model_version,
             Violation.created_at,
             Violation.updated_at,
-            Animal.id,
-            Animal.name,
+            animal.c.id,
+            animal.c.name,
             User.id,
             User.handle_name,
-            Animal.photo_url,
-            Animal.thumbnail_url,
-            Animal.deactivated,
-            Animal.removed_by_owner,
+            animal.c.photo_url,
+            animal.c.thumbnail_url,
+            animal.c.deactivated,
+            animal.c.removed_by_owner,
         )
-        .join(Animal, Animal.id == Violation.animal_id)
-        .join(User, User.id == Animal.user_id)
+        .join(animal, animal.c.id == Violation.animal_id)
+        .join(User, User.id == animal.c.user_id)
         .join(ViolationType, ViolationType.id == Violation.violation_type_id)
         .where(*conditions)
         .order_by(*_ordering(where.order))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import summaries
 from aianimals.moderation.models import (
     STATE_CONFIRMED,
     STATE_PENDING,
@@ -159,6 +159,7 @@ def audit_log(
     """The latest `limit` audited changes (of one violation, or of one animal's violations,
     if given), newest first."""
     limit = max(1, min(limit, MAX_AUDIT_ROWS))
+    animal = summaries()
     query = (
         select(
             ModerationAudit.id,
@@ -166,15 +167,15 @@ def audit_log(
             ModerationAudit.actor,
             ModerationAudit.violation_id,
             ViolationType.name,
-            Animal.id,
-            Animal.name,
+            animal.c.id,
+            animal.c.name,
             ModerationAudit.old_is_effective,
             ModerationAudit.new_is_effective,
             ModerationAudit.note,
         )
         .join(Violation, Violation.id == ModerationAudit.violation_id)
         .join(ViolationType, ViolationType.id == Violation.violation_type_id)
-        .join(Animal, Animal.id == Violation.animal_id)
+        .join(animal, animal.c.id == Violation.animal_id)
         .order_by(ModerationAudit.created_at.desc(), ModerationAudit.id.desc())
         .limit(limit)
     )

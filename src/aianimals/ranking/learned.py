@@ -175,7 +175,11 @@ def build_learned_ranking(
     cache = settings.var_dir / "models" / "ltr"
     champions = {
         arm.model: champion_holder(
-            lambda: create_registry(settings), arm.model, CHAMPION, cache, ranking.reload_seconds
+            lambda: create_registry(settings.registry, settings.var_dir),
+            arm.model,
+            CHAMPION,
+            cache,
+            ranking.reload_seconds,
         )
         for arm in experiment.arms
         if arm.model is not None

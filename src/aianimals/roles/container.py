@@ -127,7 +127,10 @@ class Container:
     @cached_property
     def no_animal_champion(self) -> ModelHolder[HeadNoAnimal]:
         """The registry's champion no-animal head for this image model (polled)."""
-        return no_animal_champion(lambda: create_registry(self.settings), self.image_model.version)
+        return no_animal_champion(
+            lambda: create_registry(self.settings.registry, self.settings.var_dir),
+            self.image_model.version,
+        )
 
     def detectors(self) -> list[Detector]:
         """The violation detectors in service: the champion no-animal head once one has

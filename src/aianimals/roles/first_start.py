@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -142,6 +143,19 @@ def text_sources(container: Container) -> TextSources:
     )
 
 
+def ltr_sources(container: Container, **choices: Any) -> LtrSources:
+    """What learn-to-rank training reads, from this container: the SQL store, text search,
+    analyzer and today's query expansion; `choices` are the run's other `LtrSources` fields
+    (candidates, test_share, options)."""
+    return LtrSources(
+        database=container.database,
+        index=container.text_search,
+        analyze=container.analyzer.analyze,
+        expand=container.search_expander(),
+        **choices,
+    )
+
+
 def ensure_similar_words(container: Container, console: Console) -> None:
     """Train the query-expansion dictionary once, when it has not been trained yet (its metrics
     stay, even when they showed it does not help and it was not installed)."""
@@ -163,7 +177,7 @@ def ensure_rankers(container: Container, console: Console) -> None:
     """Train the learn-to-rank models once, when the registry has no champion yet (a model
     that does not beat every baseline is refused, so some kinds may stay without one)."""
 
-    registry = create_registry(container.settings)
+    registry = create_registry(container.settings.registry, container.settings.var_dir)
     try:
         if any(registry.alias(model_name(kind), CHAMPION) for kind in RankerKind):
             return
@@ -175,13 +189,7 @@ def ensure_rankers(container: Container, console: Console) -> None:
                 )
                 return
         console.print("training the learn-to-rank models (lambdarank, debiased, regression)")
-        sources = LtrSources(
-            database=container.database,
-            index=container.text_search,
-            analyze=container.analyzer.analyze,
-            expand=container.search_expander(),
-            candidates=container.settings.ranking.candidates,
-        )
+        sources = ltr_sources(container, candidates=container.settings.ranking.candidates)
         with registry.run(EXPERIMENT, "first start") as log:
             LTR_PIPELINE.run(LtrRun(sources, registry, log), console=console)
     finally:

@@ -8,15 +8,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
 from aianimals.animals.queries import count_visible
-from aianimals.animals.service import AnimalRow, animal_rows
+from aianimals.animals.service import visible_animal_rows
 from aianimals.likes.models import Like
 from aianimals.ports.search.base import AnimalDocument
-
-
-def _documents_query(animal_ids: Sequence[str] | None = None) -> AnimalRow:
-    return animal_rows(animal_ids).where(Animal.deactivated.is_(False))
 
 
 def document_of_row(row: Any) -> AnimalDocument:
@@ -39,13 +34,13 @@ def document_of_row(row: Any) -> AnimalDocument:
 
 def visible_documents(session: Session, animal_ids: Sequence[str]) -> dict[str, AnimalDocument]:
     """The documents of those animals that exist and are visible."""
-    query = _documents_query(animal_ids).where(Animal.id.in_(list(animal_ids)))
+    query = visible_animal_rows(animal_ids)
     return {doc.id: doc for doc in map(document_of_row, session.execute(query))}
 
 
 def all_documents(session: Session, batch_size: int = 2_000) -> Iterator[AnimalDocument]:
     """Every visible animal, streamed in id order (for rebuilds)."""
-    query = _documents_query().order_by(Animal.id).execution_options(yield_per=batch_size)
+    query = visible_animal_rows().execution_options(yield_per=batch_size)
     for row in session.execute(query):
         yield document_of_row(row)
 

@@ -82,7 +82,7 @@ def trained(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> o
     from aianimals.ports.registry.factory import create_registry
 
     settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("reg")})
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     sources = LtrSources(
         database=simulated.database,
         index=simulated.text_search,

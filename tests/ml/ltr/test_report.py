@@ -32,7 +32,7 @@ def test_the_report_adds_the_generators_model_and_registers_nothing(
         analyze=simulated.analyzer.analyze,
         options=TrainOptions(rounds=40),
     )
-    registry = create_registry(registry_settings)
+    registry = create_registry(registry_settings.registry, registry_settings.var_dir)
     try:
         with registry.run("learn-to-rank", "report") as log:
             report = build_report(LtrRun(sources, registry, log), truth)

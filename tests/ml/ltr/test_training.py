@@ -26,7 +26,7 @@ def _sources(container: Container) -> LtrSources:
 
 
 def _run(settings: Settings, container: Container, pipeline: Pipeline) -> LtrRun:
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     try:
         with registry.run("learn-to-rank", "test") as log:
             result = pipeline.run(LtrRun(_sources(container), registry, log))
@@ -49,7 +49,7 @@ def test_the_chain_compares_every_method_and_refuses_a_model_below_a_baseline(
     for blind in ("reversed position", "oldest first"):
         assert metrics[blind]["ndcg@10"] < metrics["random"]["ndcg@10"]
         assert metrics[blind]["ips_ndcg@10"] < metrics["lambdarank"]["ips_ndcg@10"]
-    registry = create_registry(registry_settings)
+    registry = create_registry(registry_settings.registry, registry_settings.var_dir)
     try:
         for kind in RankerKind:
             assert run.registered[kind].version == 1
@@ -75,7 +75,7 @@ def test_a_model_above_every_baseline_becomes_the_first_champion(
     run = _run(registry_settings, simulated, passing_pipeline())
 
     assert run.comparison is not None
-    registry = create_registry(registry_settings)
+    registry = create_registry(registry_settings.registry, registry_settings.var_dir)
     try:
         for kind in RankerKind:
             assert run.comparison.unbeaten(kind.value) == []
@@ -93,7 +93,7 @@ def test_a_model_no_better_than_the_champion_leaves_it_in_place(
     _run(registry_settings, simulated, passing_pipeline())
     run = _run(registry_settings, simulated, passing_pipeline())
 
-    registry = create_registry(registry_settings)
+    registry = create_registry(registry_settings.registry, registry_settings.var_dir)
     try:
         for kind in RankerKind:
             assert run.registered[kind].version == 2
@@ -127,7 +127,7 @@ def test_a_model_below_the_baselines_is_registered_but_refused(
     )
     run = _run(registry_settings, simulated, worse)
 
-    registry = create_registry(registry_settings)
+    registry = create_registry(registry_settings.registry, registry_settings.var_dir)
     try:
         for kind in RankerKind:
             assert run.registered[kind].version == 2

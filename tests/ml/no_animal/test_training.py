@@ -43,7 +43,7 @@ def _sources(container: Container, held_out: EvalFeatures) -> NoAnimalSources:
 def _run(
     container: Container, held_out: EvalFeatures, pipeline: Pipeline = NO_ANIMAL_PIPELINE
 ) -> NoAnimalRun:
-    registry = create_registry(container.settings)
+    registry = create_registry(container.settings.registry, container.settings.var_dir)
     try:
         with registry.run(EXPERIMENT, "test") as log:
             result = pipeline.run(NoAnimalRun(_sources(container, held_out), registry, log))
@@ -54,7 +54,7 @@ def _run(
 
 
 def _champion(container: Container) -> int | None:
-    registry = create_registry(container.settings)
+    registry = create_registry(container.settings.registry, container.settings.var_dir)
     try:
         found = registry.alias(MODEL_NAME, CHAMPION)
         return None if found is None else found.version
@@ -107,7 +107,7 @@ def test_a_first_head_that_beats_zero_shot_is_registered_promoted_and_logged(
     assert run.promoted
     assert run.verdict.startswith("promoted v1")
     assert _champion(container) == 1
-    registry = create_registry(container.settings)
+    registry = create_registry(container.settings.registry, container.settings.var_dir)
     try:
         logged = registry.run_metrics(run.registered.run_id)
     finally:

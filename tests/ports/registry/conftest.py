@@ -124,6 +124,6 @@ def registry(request: pytest.FixtureRequest, embedded_var: Path) -> Iterator[Mod
         settings = Settings(var_dir=embedded_var, registry={"tracking_uri": url})
     else:
         settings = Settings(var_dir=embedded_var, registry={"tracking_uri": ""})
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     yield registry
     registry.close()

@@ -8,11 +8,11 @@ import pytest
 
 from aianimals.ports.registry.factory import create_registry, embedded_location
 from aianimals.ports.registry.mlflow_registry import MlflowRegistry
-from aianimals.settings import Settings
+from aianimals.settings import RegistrySettings, Settings
 
 
 def test_empty_tracking_uri_builds_the_embedded_store_under_var_dir(tmp_path: Path) -> None:
-    registry = create_registry(Settings(var_dir=tmp_path / "var"))
+    registry = create_registry(RegistrySettings(), tmp_path / "var")
     try:
         assert isinstance(registry, MlflowRegistry)
         folder = (tmp_path / "var" / "mlflow").resolve()
@@ -31,7 +31,7 @@ def test_embedded_artifacts_go_where_artifact_root_says(tmp_path: Path) -> None:
 
 def test_a_server_uri_is_used_as_is_and_creates_no_local_store(tmp_path: Path) -> None:
     settings = Settings(var_dir=tmp_path, registry={"tracking_uri": "http://mlflow:5000"})
-    registry = create_registry(settings)
+    registry = create_registry(settings.registry, settings.var_dir)
     try:
         assert isinstance(registry, MlflowRegistry)
         assert registry.tracking_uri == "http://mlflow:5000"

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from time import perf_counter, process_time
-from typing import cast
 
-from sqlalchemy import Connection, Table, update
+from sqlalchemy import Connection, update
 
-from aianimals.animals.models import Animal
 from aianimals.dataset.importer.context import ImportContext
 from aianimals.dataset.importer.photos import store_photos
 from aianimals.dataset.importer.records import Row
+from aianimals.schema import table
 
-_ANIMALS = cast("Table", Animal.__table__)
+_ANIMALS = table("animals")
 _DEACTIVATE_CHUNK = 500
 
 

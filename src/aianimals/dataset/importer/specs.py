@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from sqlalchemy import Connection, Table
 
-from aianimals.access_logs.models import AccessLog, Impression
-from aianimals.animals.models import Animal
-from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 from aianimals.dataset.importer import hooks, records
 from aianimals.dataset.importer.context import ImportContext
 from aianimals.dataset.importer.loader import Reference, TableRules
 from aianimals.dataset.importer.records import Parser, Row
-from aianimals.likes.models import Like
-from aianimals.moderation.models import Violation, ViolationType
-from aianimals.ports.sql.base import Base
-from aianimals.users.models import User
+from aianimals.schema import table
 
 Prepare = Callable[[list[Row], ImportContext], str | None]
 Finish = Callable[[Connection, list[Row]], str | None]
@@ -37,15 +30,12 @@ class FileSpec:
     """Runs in the file's transaction after the insert (deactivations)."""
 
 
-def _table(model: type[Base]) -> Table:
-    return cast("Table", model.__table__)
-
-
-CATEGORIES = _table(AnimalCategory)
-SUBCATEGORIES = _table(AnimalSubcategory)
-USERS = _table(User)
-ANIMALS = _table(Animal)
-VIOLATION_TYPES = _table(ViolationType)
+# The importer fills tables by name from the registry of tables, as migrations do.
+CATEGORIES = table("animal_categories")
+SUBCATEGORIES = table("animal_subcategories")
+USERS = table("users")
+ANIMALS = table("animals")
+VIOLATION_TYPES = table("violation_types")
 
 
 def _refs(*pairs: tuple[str, Table]) -> tuple[Reference, ...]:
@@ -102,7 +92,7 @@ FILES: tuple[FileSpec, ...] = (
         "violation.json",
         records.parse_violations,
         TableRules(
-            _table(Violation),
+            table("violations"),
             ("id",),
             also_key=("animal_id", "violation_type_id", "judge", "model_version"),
             # The reference's violation.json covers animals beyond any published animal file:
@@ -118,7 +108,7 @@ FILES: tuple[FileSpec, ...] = (
         "likes.json",
         records.parse_likes,
         TableRules(
-            _table(Like),
+            table("likes"),
             ("id",),
             also_key=("animal_id", "user_id"),
             references=_refs(("animal_id", ANIMALS), ("user_id", USERS)),
@@ -128,7 +118,7 @@ FILES: tuple[FileSpec, ...] = (
         "access_logs.json",
         records.parse_access_logs,
         TableRules(
-            _table(AccessLog),
+            table("access_logs"),
             ("id",),
             references=_refs(("animal_id", ANIMALS), ("user_id", USERS)),
         ),
@@ -137,7 +127,7 @@ FILES: tuple[FileSpec, ...] = (
         "impressions.json",
         records.parse_impressions,
         TableRules(
-            _table(Impression),
+            table("impressions"),
             ("search_id", "position"),
             references=_refs(("animal_id", ANIMALS), ("user_id", USERS)),
         ),

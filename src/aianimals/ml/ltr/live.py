@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from aianimals.access_logs.models import AccessLog, Impression
 from aianimals.access_logs.verified import verified
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import summaries
 from aianimals.likes.models import Like
 from aianimals.ml.ltr.judgements import GRADES
 from aianimals.ranking.features import AnimalCounters, UserProfile
@@ -53,12 +53,13 @@ def live_counters(session: Session, animal_ids: Sequence[str]) -> dict[str, Anim
 
 def live_profile(session: Session, user_id: str) -> UserProfile:
     """The user's actions and likes so far, by breed and category."""
+    animal = summaries()
     actions = session.execute(
-        select(Animal.category_id, Animal.subcategory_id, func.count())
+        select(animal.c.category_id, animal.c.subcategory_id, func.count())
         .select_from(AccessLog)
-        .join(Animal, Animal.id == AccessLog.animal_id)
+        .join(animal, animal.c.id == AccessLog.animal_id)
         .where(AccessLog.user_id == user_id, AccessLog.action.in_(list(GRADES)), verified())
-        .group_by(Animal.category_id, Animal.subcategory_id)
+        .group_by(animal.c.category_id, animal.c.subcategory_id)
     ).all()
     by_breed: dict[int, int] = {}
     by_category: dict[int, int] = {}
@@ -69,11 +70,11 @@ def live_profile(session: Session, user_id: str) -> UserProfile:
         total += count
     likes_by_breed = _counts(
         session,
-        select(Animal.subcategory_id, func.count())
+        select(animal.c.subcategory_id, func.count())
         .select_from(Like)
-        .join(Animal, Animal.id == Like.animal_id)
+        .join(animal, animal.c.id == Like.animal_id)
         .where(Like.user_id == user_id)
-        .group_by(Animal.subcategory_id),
+        .group_by(animal.c.subcategory_id),
     )
     graded: dict[str, int] = {}
     for animal_id, action in session.execute(

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from aianimals.animals.models import Animal
+from aianimals.animals.queries import visible_ids_posted_before
 from aianimals.core.clock import utcnow
 from aianimals.images.detector import NO_ANIMAL
 from aianimals.images.models import AnimalEmbedding
@@ -144,29 +144,21 @@ def implicit_negatives(session: Session, posted_before: datetime) -> list[str]:
     no-animal detector, with no violation in effect, confirmed, or reported by a person
     and awaiting review."""
     no_animal = select(ViolationType.id).where(ViolationType.name == NO_ANIMAL)
+    candidates = visible_ids_posted_before(posted_before).subquery("candidates")
     detected = exists().where(
-        Violation.animal_id == Animal.id,
+        Violation.animal_id == candidates.c.id,
         Violation.violation_type_id.in_(no_animal.scalar_subquery()),
         Violation.judge == DETECTOR_JUDGE,
     )
     flagged = exists().where(
-        Violation.animal_id == Animal.id,
+        Violation.animal_id == candidates.c.id,
         or_(
             Violation.is_effective.is_(True),
             Violation.state == STATE_CONFIRMED,
             and_(Violation.state == STATE_PENDING, Violation.judge != DETECTOR_JUDGE),
         ),
     )
-    query = (
-        select(Animal.id)
-        .where(
-            Animal.deactivated.is_(False),
-            Animal.created_at < posted_before,
-            detected,
-            ~flagged,
-        )
-        .order_by(Animal.id)
-    )
+    query = select(candidates.c.id).where(detected, ~flagged).order_by(candidates.c.id)
     return list(session.scalars(query))
 
 

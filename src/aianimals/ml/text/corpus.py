@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aianimals.access_logs.models import AccessLog
-from aianimals.animals.models import Animal
+from aianimals.animals import queries as animals
 from aianimals.categories.models import AnimalCategory, AnimalSubcategory
 
 Sentence = list[str]
@@ -78,8 +78,7 @@ def breed_names(session: Session) -> list[BreedNames]:
 
 def animal_texts(session: Session) -> list[AnimalText]:
     """Name, description and breed of every animal (hidden ones too: their words are fine)."""
-    query = select(Animal.name, Animal.description, Animal.subcategory_id).order_by(Animal.id)
-    return [AnimalText(n, d or "", s) for n, d, s in session.execute(query)]
+    return [AnimalText(n, d or "", s) for n, d, s in session.execute(animals.texts())]
 
 
 def logged_searches(session: Session) -> list[LoggedSearch]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aianimals.ports.registry.base import ModelRegistry
-from aianimals.settings import Settings
+from aianimals.settings import RegistrySettings
 
 
 def embedded_location(var_dir: Path, artifact_root: Path | None = None) -> tuple[str, Path]:
@@ -19,19 +19,19 @@ def embedded_location(var_dir: Path, artifact_root: Path | None = None) -> tuple
     return f"sqlite:///{folder / 'mlflow.db'}", artifacts
 
 
-def create_registry(settings: Settings) -> ModelRegistry:
-    """The registry `settings.registry` names: embedded under `var_dir` (default) or a server.
+def create_registry(settings: RegistrySettings, var_dir: Path) -> ModelRegistry:
+    """The registry `settings` names: a server at `tracking_uri`, or (when it is empty, the
+    default) the embedded store under `var_dir`.
 
     The embedded store's folders are created here; its database on first use.
     """
     from aianimals.ports.registry.mlflow_registry import MlflowRegistry
 
-    configured = settings.registry
-    if not configured.tracking_uri:
-        uri, artifacts = embedded_location(settings.var_dir, configured.artifact_root)
-        (settings.var_dir / "mlflow").mkdir(parents=True, exist_ok=True)
+    if not settings.tracking_uri:
+        uri, artifacts = embedded_location(var_dir, settings.artifact_root)
+        (var_dir / "mlflow").mkdir(parents=True, exist_ok=True)
         artifacts.mkdir(parents=True, exist_ok=True)
         return MlflowRegistry(uri, artifacts)
-    if configured.artifact_root is not None:
-        configured.artifact_root.mkdir(parents=True, exist_ok=True)
-    return MlflowRegistry(configured.tracking_uri, configured.artifact_root)
+    if settings.artifact_root is not None:
+        settings.artifact_root.mkdir(parents=True, exist_ok=True)
+    return MlflowRegistry(settings.tracking_uri, settings.artifact_root)
