@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -43,6 +45,7 @@ from time import perf_counter
 from typing import Any
 
 import httpx
+from alembic.script import ScriptDirectory
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine
@@ -236,6 +239,24 @@ class Server:
     label: str
     argv: list[str]
     env: dict[str, str]
+    tree: Path | None = None
+    """Another revision's checkout: it serves a copy of the store marked as migrated to
+    its own last migration (the rows it reads are the same)."""
+
+    def database_url(self, url: str, work: Path) -> str:
+        """The store this server serves."""
+        if self.tree is None:
+            return url
+        if not url.startswith("sqlite:///"):
+            msg = "--against serves a copy of the store, so it runs on SQLite only"
+            raise SystemExit(msg)
+        copy = work / f"{self.label}.db"
+        shutil.copyfile(url.removeprefix("sqlite:///"), copy)
+        migrations = self.tree / "src" / "aianimals" / "ports" / "sql" / "migrations"
+        head = ScriptDirectory(str(migrations)).get_current_head()
+        with sqlite3.connect(copy) as connection:
+            connection.execute("UPDATE alembic_version SET version_num = ?", (head,))
+        return f"sqlite:///{copy}"
 
 
 HIDDEN_MODULE = 'raise ImportError("hidden by bench/overhead.py: {rev} ran without it")\n'
@@ -263,7 +284,7 @@ def revision_server(rev: str, root: Path, env: dict[str, str]) -> Server:
             (shadow / f"{module}.py").write_text(HIDDEN_MODULE.format(rev=rev))
     path = os.pathsep.join([str(shadow), str(tree / "src")])
     code = "from aianimals.cli import main; main()"
-    return Server(rev, [sys.executable, "-c", code, "api"], {**env, "PYTHONPATH": path})
+    return Server(rev, [sys.executable, "-c", code, "api"], {**env, "PYTHONPATH": path}, tree)
 
 
 def servers(args: Any, root: Path, env: dict[str, str]) -> list[Server]:
@@ -285,7 +306,7 @@ def measure(url: str, work: Path, args: Any, console: Console) -> dict[str, dict
         running = []
         for index, server in enumerate(servers(args, work, {})):
             port = free_port()
-            env = {**environment(work, url, port), **server.env}
+            env = {**environment(work, server.database_url(url, work), port), **server.env}
             log = work / f"api-{index}.log"
             process = stack.enter_context(serving(server.argv, env, log))
             base = f"http://127.0.0.1:{port}"
