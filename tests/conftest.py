@@ -24,6 +24,7 @@ from aianimals.settings import Settings
 from tests.factories import Factory
 
 TEST_DATABASE_URL = os.environ.get("AIANIMALS_TEST_DATABASE_URL", "")
+pytest_plugins = ("tests.ltr_store",)  # the learn-to-rank store, built once per run
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,11 @@
 """A small generated dataset (simulated users' searches, actions and likes), imported once
-into its own store and indexed: learn-to-rank reads it, never writes it."""
+into its own store and indexed: learn-to-rank reads it, never writes it.
+
+A plugin of the root conftest, so each session-scoped fixture is built once per run for
+tests/ml/ltr and tests/ranking alike (a fixture imported into two conftests is built once
+per conftest). Training in tests uses one LightGBM thread (`FAST`): on a busy machine two
+threads are many times slower.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,10 @@ import pytest
 from aianimals.core.pipeline import Pipeline, Step
 from aianimals.dataset.generator import GenerationOptions, generate_dataset
 from aianimals.dataset.importer.service import import_directory
+from aianimals.ml.ltr.ranker import RankerKind, TrainOptions, train_ranker
+from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
+from aianimals.ports.registry.base import ModelRegistry, RunLog
+from aianimals.ports.registry.factory import create_registry
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.ranking.updater import rebuild_features
@@ -22,6 +32,7 @@ from aianimals.search.rebuild import rebuild_index
 from tests.conftest import make_settings
 
 ANIMALS = 600
+FAST = TrainOptions(rounds=40, threads=1)
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +60,16 @@ def registry_settings(simulated: Container, tmp_path: Path) -> object:
     return simulated.settings.model_copy(update={"var_dir": tmp_path})
 
 
+def ltr_sources(container: Container) -> LtrSources:
+    """What the training chain reads in tests: the store, its index, one fast option set."""
+    return LtrSources(
+        database=container.database,
+        index=container.text_search,
+        analyze=container.analyzer.analyze,
+        options=FAST,
+    )
+
+
 def passing_pipeline(name: str = "passing", feature_version: str | None = None) -> Pipeline:
     """The training chain with models fitted on the held-out searches themselves.
 
@@ -56,13 +77,11 @@ def passing_pipeline(name: str = "passing", feature_version: str | None = None) 
     on the debiased estimate (its promotion is refused, see test_training); a model that
     has seen the held-out answers passes the gate, so the tests get a champion to serve.
     """
-    from aianimals.ml.ltr.ranker import RankerKind, TrainOptions, train_ranker
-    from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
 
     def fit_held_out(run: LtrRun) -> LtrRun:
         assert run.test is not None
         for kind in RankerKind:
-            ranker = train_ranker(kind, run.test, TrainOptions(rounds=60))
+            ranker = train_ranker(kind, run.test, dataclasses.replace(FAST, rounds=60))
             if feature_version is not None:  # a model that says it saw other features
                 ranker = dataclasses.replace(ranker, feature_version=feature_version)
             run.rankers[kind] = ranker
@@ -75,23 +94,54 @@ def passing_pipeline(name: str = "passing", feature_version: str | None = None) 
 
 
 @pytest.fixture(scope="session")
-def trained(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> object:
+def trained(
+    simulated: Container, prepared: LtrRun, tmp_path_factory: pytest.TempPathFactory
+) -> object:
     """Settings of a registry where one training run made every champion (v1)."""
-    from aianimals.ml.ltr.ranker import TrainOptions
-    from aianimals.ml.ltr.training import EXPERIMENT, LtrRun, LtrSources
-    from aianimals.ports.registry.factory import create_registry
-
     settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("reg")})
     registry = create_registry(settings)
-    sources = LtrSources(
-        database=simulated.database,
-        index=simulated.text_search,
-        analyze=simulated.analyzer.analyze,
-        options=TrainOptions(rounds=40),
-    )
     try:
         with registry.run(EXPERIMENT, "fixture") as log:
-            passing_pipeline().run(LtrRun(sources, registry, log))
+            resumed(passing_pipeline()).run(fresh(prepared, registry, log))
     finally:
         registry.close()
     return settings
+
+
+PREPARING = ("load", "propensities", "features")
+"""The chain's steps that only read the store: the same on every run over it."""
+
+
+@pytest.fixture(scope="session")
+def prepared(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> LtrRun:
+    """The chain run up to its features once (searches, propensities, train and test sets):
+    tests that check training, evaluation and promotion go on from a copy (`resumed`)."""
+    settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("prep")})
+    registry = create_registry(settings)
+    steps = [step for step in LTR_PIPELINE.steps if step.name in PREPARING]
+    try:
+        with registry.run(EXPERIMENT, "prepared") as log:
+            run: LtrRun = (
+                Pipeline("prepare", steps).run(LtrRun(ltr_sources(simulated), registry, log)).output
+            )
+    finally:
+        registry.close()
+    return run
+
+
+def resumed(pipeline: Pipeline) -> Pipeline:
+    """`pipeline` without the steps `prepared` already ran."""
+    return Pipeline(pipeline.name, [s for s in pipeline.steps if s.name not in PREPARING])
+
+
+def fresh(prepared: LtrRun, registry: ModelRegistry, log: RunLog) -> LtrRun:
+    """A copy of the prepared run for this registry and run log, with nothing trained yet."""
+    return dataclasses.replace(
+        prepared,
+        registry=registry,
+        log=log,
+        rankers={},
+        registered={},
+        promoted={},
+        comparison=None,
+    )
