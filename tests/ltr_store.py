@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -23,12 +24,13 @@ from aianimals.dataset.importer.service import import_directory
 from aianimals.ml.ltr.ranker import RankerKind, TrainOptions, train_ranker
 from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
 from aianimals.ports.registry.base import ModelRegistry, RunLog
-from aianimals.ports.registry.factory import create_registry
+from aianimals.ports.registry.factory import create_registry, embedded_location
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.ranking.updater import rebuild_features
 from aianimals.roles.container import Container, build_container
 from aianimals.search.rebuild import rebuild_index
+from aianimals.settings import Settings
 from tests.conftest import make_settings
 
 ANIMALS = 600
@@ -54,10 +56,33 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
         yield container
 
 
+@pytest.fixture(scope="session")
+def blank_registry(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded registry database with its tables made and nothing in it. MLflow takes
+    seconds to make the tables of a new one; a copy of this one takes milliseconds."""
+    settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("blank")})
+    registry = create_registry(settings)
+    try:
+        registry.alias("no-model", "champion")  # the first query makes the tables
+    finally:
+        registry.close()
+    return Path(embedded_location(settings.var_dir)[0].removeprefix("sqlite:///"))
+
+
+def registry_under(settings: Settings, blank: Path) -> Settings:
+    """`settings`, whose embedded registry (under its var_dir) starts as a copy of `blank`."""
+    database = Path(embedded_location(settings.var_dir)[0].removeprefix("sqlite:///"))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(blank, database)
+    return settings
+
+
 @pytest.fixture
-def registry_settings(simulated: Container, tmp_path: Path) -> object:
-    """Settings whose embedded model registry lives in this test's folder."""
-    return simulated.settings.model_copy(update={"var_dir": tmp_path})
+def registry_settings(simulated: Container, blank_registry: Path, tmp_path: Path) -> Settings:
+    """Settings whose embedded model registry (empty) lives in this test's folder."""
+    return registry_under(
+        simulated.settings.model_copy(update={"var_dir": tmp_path}), blank_registry
+    )
 
 
 def ltr_sources(container: Container) -> LtrSources:
@@ -95,10 +120,16 @@ def passing_pipeline(name: str = "passing", feature_version: str | None = None) 
 
 @pytest.fixture(scope="session")
 def trained(
-    simulated: Container, prepared: LtrRun, tmp_path_factory: pytest.TempPathFactory
-) -> object:
+    simulated: Container,
+    prepared: LtrRun,
+    blank_registry: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Settings:
     """Settings of a registry where one training run made every champion (v1)."""
-    settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("reg")})
+    var = tmp_path_factory.mktemp("reg")
+    settings = registry_under(
+        simulated.settings.model_copy(update={"var_dir": var}), blank_registry
+    )
     registry = create_registry(settings)
     try:
         with registry.run(EXPERIMENT, "fixture") as log:
@@ -113,10 +144,15 @@ PREPARING = ("load", "propensities", "features")
 
 
 @pytest.fixture(scope="session")
-def prepared(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> LtrRun:
+def prepared(
+    simulated: Container, blank_registry: Path, tmp_path_factory: pytest.TempPathFactory
+) -> LtrRun:
     """The chain run up to its features once (searches, propensities, train and test sets):
     tests that check training, evaluation and promotion go on from a copy (`resumed`)."""
-    settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("prep")})
+    var = tmp_path_factory.mktemp("prep")
+    settings = registry_under(
+        simulated.settings.model_copy(update={"var_dir": var}), blank_registry
+    )
     registry = create_registry(settings)
     steps = [step for step in LTR_PIPELINE.steps if step.name in PREPARING]
     try:

@@ -189,6 +189,9 @@ def ltr_report(
     runs: Annotated[
         int, typer.Option(min=1, help="Repeated runs per size when counting searches needed.")
     ] = 20,
+    threads: Annotated[
+        int, typer.Option(min=1, help="LightGBM threads (1 is faster on a busy machine).")
+    ] = 2,
 ) -> None:
     """Learn-to-rank tables: held-out and debiased metrics of every method, the position curve,
     and the simulated online tests (A/B under each user model, interleaving).
@@ -221,7 +224,7 @@ def ltr_report(
             index=container.text_search,
             analyze=container.analyzer.analyze,
             expand=container.search_expander(),
-            options=TrainOptions(rounds=rounds),
+            options=TrainOptions(rounds=rounds, threads=threads),
         )
         seed = settings.dataset.seed
         truth = GeneratorTruth(
@@ -240,6 +243,8 @@ def ltr_report(
         command += f" --searches {searches}"
     if runs != 20:
         command += f" --runs {runs}"
+    if threads != 2:
+        command += f" --threads {threads}"
     for line in write_outputs(report, command, docs=docs, readme=readme):
         typer.echo(line)
 

@@ -25,17 +25,19 @@ from aianimals.ports.registry.factory import create_registry
 from aianimals.ranking.experiments.users import USER_MODELS
 from aianimals.roles.container import Container
 from aianimals.settings import Settings
-from tests.ltr_store import ANIMALS, ltr_sources
+from tests.ltr_store import ANIMALS, ltr_sources, registry_under
 
 SMALL = OnlineOptions(searches=2_000, sizes=(100, 400), runs=3)
 COMMAND = "aianimals train ltr-report --animals 600"
 
 
 @pytest.fixture(scope="module")
-def registered(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def registered(
+    simulated: Container, blank_registry: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     """Settings of an empty registry of this module's own."""
     var = tmp_path_factory.mktemp("report")
-    return simulated.settings.model_copy(update={"var_dir": var})
+    return registry_under(simulated.settings.model_copy(update={"var_dir": var}), blank_registry)
 
 
 @pytest.fixture(scope="module")
