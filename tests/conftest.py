@@ -7,6 +7,7 @@ each run gets its own schema there, dropped at the end.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aianimals.ports.queue.consumer import Consumer
+from aianimals.ports.registry.factory import create_registry, embedded_location
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.outbox import OutboxRelay
 from aianimals.ports.sql.scratch import scratch_schema
@@ -57,6 +59,33 @@ def make_settings(database_url: str, root: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def blank_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded model registry database with its tables made and nothing in it. MLflow
+    takes seconds to make the tables of a new one; a copy of this one takes milliseconds."""
+    settings = Settings(var_dir=tmp_path_factory.mktemp("blank-registry"), registry={})
+    registry = create_registry(settings)
+    try:
+        registry.alias("no-model", "champion")  # the first query makes the tables
+    finally:
+        registry.close()
+    return _registry_database(settings.var_dir)
+
+
+def _registry_database(var_dir: Path) -> Path:
+    return Path(embedded_location(var_dir)[0].removeprefix("sqlite:///"))
+
+
+def registry_under(settings: Settings, blank: Path) -> Settings:
+    """`settings`, whose embedded registry (under its var_dir) starts as a copy of `blank`;
+    a registry on a server is left alone."""
+    if not settings.registry.tracking_uri:
+        database = _registry_database(settings.var_dir)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(blank, database)
+    return settings
+
+
+@pytest.fixture(scope="session")
 def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """One container over a migrated store, shared by the run."""
     container = build_container(make_settings(database_url, tmp_path_factory.mktemp("var")))
@@ -66,9 +95,12 @@ def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture
-def container(migrated: Container, tmp_path: Path) -> Iterator[Container]:
-    """The shared container with per-test files; every table is emptied after the test."""
-    settings = make_settings(migrated.settings.database.url, tmp_path)
+def container(migrated: Container, blank_registry: Path, tmp_path: Path) -> Iterator[Container]:
+    """The shared container with per-test files (an empty model registry among them); every
+    table is emptied after the test."""
+    settings = registry_under(
+        make_settings(migrated.settings.database.url, tmp_path), blank_registry
+    )
     test_container = Container(
         settings=settings,
         database=migrated.database,

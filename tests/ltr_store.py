@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -24,14 +23,14 @@ from aianimals.dataset.importer.service import import_directory
 from aianimals.ml.ltr.ranker import RankerKind, TrainOptions, train_ranker
 from aianimals.ml.ltr.training import EXPERIMENT, LTR_PIPELINE, LtrRun, LtrSources
 from aianimals.ports.registry.base import ModelRegistry, RunLog
-from aianimals.ports.registry.factory import create_registry, embedded_location
+from aianimals.ports.registry.factory import create_registry
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.scratch import scratch_schema
 from aianimals.ranking.updater import rebuild_features
 from aianimals.roles.container import Container, build_container
 from aianimals.search.rebuild import rebuild_index
 from aianimals.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, registry_under
 
 ANIMALS = 600
 FAST = TrainOptions(rounds=40, threads=1)
@@ -54,27 +53,6 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
         rebuild_index(container.database, container.search_index, container.cache)
         rebuild_features(container.database, container.feature_store)  # as the updater would
         yield container
-
-
-@pytest.fixture(scope="session")
-def blank_registry(simulated: Container, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An embedded registry database with its tables made and nothing in it. MLflow takes
-    seconds to make the tables of a new one; a copy of this one takes milliseconds."""
-    settings = simulated.settings.model_copy(update={"var_dir": tmp_path_factory.mktemp("blank")})
-    registry = create_registry(settings)
-    try:
-        registry.alias("no-model", "champion")  # the first query makes the tables
-    finally:
-        registry.close()
-    return Path(embedded_location(settings.var_dir)[0].removeprefix("sqlite:///"))
-
-
-def registry_under(settings: Settings, blank: Path) -> Settings:
-    """`settings`, whose embedded registry (under its var_dir) starts as a copy of `blank`."""
-    database = Path(embedded_location(settings.var_dir)[0].removeprefix("sqlite:///"))
-    database.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(blank, database)
-    return settings
 
 
 @pytest.fixture
