@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -33,6 +34,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.orm import sessionmaker
 
 from aianimals.ports.queue.consumer import Consumer
+from aianimals.ports.registry.factory import create_registry, embedded_location
 from aianimals.ports.sql import migrate
 from aianimals.ports.sql.database import Database
 from aianimals.ports.sql.outbox import OutboxRelay
@@ -56,6 +58,8 @@ ROLLED_BACK = (
     "users",
 )
 """Test folders whose tests run in a transaction rolled back at the end."""
+
+pytest_plugins = ("tests.ltr_store",)  # the learn-to-rank store, built once per run
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +89,33 @@ def make_settings(database_url: str, root: Path) -> Settings:
         # the live-site tests; elsewhere a post need not wait for it.
         images={"enabled": False},
     )
+
+
+@pytest.fixture(scope="session")
+def blank_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded model registry database with its tables made and nothing in it. MLflow
+    takes seconds to make the tables of a new one; a copy of this one takes milliseconds."""
+    settings = Settings(var_dir=tmp_path_factory.mktemp("blank-registry"), registry={})
+    registry = create_registry(settings.registry, settings.var_dir)
+    try:
+        registry.alias("no-model", "champion")  # the first query makes the tables
+    finally:
+        registry.close()
+    return _registry_database(settings.var_dir)
+
+
+def _registry_database(var_dir: Path) -> Path:
+    return Path(embedded_location(var_dir)[0].removeprefix("sqlite:///"))
+
+
+def registry_under(settings: Settings, blank: Path) -> Settings:
+    """`settings`, whose embedded registry (under its var_dir) starts as a copy of `blank`;
+    a registry on a server is left alone."""
+    if not settings.registry.tracking_uri:
+        database = _registry_database(settings.var_dir)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(blank, database)
+    return settings
 
 
 @pytest.fixture(scope="session")
@@ -170,13 +201,16 @@ def _empty_every_table(database: Database) -> None:
 @pytest.fixture
 def container(
     migrated: Container,
+    blank_registry: Path,
     tmp_path: Path,
     request: pytest.FixtureRequest,
     savepoint_engine: Engine,
 ) -> Iterator[Container]:
-    """The shared container with per-test files; the test's rows are rolled back or
-    deleted after it (see the module's docstring)."""
-    settings = make_settings(migrated.settings.database.url, tmp_path)
+    """The shared container with per-test files (an empty model registry among them); the
+    test's rows are rolled back or deleted after it (see the module's docstring)."""
+    settings = registry_under(
+        make_settings(migrated.settings.database.url, tmp_path), blank_registry
+    )
     with ExitStack() as stack:
         database = migrated.database
         if _is_rolled_back(request):

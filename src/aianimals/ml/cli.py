@@ -168,26 +168,46 @@ def ltr_report(
     *,
     docs: Annotated[
         Path | None,
-        typer.Option(help="Rewrite the report block of this markdown file (docs/mlops.md)."),
+        typer.Option(
+            help="Rewrite the report blocks of this markdown file (docs/mlops.md) and the "
+            "figures in a figures/ folder beside it."
+        ),
+    ] = None,
+    readme: Annotated[
+        Path | None, typer.Option(help="Rewrite the summary block of this file (README.md).")
     ] = None,
     animals: Annotated[
         int | None,
         typer.Option(help="The --animals the demo dataset was generated with (default: all)."),
     ] = None,
     rounds: Annotated[int, typer.Option(min=10, help="LightGBM boosting rounds.")] = 200,
+    searches: Annotated[
+        int, typer.Option(min=100, help="Simulated searches per user model (A/B, interleaving).")
+    ] = 20_000,
+    runs: Annotated[
+        int, typer.Option(min=1, help="Repeated runs per size when counting searches needed.")
+    ] = 20,
+    threads: Annotated[
+        int, typer.Option(min=1, help="LightGBM threads (1 is faster on a busy machine).")
+    ] = 2,
 ) -> None:
-    """Learn-to-rank tables: held-out and debiased metrics of every method, the position curve.
+    """Learn-to-rank tables: held-out and debiased metrics of every method, the position curve,
+    and the simulated online tests (A/B under each user model, interleaving).
 
     Trains and evaluates as `aianimals train ltr` does, but registers nothing. On the demo
     store it rebuilds the generator from its seed to add the generator's own model (an
-    oracle) and the true position curve. Prints markdown; with --docs, rewrites that file's
-    block between `<!-- ltr-report:start -->` and `<!-- ltr-report:end -->`.
+    oracle), the true position curve, and the simulated A/B and interleaving tests of the
+    trained rankers under every user model. Prints markdown; with --docs, rewrites that
+    file's blocks `ltr-report` and `ltr-online` and its figures/ltr-*.png; with --readme,
+    that file's `ltr-summary` block.
     """
     from aianimals.dataset.generator import GenerationOptions, simulate_demo
     from aianimals.logs import configure_logging
     from aianimals.ml.ltr.generator_model import GeneratorTruth
+    from aianimals.ml.ltr.online_report import OnlineOptions
     from aianimals.ml.ltr.ranker import TrainOptions
-    from aianimals.ml.ltr.report import build_report, markdown, replace_block
+    from aianimals.ml.ltr.report import build_report
+    from aianimals.ml.ltr.report_outputs import write_outputs
     from aianimals.ml.ltr.training import EXPERIMENT, LtrRun
     from aianimals.ports.registry.factory import create_registry
     from aianimals.roles.container import build_container
@@ -198,24 +218,28 @@ def ltr_report(
     container = build_container(settings)
     registry = create_registry(settings.registry, settings.var_dir)
     try:
-        sources = ltr_sources(container, options=TrainOptions(rounds=rounds))
+        sources = ltr_sources(container, options=TrainOptions(rounds=rounds, threads=threads))
         seed = settings.dataset.seed
         truth = GeneratorTruth(
             simulate_demo(GenerationOptions(seed=seed, animals=animals, photos=False))
         )
+        online = OnlineOptions(searches=searches, runs=runs)
         with registry.run(EXPERIMENT, "ltr-report") as log:
-            report = build_report(LtrRun(sources, registry, log), truth)
+            report = build_report(LtrRun(sources, registry, log), truth, online)
     finally:
         registry.close()
         container.close()
     command = "aianimals train ltr-report" + (f" --animals {animals}" if animals else "")
     if rounds != 200:
         command += f" --rounds {rounds}"
-    block = markdown(report, command)
-    typer.echo(block)
-    if docs is not None:
-        docs.write_text(replace_block(docs.read_text(encoding="utf-8"), block), encoding="utf-8")
-        typer.echo(f"rewrote the report block of {docs}")
+    if searches != 20_000:
+        command += f" --searches {searches}"
+    if runs != 20:
+        command += f" --runs {runs}"
+    if threads != 2:
+        command += f" --threads {threads}"
+    for line in write_outputs(report, command, docs=docs, readme=readme):
+        typer.echo(line)
 
 
 def _comparison_table(run: Any) -> Table:

@@ -1,4 +1,9 @@
-"""The learn-to-rank chain end to end on simulated logs, with the embedded registry."""
+"""The learn-to-rank chain on simulated logs, with the embedded registry.
+
+The first test runs the whole chain; the others go on from the run `prepared` once up to
+its features (the store is the same for all of them), so each trains, evaluates, registers
+and promotes on its own.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +11,20 @@ import dataclasses
 from pathlib import Path
 
 from aianimals.core.pipeline import Pipeline, Step
-from aianimals.ml.ltr.ranker import BASELINES, Ranker, RankerKind, TrainOptions, train_ranker
-from aianimals.ml.ltr.training import CHAMPION, LTR_PIPELINE, LtrRun, LtrSources, model_name
+from aianimals.ml.ltr.ranker import BASELINES, Ranker, RankerKind, train_ranker
+from aianimals.ml.ltr.training import CHAMPION, LTR_PIPELINE, LtrRun, model_name
 from aianimals.ports.registry.factory import create_registry
 from aianimals.roles.container import Container
 from aianimals.settings import Settings
-from tests.ml.ltr.conftest import passing_pipeline
-
-FAST = TrainOptions(rounds=40)
+from tests.ltr_store import FAST, fresh, ltr_sources, passing_pipeline, resumed
 
 
-def _sources(container: Container) -> LtrSources:
-    return LtrSources(
-        database=container.database,
-        index=container.text_search,
-        analyze=container.analyzer.analyze,
-        options=FAST,
-    )
-
-
-def _run(settings: Settings, container: Container, pipeline: Pipeline) -> LtrRun:
+def _run(settings: Settings, prepared: LtrRun, pipeline: Pipeline) -> LtrRun:
+    """`pipeline` from the prepared run on, in the registry of `settings`."""
     registry = create_registry(settings.registry, settings.var_dir)
     try:
         with registry.run("learn-to-rank", "test") as log:
-            result = pipeline.run(LtrRun(_sources(container), registry, log))
+            result = resumed(pipeline).run(fresh(prepared, registry, log))
         output: LtrRun = result.output
         return output
     finally:
@@ -37,10 +32,18 @@ def _run(settings: Settings, container: Container, pipeline: Pipeline) -> LtrRun
 
 
 def test_the_chain_compares_every_method_and_refuses_a_model_below_a_baseline(
-    simulated: Container, registry_settings: Settings
+    simulated: Container, prepared: LtrRun, registry_settings: Settings
 ) -> None:
-    run = _run(registry_settings, simulated, LTR_PIPELINE)
+    registry = create_registry(registry_settings.registry, registry_settings.var_dir)
+    try:
+        with registry.run("learn-to-rank", "test") as log:
+            run: LtrRun = LTR_PIPELINE.run(LtrRun(ltr_sources(simulated), registry, log)).output
+    finally:
+        registry.close()
 
+    assert run.test is not None
+    assert prepared.test is not None
+    assert run.test.search_ids == prepared.test.search_ids  # what the other tests start from
     assert run.comparison is not None
     metrics = run.comparison.metrics
     assert set(metrics) == {kind.value for kind in RankerKind} | set(BASELINES)
@@ -70,9 +73,9 @@ def test_the_chain_compares_every_method_and_refuses_a_model_below_a_baseline(
 
 
 def test_a_model_above_every_baseline_becomes_the_first_champion(
-    simulated: Container, registry_settings: Settings
+    prepared: LtrRun, registry_settings: Settings
 ) -> None:
-    run = _run(registry_settings, simulated, passing_pipeline())
+    run = _run(registry_settings, prepared, passing_pipeline())
 
     assert run.comparison is not None
     registry = create_registry(registry_settings.registry, registry_settings.var_dir)
@@ -88,10 +91,10 @@ def test_a_model_above_every_baseline_becomes_the_first_champion(
 
 
 def test_a_model_no_better_than_the_champion_leaves_it_in_place(
-    simulated: Container, registry_settings: Settings
+    prepared: LtrRun, registry_settings: Settings
 ) -> None:
-    _run(registry_settings, simulated, passing_pipeline())
-    run = _run(registry_settings, simulated, passing_pipeline())
+    _run(registry_settings, prepared, passing_pipeline())
+    run = _run(registry_settings, prepared, passing_pipeline())
 
     registry = create_registry(registry_settings.registry, registry_settings.var_dir)
     try:
@@ -115,9 +118,9 @@ def _upside_down(run: LtrRun) -> LtrRun:
 
 
 def test_a_model_below_the_baselines_is_registered_but_refused(
-    simulated: Container, registry_settings: Settings
+    prepared: LtrRun, registry_settings: Settings
 ) -> None:
-    _run(registry_settings, simulated, passing_pipeline())
+    _run(registry_settings, prepared, passing_pipeline())
     worse = Pipeline(
         "worse",
         [
@@ -125,7 +128,7 @@ def test_a_model_below_the_baselines_is_registered_but_refused(
             for step in LTR_PIPELINE.steps
         ],
     )
-    run = _run(registry_settings, simulated, worse)
+    run = _run(registry_settings, prepared, worse)
 
     registry = create_registry(registry_settings.registry, registry_settings.var_dir)
     try:
@@ -141,9 +144,9 @@ def test_a_model_below_the_baselines_is_registered_but_refused(
 
 
 def test_a_saved_ranker_loads_with_the_same_predictions(
-    simulated: Container, registry_settings: Settings, tmp_path: Path
+    prepared: LtrRun, registry_settings: Settings, tmp_path: Path
 ) -> None:
-    run = _run(registry_settings, simulated, LTR_PIPELINE)
+    run = _run(registry_settings, prepared, LTR_PIPELINE)
     assert run.test is not None
     for kind in RankerKind:
         ranker = run.rankers[kind]
@@ -152,10 +155,10 @@ def test_a_saved_ranker_loads_with_the_same_predictions(
 
 
 def test_a_champion_trained_on_other_features_gives_way_to_a_model_on_the_current_ones(
-    simulated: Container, registry_settings: Settings
+    prepared: LtrRun, registry_settings: Settings
 ) -> None:
-    _run(registry_settings, simulated, passing_pipeline("stale", "ltr-features-v0"))
-    run = _run(registry_settings, simulated, passing_pipeline())
+    _run(registry_settings, prepared, passing_pipeline("stale", "ltr-features-v0"))
+    run = _run(registry_settings, prepared, passing_pipeline())
     for kind in RankerKind:
         assert run.promoted[kind] == (
             f"promoted v2 (ips_ndcg@10 "

@@ -43,3 +43,12 @@ def test_simulate_is_a_command_with_the_documented_options() -> None:
     for option in ("--url", "--users", "--minutes", "--searches", "--sort-by", "--seed"):
         assert option in result.output
     assert "--animals" in result.output
+    assert "--user-model" in result.output
+
+
+def test_simulate_refuses_an_unknown_user_model() -> None:
+    result = CliRunner().invoke(app, ["simulate", "--user-model", "psychic", "--searches", "1"])
+
+    assert result.exit_code == 2
+    assert "unknown user model psychic" in result.output
+    assert "position-based" in result.output

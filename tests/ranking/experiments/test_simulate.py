@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import time
 import typing
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
 from aianimals.access_logs.models import AccessLog, Impression
+from aianimals.dataset.generator.behaviour import Match, UserProfile
 from aianimals.ranking.experiments.report import arm_report
 from aianimals.ranking.experiments.simulate import (
     SimulationConfig,
     SimulationError,
     _Run,
+    _User,
+    age_days,
     check_api,
     search_sort_keys,
     simulate,
 )
 from aianimals.ranking.experiments.world import ReplayWorld, build_world
 from tests.ranking.experiments.conftest import DATASET_ANIMALS, LiveApi, run_cli
+
+PROFILE = UserProfile("u", 0, 1.0, 0.5, ())
 
 
 def counts(database_url: str) -> tuple[int, int, int]:
@@ -167,3 +174,29 @@ def test_an_action_refused_as_unverified_is_sent_once_more_after_a_pause() -> No
     assert refused is None  # any other refusal is not retried
     assert len(sent) == 3
     assert dict(run.summary.errors) == {"access_log: HTTP 422": 1}
+
+
+def test_the_users_choose_among_the_results_as_the_runs_user_model_does() -> None:
+    results = [{"id": str(k), "created_at": "2024-05-01T12:00:00Z"} for k in range(50)]
+    matches = [Match(1.0, True, 1.0, 1.0)] * 50  # every result attracts
+    deep: dict[str, int] = {}
+    for name in ("generator", "position-based"):
+        run = _Run(SimulationConfig(user_model=name), typing.cast(ReplayWorld, None), None)
+        user = _User(run, typing.cast(httpx.Client, None), PROFILE, "token", random.Random(3))
+        picks = [user.chosen(results, matches) for _ in range(300)]
+        assert all(picked <= {r["id"] for r in results} for picked in picks)
+        deep[name] = sum(len(picked - {str(k) for k in range(20)}) for picked in picks)
+    # cascade users rarely get past position 20; position-based ones often do
+    assert deep["position-based"] > 10 * max(1, deep["generator"])
+    assert (
+        _User(run, typing.cast(httpx.Client, None), PROFILE, "t", random.Random(0)).chosen([], [])
+        == set()
+    )
+
+
+def test_a_results_age_is_read_from_its_created_at() -> None:
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+
+    assert age_days({"created_at": two_days_ago}) == pytest.approx(2.0, abs=0.01)
+    assert age_days({}) == 0.0
+    assert age_days({"created_at": "not a date"}) == 0.0

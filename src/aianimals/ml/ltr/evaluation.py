@@ -97,24 +97,24 @@ def markdown_table(comparison: Comparison) -> str:
 
 def ndcg_by_cutoff_png(comparison: Comparison) -> bytes:
     """A line per method: NDCG at each cut-off."""
-    figure, axes = _figure()
+    figure, axes = new_figure()
     for method, values in comparison.metrics.items():
         axes.plot(CUTOFFS, [values[f"ndcg@{k}"] for k in CUTOFFS], marker="o", label=method)
     axes.set_xlabel("cut-off k")
     axes.set_ylabel("NDCG@k")
     axes.set_xticks(CUTOFFS)
     axes.legend()
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def headline_bars_png(comparison: Comparison) -> bytes:
     """A bar per method: the headline metric."""
-    figure, axes = _figure()
+    figure, axes = new_figure()
     methods = list(comparison.metrics)
     axes.bar(methods, [comparison.metrics[m][HEADLINE] for m in methods])
     axes.set_ylabel(HEADLINE)
     axes.tick_params(axis="x", rotation=30)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def model_card(
@@ -157,7 +157,8 @@ candidates of a search.
 """
 
 
-def _figure() -> tuple[Any, Any]:
+def new_figure() -> tuple[Any, Any]:
+    """A matplotlib figure and its axes, drawn off-screen (7 × 4 in, 100 dpi)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -167,7 +168,8 @@ def _figure() -> tuple[Any, Any]:
     return figure, axes
 
 
-def _png(figure: Any) -> bytes:
+def png_bytes(figure: Any) -> bytes:
+    """The figure as PNG bytes; the figure is closed."""
     from matplotlib import pyplot
 
     buffer = io.BytesIO()

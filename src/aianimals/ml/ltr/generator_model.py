@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from aianimals.dataset.generator.behaviour import (
+    Match,
     click_probability,
     like_probability,
     see_long_probability,
@@ -41,17 +42,23 @@ class GeneratorTruth:
 
     def expected_gain(self, search_id: str, animal_id: str) -> float:
         """E[2^grade − 1] of this animal in this search if examined, under the hidden model."""
-        sim = self.simulated
-        trace = self._traces[search_id]
-        index = self._animals.get(animal_id)
-        if index is None:
+        match = self.match(search_id, animal_id)
+        if match is None:
             return 0.0
-        model = sim.world.model
-        match = match_of(sim.world, trace.user, index, trace.concepts)
+        model = self.simulated.world.model
         click = click_probability(model, match)
         read = see_long_probability(model, match)
         like = like_probability(model, match)
         return click * ((1 - read) * GAIN[1] + read * ((1 - like) * GAIN[3] + like * GAIN[4]))
+
+    def match(self, search_id: str, animal_id: str) -> Match | None:
+        """The hidden features of this animal for the user and concepts of this search
+        (None: an animal the generator did not make)."""
+        trace = self._traces[search_id]
+        index = self._animals.get(animal_id)
+        if index is None:
+            return None
+        return match_of(self.simulated.world, trace.user, index, trace.concepts)
 
     def randomised(self) -> tuple[list[ShownClicks], list[ExaminedSearch]]:
         """The randomised searches as their logs show them, and as the simulation knows them."""

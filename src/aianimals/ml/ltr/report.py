@@ -2,8 +2,9 @@
 
 It runs the training chain up to the evaluation (nothing is registered or promoted), adds
 what only the demo generator knows when the store holds the demo dataset (the generator's
-own model as an oracle row, and the true position curve beside the estimated one), and
-renders the tables as markdown. `replace_block` puts them between the markers of a doc.
+own model as an oracle row, the true position curve beside the estimated one, and the
+simulated online tests under several user models, see `online_report`), and renders the
+tables as markdown. `replace_block` puts each between the markers of a doc.
 """
 
 from __future__ import annotations
@@ -21,13 +22,19 @@ from aianimals.ml.ltr.dataset import LtrDataset
 from aianimals.ml.ltr.evaluation import HEADLINE, Comparison, compare
 from aianimals.ml.ltr.generator_model import GeneratorTruth
 from aianimals.ml.ltr.metrics import gain_ndcg, ips_parts
+from aianimals.ml.ltr.online import CONTROL
+from aianimals.ml.ltr.online_report import OnlineOptions, OnlineReport, online_report
 from aianimals.ml.ltr.propensity import Propensities, estimate_propensities, true_curve
 from aianimals.ml.ltr.ranker import BASELINES, RankerKind, Scorer
 from aianimals.ml.ltr.training import LTR_PIPELINE, LtrRun
 
 GENERATOR = "generator's own model"
-START = "<!-- ltr-report:start -->"
-END = "<!-- ltr-report:end -->"
+OFFLINE, ONLINE, SUMMARY = "ltr-report", "ltr-online", "ltr-summary"
+"""The doc blocks the report rewrites: offline tables, online tables, the README's summary."""
+START = f"<!-- {OFFLINE}:start -->"
+END = f"<!-- {OFFLINE}:end -->"
+CONTROL_ORDER = "index order"
+"""The baseline the API's control arm serves."""
 SHOWN_POSITIONS = (0, 1, 2, 3, 4, 5, 7, 10, 15, 20, 23)
 COLUMNS = ("ndcg@10", "mrr", "ips_ndcg@10", "ips_mrr")
 TRUTH_HEADER = " ndcg@10 on the hidden model's expected gains |"
@@ -46,6 +53,7 @@ class LtrReport:
     intervals: dict[str, Interval]  # the headline's 95 % interval, per method
     differences: dict[str, Interval]  # its difference from the best baseline's, per method
     truth: dict[str, float] | None  # NDCG@10 on the generator's expected gains, per method
+    online: OnlineReport | None = None  # the simulated A/B and interleaving tests
 
 
 def evaluation_chain() -> Pipeline:
@@ -54,8 +62,11 @@ def evaluation_chain() -> Pipeline:
     return Pipeline("learn-to-rank report", steps)
 
 
-def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
-    """Evaluate as training does, then add the generator's model and curve when known."""
+def build_report(
+    run: LtrRun, truth: GeneratorTruth | None, online: OnlineOptions | None = None
+) -> LtrReport:
+    """Evaluate as training does, then add the generator's model and curve when known, and
+    (given `online`) the simulated online tests of the trained rankers against control."""
     started = time.perf_counter()
     evaluated: LtrRun = evaluation_chain().run(run).output
     assert evaluated.test is not None
@@ -85,6 +96,10 @@ def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
         on_gains = {
             name: gain_ndcg(score(test), gains, test.groups, 10) for name, score in everyone.items()
         }
+    simulated_online = None
+    if truth is not None and oracle and online is not None:
+        arms = {CONTROL: BASELINES[CONTROL_ORDER], **scorers}
+        simulated_online = online_report(test, truth, arms, online)
     return LtrReport(
         comparison=comparison,
         propensities=evaluated.propensities,
@@ -95,6 +110,7 @@ def build_report(run: LtrRun, truth: GeneratorTruth | None) -> LtrReport:
         intervals=intervals,
         differences=differences,
         truth=on_gains,
+        online=simulated_online,
     )
 
 
@@ -199,10 +215,57 @@ def _row(label: str, curve: Sequence[float]) -> str:
     return f"| {label} | " + " | ".join(f"{curve[p]:.3f}" for p in SHOWN_POSITIONS) + " |"
 
 
-def replace_block(document: str, block: str) -> str:
-    """`document` with the text between the report markers replaced by `block`."""
-    if START not in document or END not in document:
-        raise ValueError(f"no {START} … {END} block to replace")
-    head, rest = document.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{block}\n{END}{tail}"
+def replace_block(document: str, block: str, name: str = OFFLINE) -> str:
+    """`document` with the text between the markers of block `name` replaced by `block`."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in document or end not in document:
+        raise ValueError(f"no {start} … {end} block to replace")
+    head, rest = document.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{block}\n{end}{tail}"
+
+
+def summary_markdown(report: LtrReport, command: str) -> str:
+    """The README's few lines: the headline offline figures and the online lift per user
+    model, with the command that made them."""
+    comparison = report.comparison
+    best, best_score = comparison.best_baseline()
+    learned = [m for m in comparison.metrics if m not in BASELINES and m not in comparison.oracles]
+    top = max(learned, key=lambda m: comparison.metrics[m][HEADLINE])
+    low, high = report.differences[top]
+    lines = [
+        f"Made by `{command}`. Offline, on the newest {comparison.searches:,} held-out "
+        f"searches (every shown result, {HEADLINE} debiased by the estimated position curve): "
+        f"{top} {comparison.metrics[top][HEADLINE]:.4f} against the best baseline, {best}, "
+        f"{best_score:.4f} (difference {low:+.4f} to {high:+.4f}, 95 %)"
+    ]
+    for oracle in comparison.oracles:
+        lines[0] += f"; the {oracle}, an oracle, {comparison.metrics[oracle][HEADLINE]:.4f}"
+    lines[0] += "."
+    online = report.online
+    if online is not None:
+        lifts = []
+        for model, arms in online.ab.items():
+            arm = next((a for a in arms if a.arm == top), None)
+            if arm is not None:
+                lo, hi = arm.lift_interval.low * 100, arm.lift_interval.high * 100
+                lifts.append(f"{model} {arm.lift * 100:+.1f} ({lo:+.1f} to {hi:+.1f})")
+        lines.append(
+            f"Simulated A/B, {top} over control, select-rate points (95 %): "
+            + "; ".join(lifts)
+            + "."
+        )
+        needed = online.needed.get("generator", [])
+        if needed:
+            largest = online.options.sizes[-1]
+            parts = [
+                f"{n.pair[0]} vs {n.pair[1]}: A/B {_needed(n.ab, largest)}, interleaving "
+                f"{_needed(n.interleaving, largest)}"
+                for n in needed
+            ]
+            lines.append("Searches needed under the generator's users: " + "; ".join(parts) + ".")
+    return "\n".join(lines)
+
+
+def _needed(size: int | None, largest: int) -> str:
+    return f"{size:,}" if size is not None else f"> {largest:,}"

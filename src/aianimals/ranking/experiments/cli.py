@@ -130,11 +130,23 @@ def simulate_command(
         int | None,
         typer.Option(min=1, help="The --animals the dataset was generated with (default all)."),
     ] = None,
+    user_model: Annotated[
+        str,
+        typer.Option(
+            help="How the users choose among results: generator (the users who wrote the "
+            "logs), ignores-likes, recency or position-based (docs/mlops.md)."
+        ),
+    ] = "generator",
 ) -> None:
     """Replay the demo dataset's simulated users against a running API (searches, actions)."""
     from aianimals.ranking.experiments.simulate import SimulationConfig, SimulationError, simulate
+    from aianimals.ranking.experiments.users import USER_MODELS
 
     console = Console()
+    if user_model not in USER_MODELS:
+        known = ", ".join(USER_MODELS)
+        console.print(f"[bold red]unknown user model {user_model}[/] (known: {known})")
+        raise typer.Exit(code=2)
     config = SimulationConfig(
         url=url.rstrip("/"),
         users=users,
@@ -143,6 +155,7 @@ def simulate_command(
         sort_by=sort_by,
         seed=_settings(ctx).dataset.seed if seed is None else seed,
         animals=animals,
+        user_model=user_model,
     )
     bars = Progress(
         TextColumn("[bold]{task.description}"),
@@ -152,7 +165,9 @@ def simulate_command(
         TimeElapsedColumn(),
         console=console,
     )
-    task = bars.add_task(f"{users} users, sort_by={sort_by}", total=searches, detail="")
+    task = bars.add_task(
+        f"{users} {user_model} users, sort_by={sort_by}", total=searches, detail=""
+    )
 
     def progress(done: int, actions: int, errors: int) -> None:
         bars.update(task, completed=done, detail=f"actions {actions:,} · errors {errors:,}")

@@ -3,9 +3,10 @@
 The generator's world is rebuilt from the seed (the same skeleton subset, texts with their
 concepts, user profiles and latent appeal as `generate_dataset`), keyed by the store's ids.
 Each worker thread plays sessions: an active user (weighted by activity) logs in, makes
-searches chosen as `simulation.py` chooses them, and scans the API's results top-down with
-the cascade model; an examined animal is selected, read at length and liked with exactly the
-hidden model's probabilities, and each action is logged with `POST /v0/access_log`.
+searches chosen as `simulation.py` chooses them, and chooses among the API's results as the
+run's user model does (`users.py`: by default the generator's own cascade over the hidden
+click model, or a user model of another form); a chosen animal is read at length and liked
+with the hidden model's probabilities, and each action is logged with `POST /v0/access_log`.
 HTTP errors are counted, never raised; only an API that is unusable at start fails the run.
 """
 
@@ -19,19 +20,21 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import numpy as np
 
 from aianimals.dataset.generator.behaviour import (
     Match,
     UserProfile,
-    click_probability,
     like_probability,
     see_long_probability,
 )
 from aianimals.dataset.generator.pipeline import DEFAULT_SEED
 from aianimals.dataset.generator.queries import Intent, first_intent, next_intent
+from aianimals.ranking.experiments.users import GENERATOR, USER_MODELS, Hidden
 from aianimals.ranking.experiments.world import (
     Json,
     ReplayWorld,
@@ -68,6 +71,7 @@ class SimulationConfig:
     animals: int | None = None  # the subset size the dataset was generated with
     run_seed: int | None = None  # the users' own draws; None: different every run
     timeout_s: float = 10.0
+    user_model: str = GENERATOR.name  # how the users choose among results (`USER_MODELS`)
 
 
 @dataclass
@@ -223,6 +227,17 @@ def _unverified(response: httpx.Response) -> bool:
     return isinstance(body, dict) and body.get("code") == "unverified_action"
 
 
+def age_days(result: Json) -> float:
+    """Days since the result was posted (0 when the API does not say)."""
+    try:
+        posted = datetime.fromisoformat(str(result["created_at"]))
+    except (KeyError, ValueError):
+        return 0.0
+    if posted.tzinfo is None:
+        posted = posted.replace(tzinfo=UTC)
+    return max(0.0, (datetime.now(UTC) - posted).total_seconds() / 86_400)
+
+
 def _worker(run: _Run, index: int) -> None:
     """Play sessions until the run's budget is spent; nothing it meets stops it."""
     rng = random.Random(f"{run.seed}:{index}")  # noqa: S311 - a simulation, not secrets
@@ -269,8 +284,8 @@ class _User:
         )
 
     def search(self, intent: Intent) -> None:
-        """One search, then the cascade over the results in the API's order."""
-        run, rng, model = self.run, self.rng, self.run.world.model
+        """One search, then the user model's choices among the results in the API's order."""
+        run = self.run
         body = search_body(run.world, intent.query, run.config.sort_by)
         response = self.call(
             "POST", "/v0/animal/search", "search", params={"limit": PAGE}, json=body
@@ -279,10 +294,11 @@ class _User:
             return
         answer: Json = response.json()
         run.count(searches=1, user=self.profile.user_id)
-        for result in answer["results"]:
-            match = match_for(run.world, self.profile, intent, result)
-            clicked = rng.random() < click_probability(model, match)
-            if clicked:
+        results = answer["results"]
+        matches = [match_for(run.world, self.profile, intent, result) for result in results]
+        chosen = self.chosen(results, matches)
+        for result, match in zip(results, matches, strict=True):
+            if str(result["id"]) in chosen:
                 log = {
                     "search_id": answer["search_id"],
                     "phrases": list(intent.query.phrases),
@@ -293,9 +309,17 @@ class _User:
                     "animal_id": result["id"],
                 }
                 self.engage(log, match)
-            keep_going = model.continue_after_click if clicked else model.continue_prob
-            if rng.random() >= keep_going:
-                break
+
+    def chosen(self, results: list[Json], matches: list[Match]) -> set[str]:
+        """The ids of the results this user selects, as the run's user model chooses."""
+        if not results:
+            return set()
+        users = USER_MODELS[self.run.config.user_model]
+        hidden = Hidden.of(matches, [age_days(result) for result in results])
+        chances = users.attraction(hidden)[None, :]
+        draws = np.random.default_rng(self.rng.getrandbits(64))
+        picked = users.browse(chances, np.ones_like(chances, dtype=np.bool_), draws)[0]
+        return {str(result["id"]) for result, chose in zip(results, picked, strict=True) if chose}
 
     def engage(self, log: Json, match: Match) -> None:
         """select → maybe see_long → maybe like (unless liked before), each one logged."""
