@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -50,16 +51,38 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 async def single_query_values(request: Request) -> None:
     """Each of a route's query parameters at most once: a repeated one is a 422, never
     silently its last copy (as the schema says: none of them is an array)."""
-    operation = request.app.openapi()["paths"].get(request.url.path, {})
-    declared = {
-        parameter["name"]
-        for parameter in operation.get(request.method.lower(), {}).get("parameters", [])
-        if parameter.get("in") == "query"
-    }
+    if not request.scope.get("query_string"):
+        return
+    declared = _query_parameters(request.app).get(
+        (request.method.lower(), request.url.path), frozenset()
+    )
     counts = Counter(name for name, _ in request.query_params.multi_items() if name in declared)
     repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise InvalidInput(f"query parameter(s) given more than once: {', '.join(repeated)}")
+
+
+def _query_parameters(app: Any) -> dict[tuple[str, str], frozenset[str]]:
+    """(method, path) → the names of its query parameters, read once per app from its
+    OpenAPI schema."""
+    found = _QUERY_PARAMETERS.get(app)
+    if found is None:
+        found = _QUERY_PARAMETERS[app] = {
+            (method, path): frozenset(
+                parameter["name"]
+                for parameter in operation.get("parameters", [])
+                if parameter.get("in") == "query"
+            )
+            for path, operations in app.openapi().get("paths", {}).items()
+            for method, operation in operations.items()
+            if isinstance(operation, dict)
+        }
+    return found
+
+
+_QUERY_PARAMETERS: WeakKeyDictionary[Any, dict[tuple[str, str], frozenset[str]]] = (
+    WeakKeyDictionary()
+)
 
 
 async def get_session(container: ContainerDep) -> AsyncIterator[Session]:
