@@ -8,7 +8,7 @@ accident adds to what `/metrics` exposes. `CATALOG` names every family with its 
 labels; the dashboards and alert rules under `deploy/monitoring/` are checked against it.
 
 Several API processes (`api.processes` > 1) share their values through files
-(`observability.multiprocess`): `MULTIPROCESS` says whether this process does, and the
+(`observability.multiprocess`): `in_multiprocess_mode()` says whether this process does, and the
 collectors that read live state at a scrape are listed in `LIVE_COLLECTORS`.
 
 Label values that come from data (event types, violation types, judges) pass through a
@@ -17,7 +17,6 @@ Label values that come from data (event types, violation types, judges) pass thr
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from prometheus_client import (
     PlatformCollector,
     ProcessCollector,
     disable_created_metrics,
+    values,
 )
 from prometheus_client.registry import Collector
 
@@ -47,9 +47,14 @@ UNMATCHED_ROUTE = "<unmatched>"
 """The `route` label of a request no route matched (a 404 from the router, say)."""
 
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no `_created` series: they double the series for no alert's use
-MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
-"""Whether prometheus_client keeps this process's values in files shared with its siblings
-(decided when it is imported, as prometheus_client decides it)."""
+
+
+def in_multiprocess_mode() -> bool:
+    """Whether prometheus_client keeps this process's values in files shared with its
+    siblings (it decided so when it was imported, from `PROMETHEUS_MULTIPROC_DIR`)."""
+    return bool(getattr(values.ValueClass, "_multiprocess", False))
+
+
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)
 GCCollector(registry=REGISTRY)

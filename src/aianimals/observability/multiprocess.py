@@ -28,7 +28,7 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry, multiprocess
 
-from aianimals.observability.metrics import LIVE_COLLECTORS, MULTIPROCESS, REGISTRY
+from aianimals.observability.metrics import LIVE_COLLECTORS, REGISTRY, in_multiprocess_mode
 
 DIRECTORY_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -53,7 +53,7 @@ def remove_directory(directory: Path) -> None:
 def exposed_registry() -> CollectorRegistry:
     """What `/metrics` serves: every process's values when in multiprocess mode (a fresh
     registry per scrape), else this process's registry."""
-    if not MULTIPROCESS:
+    if not in_multiprocess_mode():
         return REGISTRY
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -64,5 +64,5 @@ def exposed_registry() -> CollectorRegistry:
 
 def process_exiting() -> None:
     """Drop this process's live gauges (in-flight requests) from the sums, on a clean exit."""
-    if MULTIPROCESS:
+    if in_multiprocess_mode():
         multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
