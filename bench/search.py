@@ -156,6 +156,9 @@ def environment(work: Path, store: Path, port: int | None, *, cache: bool) -> di
     )
     if port is not None:
         env["AIANIMALS_API__PORT"] = str(port)
+    # One API process, whose CPU time per request is the figure (bench/overhead.py
+    # compares process counts).
+    env["AIANIMALS_API__PROCESSES"] = "1"
     if not cache:
         env["AIANIMALS_CACHE__TTL_SECONDS"] = "1e-9"
     return env
