@@ -20,7 +20,6 @@ How a test's rows go away:
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -53,9 +52,13 @@ ROLLED_BACK = (
     "metadata",
     "moderation",
     "profiles",
+    "search",
+    "access_logs",
     "users",
 )
 """Test folders whose tests run in a transaction rolled back at the end."""
+WRITER_HOLDS_SECONDS = 3600.0
+"""A rolled-back test's impression writer gathers this long: it stores on `flush`/`close`."""
 
 
 @pytest.fixture(scope="session")
@@ -133,17 +136,39 @@ def _is_rolled_back(request: pytest.FixtureRequest) -> bool:
     return len(parts) > 1 and parts[0] in ROLLED_BACK
 
 
+class _OneConnection(Database):
+    """`database` seen through one connection inside its outer transaction: sessions join
+    it on a savepoint, `begin` is a savepoint, `connect` one rolled back at the end."""
+
+    def __init__(self, database: Database, connection: Connection) -> None:
+        vars(self).update(vars(database))
+        self.sessions = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        self._connection = connection
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        savepoint = self._connection.begin_nested()
+        try:
+            yield self._connection
+        finally:
+            if savepoint.is_active:
+                savepoint.rollback()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self._connection.begin_nested():
+            yield self._connection
+
+
 @contextmanager
 def _rolled_back(database: Database, engine: Engine) -> Iterator[Database]:
     """`database` as seen through one connection whose transaction is rolled back at the end."""
     with engine.connect() as connection:
         outer = connection.begin()
-        joined = copy.copy(database)
-        joined.sessions = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
         try:
-            yield joined
+            yield _OneConnection(database, connection)
         finally:
             outer.rollback()
     _assert_nothing_left(database)
@@ -192,6 +217,10 @@ def container(
         # One analyzer (its dictionary takes a second to load) serves the whole run.
         vars(test_container)["analyzer"] = migrated.analyzer
         stack.callback(test_container.close_ports)
+        if isinstance(database, _OneConnection):
+            # The writer's thread stores only while the test waits in `flush` or `close`:
+            # never on the test's one connection at the same time as the test.
+            test_container.impressions.flush_seconds = WRITER_HOLDS_SECONDS
         yield test_container
 
 
