@@ -45,15 +45,17 @@ from tests.factories import Factory
 TEST_DATABASE_URL = os.environ.get("AIANIMALS_TEST_DATABASE_URL", "")
 TESTS = Path(__file__).resolve().parent
 ROLLED_BACK = (
+    "access_logs",
     "animals",
     "api",
     "categories",
+    "images",
     "likes",
     "metadata",
     "moderation",
     "profiles",
+    "ranking",
     "search",
-    "access_logs",
     "users",
 )
 """Test folders whose tests run in a transaction rolled back at the end."""
