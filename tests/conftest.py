@@ -5,17 +5,22 @@ each run gets its own schema there, dropped at the end.
 
 How a test's rows go away:
 - Tests under the folders of `ROLLED_BACK` run in one transaction that is rolled back at the
-  end: their container's sessions join it on one connection (SQLAlchemy's "join a session
-  into an external transaction", `join_transaction_mode="create_savepoint"`: a commit in the
-  code under test releases a savepoint, never the outer transaction).
+  end: their container's database (`_OneConnection`) serves everything from one connection
+  (SQLAlchemy's "join a session into an external transaction",
+  `join_transaction_mode="create_savepoint"`: a commit in the code under test releases a
+  savepoint, never the outer transaction; `Database.begin` is a savepoint there and
+  `Database.connect` one rolled back at the end). Their impression writer stores only on
+  `flush`/`close`, while the test waits, never beside it on that connection.
 - Every other test, and a test marked `committed`, empties every table afterwards
   (`DELETE`). Those are the tests whose rows
   must be committed for another connection to see them: role processes, API servers, workers
-  and browsers (tests/roles, tests/web, tests/deploy, the live-site fixtures), threads or
-  sessions that race on purpose (locking, concurrent likes and posts), and the code that
-  writes through its own connection (`Database.engine`: the importer, the impression writer,
-  the SQL feature store). A folder joins `ROLLED_BACK` once it passes there on both
-  databases.
+  and browsers (tests/roles, tests/web, tests/deploy, the live-site fixtures), commands and
+  apps that build a container of their own, threads or sessions that race on purpose
+  (locking, concurrent likes and posts), code whose one session reads while another commits
+  (the feature updater: on one connection the reader's savepoint would undo the write), and
+  the importer (tests/dataset), which loads each file on a connection of its own (its SQLite
+  pragmas are set outside a transaction). A folder joins `ROLLED_BACK` once it passes there
+  on both databases.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ ROLLED_BACK = (
     "images",
     "likes",
     "metadata",
+    "ml",
     "moderation",
     "profiles",
     "ranking",
