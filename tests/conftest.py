@@ -59,9 +59,11 @@ ROLLED_BACK = (
     "metadata",
     "ml",
     "moderation",
+    "observability",
     "profiles",
     "ranking",
     "search",
+    "security",
     "users",
 )
 """Test folders whose tests run in a transaction rolled back at the end."""
