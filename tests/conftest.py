@@ -15,12 +15,12 @@ How a test's rows go away:
   (`DELETE`). Those are the tests whose rows
   must be committed for another connection to see them: role processes, API servers, workers
   and browsers (tests/roles, tests/web, tests/deploy, the live-site fixtures), commands and
-  apps that build a container of their own (tests/portal's Streamlit app), threads or sessions that race on purpose
-  (locking, concurrent likes and posts), code whose one session reads while another commits
-  (the feature updater: on one connection the reader's savepoint would undo the write), and
-  the importer (tests/dataset), which loads each file on a connection of its own (its SQLite
-  pragmas are set outside a transaction). A folder joins `ROLLED_BACK` once it passes there
-  on both databases.
+  apps that build a container of their own (tests/portal's Streamlit app), threads or
+  sessions that race on purpose (locking, concurrent likes and posts), code whose one session
+  reads while another commits (the feature updater: on one connection the reader's savepoint
+  would undo the write), and the importer (tests/dataset), which loads each file on a
+  connection of its own (its SQLite pragmas are set outside a transaction). A folder joins
+  `ROLLED_BACK` once it passes there on both databases.
 """
 
 from __future__ import annotations
