@@ -5,22 +5,26 @@ each run gets its own schema there, dropped at the end.
 
 How a test's rows go away:
 - Tests under the folders of `ROLLED_BACK` run in one transaction that is rolled back at the
-  end: their container's sessions join it on one connection (SQLAlchemy's "join a session
-  into an external transaction", `join_transaction_mode="create_savepoint"`: a commit in the
-  code under test releases a savepoint, never the outer transaction).
+  end: their container's database (`_OneConnection`) serves everything from one connection
+  (SQLAlchemy's "join a session into an external transaction",
+  `join_transaction_mode="create_savepoint"`: a commit in the code under test releases a
+  savepoint, never the outer transaction; `Database.begin` is a savepoint there and
+  `Database.connect` one rolled back at the end). Their impression writer stores only on
+  `flush`/`close`, while the test waits, never beside it on that connection.
 - Every other test, and a test marked `committed`, empties every table afterwards
   (`DELETE`). Those are the tests whose rows
   must be committed for another connection to see them: role processes, API servers, workers
-  and browsers (tests/roles, tests/web, tests/deploy, the live-site fixtures), threads or
-  sessions that race on purpose (locking, concurrent likes and posts), and the code that
-  writes through its own connection (`Database.engine`: the importer, the impression writer,
-  the SQL feature store). A folder joins `ROLLED_BACK` once it passes there on both
-  databases.
+  and browsers (tests/roles, tests/web, tests/deploy, the live-site fixtures), commands and
+  apps that build a container of their own (tests/portal's Streamlit app), threads or
+  sessions that race on purpose (locking, concurrent likes and posts), code whose one session
+  reads while another commits (the feature updater: on one connection the reader's savepoint
+  would undo the write), and the importer (tests/dataset), which loads each file on a
+  connection of its own (its SQLite pragmas are set outside a transaction). A folder joins
+  `ROLLED_BACK` once it passes there on both databases.
 """
 
 from __future__ import annotations
 
-import copy
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -48,16 +52,25 @@ from tests.factories import Factory
 TEST_DATABASE_URL = os.environ.get("AIANIMALS_TEST_DATABASE_URL", "")
 TESTS = Path(__file__).resolve().parent
 ROLLED_BACK = (
+    "access_logs",
     "animals",
     "api",
     "categories",
+    "images",
     "likes",
     "metadata",
+    "ml",
     "moderation",
+    "observability",
     "profiles",
+    "ranking",
+    "search",
+    "security",
     "users",
 )
 """Test folders whose tests run in a transaction rolled back at the end."""
+WRITER_HOLDS_SECONDS = 3600.0
+"""A rolled-back test's impression writer gathers this long: it stores on `flush`/`close`."""
 
 pytest_plugins = ("tests.ltr_store",)  # the learn-to-rank store, built once per run
 
@@ -164,17 +177,39 @@ def _is_rolled_back(request: pytest.FixtureRequest) -> bool:
     return len(parts) > 1 and parts[0] in ROLLED_BACK
 
 
+class _OneConnection(Database):
+    """`database` seen through one connection inside its outer transaction: sessions join
+    it on a savepoint, `begin` is a savepoint, `connect` one rolled back at the end."""
+
+    def __init__(self, database: Database, connection: Connection) -> None:
+        vars(self).update(vars(database))
+        self.sessions = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        self._connection = connection
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        savepoint = self._connection.begin_nested()
+        try:
+            yield self._connection
+        finally:
+            if savepoint.is_active:
+                savepoint.rollback()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self._connection.begin_nested():
+            yield self._connection
+
+
 @contextmanager
 def _rolled_back(database: Database, engine: Engine) -> Iterator[Database]:
     """`database` as seen through one connection whose transaction is rolled back at the end."""
     with engine.connect() as connection:
         outer = connection.begin()
-        joined = copy.copy(database)
-        joined.sessions = sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
         try:
-            yield joined
+            yield _OneConnection(database, connection)
         finally:
             outer.rollback()
     _assert_nothing_left(database)
@@ -226,6 +261,10 @@ def container(
         # One analyzer (its dictionary takes a second to load) serves the whole run.
         vars(test_container)["analyzer"] = migrated.analyzer
         stack.callback(test_container.close_ports)
+        if isinstance(database, _OneConnection):
+            # The writer's thread stores only while the test waits in `flush` or `close`:
+            # never on the test's one connection at the same time as the test.
+            test_container.impressions.flush_seconds = WRITER_HOLDS_SECONDS
         yield test_container
 
 

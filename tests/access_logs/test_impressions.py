@@ -61,6 +61,7 @@ def test_close_stores_everything_submitted_before_it(
     assert _stored(container) == expected
 
 
+@pytest.mark.committed  # counts the commits of the store's own engine
 def test_many_searches_are_stored_in_one_transaction(
     container: Container, user: User, shown_animals: list[Animal], slow_writer: ImpressionWriter
 ) -> None:

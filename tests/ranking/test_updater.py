@@ -20,6 +20,11 @@ from aianimals.roles.container import Container
 from aianimals.users.models import User
 from tests.factories import PASSWORD, Factory
 
+# The updater reads in one session and stores through the feature store's own: on a test's
+# one connection the reading session's savepoint, rolled back when it closes, would undo
+# the stored rows. The rebuild command builds a container of its own.
+pytestmark = pytest.mark.committed
+
 
 def _auth(client: TestClient, user: User) -> dict[str, str]:
     body = {"handle_name": user.handle_name, "password": PASSWORD}

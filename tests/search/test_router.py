@@ -240,6 +240,7 @@ def test_impressions_record_what_was_shown_and_where(
     assert total == 2
 
 
+@pytest.mark.committed  # the app builds a container (and connections) of its own
 def test_impressions_are_all_stored_when_the_app_shuts_down(
     factory: Factory, animals: dict[str, Animal], container: Container
 ) -> None:

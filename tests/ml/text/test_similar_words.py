@@ -4,6 +4,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from aianimals.access_logs.models import AccessLog
@@ -147,6 +148,7 @@ def test_corpus_holds_animal_breed_and_query_sentences(
     assert ["寝る", "ソファー"] in corpus
 
 
+@pytest.mark.committed  # the command builds a container (and connections) of its own
 def test_cli_trains_evaluates_and_writes_dictionary_and_metrics(
     container: Container, factory: Factory
 ) -> None:
@@ -192,6 +194,7 @@ def test_a_dictionary_is_installed_only_when_it_beats_no_expansion() -> None:
     assert not compared((0.5, 0.5), (0.1, 0.1)).helps
 
 
+@pytest.mark.committed  # the command builds a container (and connections) of its own
 def test_cli_without_evaluation_trains_on_every_search(
     container: Container, factory: Factory
 ) -> None:

@@ -86,7 +86,7 @@ class Logs:
             session.add_all(self.rows)
             session.commit()
         self.rows = []
-        with self.container.database.engine.connect() as connection:
+        with self.container.database.connect() as connection:
             return arm_report(connection, experiment)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from aianimals.cli import app
@@ -9,6 +10,7 @@ from aianimals.settings import Settings
 from tests.ranking.experiments.conftest import Logs
 
 
+@pytest.mark.committed  # the command builds a container (and connections) of its own
 def test_report_prints_one_row_per_arm_with_intervals(logs: Logs, settings: Settings) -> None:
     logs.many("ltr-1:control:bm25", searches=20, selected=5)
     logs.many("ltr-1:lambdarank:ltr-lambdarank@v3", searches=20, selected=15)

@@ -95,7 +95,7 @@ def import_directory(
 
 def _refresh_statistics(database: Database) -> None:
     """After a bulk load, let the query planner see the new table sizes (ANALYZE)."""
-    with database.engine.begin() as connection:
+    with database.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
 
 

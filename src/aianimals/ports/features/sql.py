@@ -56,7 +56,7 @@ class SqlFeatureStore:
         found: dict[str, dict[str, Any]] = {}
         columns = _TABLE.c
         try:
-            with self._database.engine.connect() as connection:
+            with self._database.connect() as connection:
                 for chunk in _chunks(list(dict.fromkeys(ids))):
                     query = select(columns.entity_id, columns.body).where(
                         columns.kind == kind,

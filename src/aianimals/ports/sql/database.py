@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,9 +43,25 @@ class Database:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reads; what it did not commit is rolled back when it closes.
+
+        Code outside the sessions goes through this and `begin` rather than `engine`, so
+        that a test's `Database` can hand out its one connection instead (tests/conftest.py).
+        """
+        with self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction committed at the end (rolled back on an error)."""
+        with self.engine.begin() as connection:
+            yield connection
+
     def ping(self) -> None:
         """Raise if the store cannot answer a trivial query."""
-        with self.engine.connect() as connection:
+        with self.connect() as connection:
             connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:

@@ -82,7 +82,7 @@ def report(
     console = Console()
     container = build_container(_settings(ctx))
     try:
-        with container.database.engine.connect() as connection:
+        with container.database.connect() as connection:
             stats = arm_report(connection, experiment)
     finally:
         container.close()
