@@ -97,17 +97,15 @@ async def get_session(container: ContainerDep) -> AsyncIterator[Session]:
     try:
         yield session
     except BaseException:
-        await run_in_threadpool(_discard, session)
+        # Rare, and possibly a cancellation, which an await here could not outlive: the
+        # rollback runs on the loop.
+        session.rollback()
+        session.close()
         raise
     if session.in_transaction() and not database.is_sqlite:
         await run_in_threadpool(session.close)
     else:
         session.close()
-
-
-def _discard(session: Session) -> None:
-    session.rollback()
-    session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
