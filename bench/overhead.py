@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from time import perf_counter, sleep
+from time import perf_counter
 from typing import Any
 
 import httpx
@@ -63,6 +63,7 @@ from search import (
     login,
     process_cpu_seconds,
     serving,
+    wait_quiet,
     wait_ready,
 )
 
@@ -148,19 +149,6 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
     return total
-
-
-def wait_tree_quiet(pid: int, limit: float = 300.0) -> float:
-    """`search.wait_quiet` over `pid` and its children: the API processes' start-up work
-    (the ranker's text preload) is done when the tree uses under 10 % of a core for two
-    seconds in a row; the seconds waited."""
-    started = perf_counter()
-    quiet = 0
-    while quiet < 2 and perf_counter() - started < limit:
-        before = tree_cpu_seconds(pid)
-        sleep(1.0)
-        quiet = quiet + 1 if tree_cpu_seconds(pid) - before < 0.1 else 0
-    return perf_counter() - started
 
 
 def sequential(route: Route, client: httpx.Client, pid: int, n: int) -> tuple[float, float]:
@@ -329,7 +317,8 @@ def measure(url: str, work: Path, args: Any, console: Console) -> dict[str, dict
             login(client, handle)
             client.post("/v0/animal/search", json={"phrases": ["犬"]}).raise_for_status()
         for server, process, _, _ in running:
-            console.print(f"{server.label}: quiet after {wait_tree_quiet(process.pid):.0f} s")
+            waited = wait_quiet(process.pid, cpu=tree_cpu_seconds)
+            console.print(f"{server.label}: quiet after {waited:.0f} s")
         for round_ in range(args.rounds):
             console.print(f"round {round_ + 1} of {args.rounds}…")
             order = running if round_ % 2 == 0 else running[::-1]
@@ -369,7 +358,9 @@ def table(database: str, figures: dict[str, dict[str, Figures]], args: Any) -> T
     for name, row in figures.items():
         cpu = {label: statistics.median(row[label].cpu_ms) for label in labels}
         cells = [f"{cpu[label]:.2f}" for label in labels]
-        cells += [f"{cpu[label] / cpu[labels[0]]:.2f}" for label in labels[1:]]
+        # CPU time comes in clock ticks (10 ms): too few requests can show none at all.
+        base = cpu[labels[0]]
+        cells += [f"{cpu[label] / base:.2f}" if base else "—" for label in labels[1:]]
         cells += [f"{statistics.median(row[label].single_rps):.0f}" for label in labels]
         if args.clients:
             cells += [f"{statistics.median(row[label].many_rps):.0f}" for label in labels]

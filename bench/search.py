@@ -245,15 +245,18 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_quiet(pid: int, limit: float = 300.0) -> float:
+def wait_quiet(
+    pid: int, limit: float = 300.0, cpu: Callable[[int], float] = process_cpu_seconds
+) -> float:
     """Wait until the process's start-up work in the background (the ranker's text preload)
-    is done: under 10 % of a core for two seconds in a row; the seconds waited."""
+    is done: under 10 % of a core for two seconds in a row, as `cpu(pid)` counts it (the
+    process alone by default); the seconds waited."""
     started = perf_counter()
     quiet = 0
     while quiet < 2 and perf_counter() - started < limit:
-        before = process_cpu_seconds(pid)
+        before = cpu(pid)
         sleep(1.0)
-        quiet = quiet + 1 if process_cpu_seconds(pid) - before < 0.1 else 0
+        quiet = quiet + 1 if cpu(pid) - before < 0.1 else 0
     return perf_counter() - started
 
 
