@@ -131,6 +131,12 @@ class ApiSettings(BaseModel):
     processes: int = Field(default=0, ge=0)
     """API processes on the port; 0 means one per core this process may run on. Use 1
     where an orchestrator scales by replicas (each pod's `/metrics` is then its own)."""
+    request_log: Literal["all", "problems", "off"] = "problems"
+    """Log lines about HTTP requests, each with its request id: `problems` for a request
+    answered with a 4xx or 5xx or slower than `slow_request_seconds`; `all` for every one
+    (a line costs about a fifth of a small request's CPU); `off` for none. Every request
+    is counted by route and status in `/metrics` whichever is chosen."""
+    slow_request_seconds: float = Field(default=1.0, gt=0)
 
     def process_count(self) -> int:
         """How many API processes to run."""

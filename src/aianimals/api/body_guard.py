@@ -94,8 +94,7 @@ def _declared_length(scope: Scope) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _has_body(scope: Scope) -> bool:
-    length = _declared_length(scope)
+def _has_body(scope: Scope, length: int | None) -> bool:
     return bool(length) or _header(scope, b"transfer-encoding") is not None
 
 
@@ -134,7 +133,10 @@ class BodyGuard:
         if length is not None and length > limit:
             await _refuse(scope, send, 413, "payload_too_large", BodyTooLarge(limit).detail)
             return
-        if _has_body(scope) and self._needs_token(scope, method, path):
+        if not _has_body(scope, length):  # nothing to count: HTTP/1.1 reads no body then
+            await self.app(scope, receive, send)
+            return
+        if self._needs_token(scope, method, path):
             token = offered_token(scope)
             if token is None or not await self.check_token(scope, token):
                 message = "missing, unknown or expired access token: log in first"

@@ -1,4 +1,5 @@
-"""The API's observability: one ASGI middleware (request id + request metrics) and `/metrics`.
+"""The API's observability: one ASGI middleware (request id, request metrics, a log line
+for each request that went wrong or slow) and `/metrics`.
 
 The middleware is plain ASGI (not `BaseHTTPMiddleware`), so the request id it sets in a
 context variable is seen by the endpoint, by the threads FastAPI runs sync endpoints in, and
@@ -14,7 +15,9 @@ or block it at the ingress).
 
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -34,6 +37,28 @@ from aianimals.observability.requestid import HEADER, REQUEST_ID, accept_request
 METRICS_PATH = "/metrics"
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _HEADER_KEY = HEADER.lower().encode("latin-1")
+_MAX_LOGGED_PATH = 200
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RequestLog:
+    """Which requests get a log line: all (`every`), or those answered with a 4xx or 5xx
+    (`errors`) and those slower than `slow_seconds` (None: none for being slow)."""
+
+    every: bool = False
+    errors: bool = True
+    slow_seconds: float | None = 1.0
+
+    def wants(self, status: int, seconds: float) -> bool:
+        """Whether a request answered so deserves a line."""
+        if self.every or (self.errors and status >= 400):
+            return True
+        return self.slow_seconds is not None and seconds >= self.slow_seconds
+
+
+NO_REQUEST_LOG = RequestLog(every=False, errors=False, slow_seconds=None)
 
 
 def route_template(scope: Scope) -> str:
@@ -63,10 +88,12 @@ def _offered_id(scope: Scope) -> str | None:
 
 class ObservabilityMiddleware:
     """Gives every HTTP request an id (kept from `X-Request-ID` when acceptable, returned in
-    the response's header) and observes its duration by method, route template and status."""
+    the response's header), observes its duration by method, route template and status, and
+    logs the requests `log` asks for (under their id)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, log: RequestLog = NO_REQUEST_LOG) -> None:
         self.app = app
+        self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,12 +118,20 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             HTTP_IN_FLIGHT.dec()
-            HTTP_REQUEST_SECONDS.labels(method, route_template(scope), str(status)).observe(
-                time.perf_counter() - started
-            )
+            seconds = time.perf_counter() - started
+            route = route_template(scope)
+            HTTP_REQUEST_SECONDS.labels(method, route, str(status)).observe(seconds)
+            if self.log.wants(status, seconds):
+                _log_request(scope, method, route, status, seconds)
         # Reset only after success: a failure keeps the id for the server's error log,
         # which runs in this request's own task.
         REQUEST_ID.reset(token)
+
+
+def _log_request(scope: Scope, method: str, route: str, status: int, seconds: float) -> None:
+    # The path as the client sent it, escaped: a path cannot forge or break log lines.
+    path = ascii(str(scope.get("path", ""))[:_MAX_LOGGED_PATH])
+    logger.info("%s %s (%s) answered %d in %.1f ms", method, path, route, status, seconds * 1e3)
 
 
 def metrics_response() -> Response:
@@ -105,7 +140,7 @@ def metrics_response() -> Response:
     return Response(generate_latest(exposed_registry()), media_type=CONTENT_TYPE_LATEST)
 
 
-def install_observability(app: FastAPI) -> None:
+def install_observability(app: FastAPI, log: RequestLog = NO_REQUEST_LOG) -> None:
     """Add the middleware (outermost of those added so far) and `GET /metrics`."""
-    app.add_middleware(ObservabilityMiddleware)
+    app.add_middleware(ObservabilityMiddleware, log=log)
     app.add_api_route(METRICS_PATH, metrics_response, methods=["GET"], include_in_schema=False)

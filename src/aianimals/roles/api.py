@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -33,7 +33,7 @@ from aianimals.metadata.router import router as metadata_router
 from aianimals.moderation.owner_router import router as owner_moderation_router
 from aianimals.moderation.report_router import router as report_router
 from aianimals.moderation.router import router as violation_router
-from aianimals.observability.http import install_observability
+from aianimals.observability.http import NO_REQUEST_LOG, RequestLog, install_observability
 from aianimals.observability.models import watch_container
 from aianimals.observability.multiprocess import (
     prepare_directory,
@@ -44,7 +44,7 @@ from aianimals.profiles.router import router as profile_router
 from aianimals.roles.container import Container, build_container
 from aianimals.search.router import router as search_router
 from aianimals.security.cors import install_cors
-from aianimals.settings import Settings
+from aianimals.settings import ApiSettings, Settings
 from aianimals.users.router import account_router
 from aianimals.users.router import router as user_router
 from aianimals.web.router import install_web_app
@@ -57,12 +57,13 @@ UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _v0_router() -> APIRouter:
+def _include_v0_routers(app: FastAPI) -> None:
     """Every feature's routes under `/v0`: health, sign-up and login public, the rest
-    behind authentication, attached here once."""
-    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(single_query_values)])
+    behind authentication, attached here once. Each router is included in the app itself
+    (not through one `/v0` router): a request is matched through one level of routers."""
+    query_values = Depends(single_query_values)
     for public_router in (health_router, user_router):
-        router.include_router(public_router)
+        app.include_router(public_router, prefix=API_PREFIX, dependencies=[query_values])
     for feature_router in (
         account_router,
         profile_router,
@@ -77,10 +78,12 @@ def _v0_router() -> APIRouter:
         animal_router,
         like_router,
     ):
-        router.include_router(
-            feature_router, dependencies=[Depends(get_current_user)], responses=UNAUTHORIZED
+        app.include_router(
+            feature_router,
+            prefix=API_PREFIX,
+            dependencies=[query_values, Depends(get_current_user)],
+            responses=UNAUTHORIZED,
         )
-    return router
 
 
 def create_app(
@@ -113,6 +116,9 @@ def create_app(
         redoc_url=f"{API_PREFIX}/redoc",
         openapi_url=f"{API_PREFIX}/openapi.json",
         lifespan=lifespan,
+        # Requests are measured by Prometheus metrics (`observability`), not OpenTelemetry:
+        # FastAPI's own instrumentation stays off rather than checking for it per request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     limits = BodyLimits(
         json_bytes=settings.api.max_body_bytes, upload_bytes=settings.uploads.max_bytes
@@ -121,14 +127,23 @@ def create_app(
     # JSON, scripts and styles shrink 3-5x; images are sent as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.api.allowed_hosts)
-    install_observability(app)  # outermost: it times gzip too, and ids its log lines
+    # outermost: it times gzip too, and ids its log lines
+    install_observability(app, request_log(settings.api))
     install_error_handlers(app)
     complete_openapi(app, document_error_responses, document_links)
-    app.include_router(_v0_router())
+    _include_v0_routers(app)
     app.include_router(media_router(settings.blobs.public_prefix))
     install_web_app(app)
     install_cors(app, settings.api)  # last: it wraps everything (nothing when no origin is set)
     return app
+
+
+def request_log(api: ApiSettings) -> RequestLog:
+    """The lines the API logs about its requests, from `api.request_log`."""
+    if api.request_log == "off":
+        return NO_REQUEST_LOG
+    every = api.request_log == "all"
+    return RequestLog(every=every, errors=True, slow_seconds=api.slow_request_seconds)
 
 
 SETTINGS_VARIABLE = "AIANIMALS_API_SETTINGS_JSON"
@@ -166,6 +181,7 @@ def serve(settings: Settings, container: Container | None = None) -> None:
         "port": settings.api.port,
         "log_level": "info",
         "log_config": log_config,
+        "access_log": False,  # the observability middleware logs requests, with their ids
     }
     processes = settings.api.process_count()
     if processes == 1:
