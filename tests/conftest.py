@@ -57,6 +57,7 @@ ROLLED_BACK = (
     "api",
     "categories",
     "core",
+    "dataset",
     "images",
     "likes",
     "metadata",
