@@ -67,6 +67,7 @@ ROLLED_BACK = (
     "ports",
     "profiles",
     "ranking",
+    "roles",
     "schedules",
     "search",
     "security",
