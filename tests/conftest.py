@@ -58,6 +58,7 @@ ROLLED_BACK = (
     "categories",
     "core",
     "dataset",
+    "deploy",
     "images",
     "likes",
     "metadata",
@@ -72,6 +73,7 @@ ROLLED_BACK = (
     "search",
     "security",
     "users",
+    "web",
 )
 """Test folders whose tests run in a transaction rolled back at the end."""
 WRITER_HOLDS_SECONDS = 3600.0
