@@ -4,23 +4,30 @@ Set AIANIMALS_TEST_DATABASE_URL to a PostgreSQL URL to run the suite against Pos
 each run gets its own schema there, dropped at the end.
 
 How a test's rows go away:
-- Tests under the folders of `ROLLED_BACK` run in one transaction that is rolled back at the
-  end: their container's database (`_OneConnection`) serves everything from one connection
-  (SQLAlchemy's "join a session into an external transaction",
-  `join_transaction_mode="create_savepoint"`: a commit in the code under test releases a
-  savepoint, never the outer transaction; `Database.begin` is a savepoint there and
-  `Database.connect` one rolled back at the end). Their impression writer stores only on
-  `flush`/`close`, while the test waits, never beside it on that connection.
-- Every other test, and a test marked `committed`, empties every table afterwards
-  (`DELETE`). Those are the tests whose rows
-  must be committed for another connection to see them: role processes, API servers, workers
-  and browsers (tests/roles, tests/web, tests/deploy, the live-site fixtures), commands and
-  apps that build a container of their own (tests/portal's Streamlit app), threads or
-  sessions that race on purpose (locking, concurrent likes and posts), code whose one session
-  reads while another commits (the feature updater: on one connection the reader's savepoint
-  would undo the write), and the importer (tests/dataset), which loads each file on a
-  connection of its own (its SQLite pragmas are set outside a transaction). A folder joins
-  `ROLLED_BACK` once it passes there on both databases.
+- Tests under the folders of `ROLLED_BACK` (every folder but tests/portal) run in one
+  transaction that is rolled back at the end: their container's database (`_OneConnection`)
+  serves everything from one connection (SQLAlchemy's "join a session into an external
+  transaction", `join_transaction_mode="create_savepoint"`: a commit in the code under test
+  releases a savepoint, never the outer transaction; `Database.begin` is a savepoint there
+  and `Database.connect` one rolled back at the end). Their impression writer stores only
+  on `flush`/`close`, while the test waits, never beside it on that connection. A test
+  there that writes through a connection of its own fails (`_assert_nothing_left`).
+- Tests under tests/portal, and tests marked `committed`, empty every table afterwards
+  (`DELETE`): another connection must see their rows, or they watch the store from one.
+  tests/portal: the Streamlit app (run by AppTest or served to a browser) builds a
+  container of its own. Marked `committed`, each with its reason beside the mark:
+  processes (tests/roles/test_role_processes.py, the SIGKILL drill in
+  tests/ports/queue/test_drill.py); threads beside the test or racing on purpose (the
+  worker role's relay and consumers, the login limits' request threads, the suggester's
+  reader under the API fuzzing, concurrent feature-store writers); commands and apps that
+  build a container of their own (ranking experiments, similar words, the search router's
+  app); the feature updater, whose one session reads while another commits (on one
+  connection the reader's savepoint would undo the write); a test that counts the commits
+  of the store's own engine; and two importer tests (tests/dataset) that read the schema,
+  or write, from another connection during an import.
+- Tests that take no container touch no test rows: tests/deploy, and tests/web's browser
+  tests, whose live sites (tests/live.py) run over stores of their own.
+A folder joins `ROLLED_BACK` once it passes there on both databases.
 """
 
 from __future__ import annotations
@@ -56,17 +63,24 @@ ROLLED_BACK = (
     "animals",
     "api",
     "categories",
+    "core",
+    "dataset",
+    "deploy",
     "images",
     "likes",
     "metadata",
     "ml",
     "moderation",
     "observability",
+    "ports",
     "profiles",
     "ranking",
+    "roles",
+    "schedules",
     "search",
     "security",
     "users",
+    "web",
 )
 """Test folders whose tests run in a transaction rolled back at the end."""
 WRITER_HOLDS_SECONDS = 3600.0

@@ -26,10 +26,10 @@ def test_cli_prints_a_report_with_zero_new_on_the_second_run(
     container: Container, tmp_path: Path
 ) -> None:
     directory = tiny_seed().write(tmp_path / "seed")
-    run_import_cli(directory, container.settings, _console()[0])
+    run_import_cli(directory, container, _console()[0])
     console, output = _console()
 
-    report = run_import_cli(directory, container.settings, console)
+    report = run_import_cli(directory, container, console)
 
     assert report.new == 0
     text = output.getvalue()
@@ -43,7 +43,7 @@ def test_cli_prints_the_error_and_reraises(container: Container, tmp_path: Path)
     console, output = _console()
 
     with pytest.raises(ImportFailed):
-        run_import_cli(seed.write(tmp_path / "seed"), container.settings, console)
+        run_import_cli(seed.write(tmp_path / "seed"), container, console)
 
     assert "import failed" in output.getvalue()
     assert "impressions.json: record" in output.getvalue()

@@ -31,7 +31,8 @@ from aianimals.users.models import ROLE_ADMIN
 from tests.dataset.importer.seed import tiny_seed
 from tests.factories import PASSWORD, Factory
 
-pytestmark = pytest.mark.slow
+# The role runs in a process of its own: it must see committed rows, and it commits its own.
+pytestmark = [pytest.mark.slow, pytest.mark.committed]
 
 THRESHOLD = 0.9
 SHOWN, HIDDEN = 0.6, 0.97

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from aianimals.roles.container import Container
@@ -12,6 +13,7 @@ from aianimals.search.rebuild import rebuild_index
 from tests.factories import PASSWORD, Factory
 
 
+@pytest.mark.committed  # the relay and consumer threads work beside the requests
 def test_like_reaches_the_index_through_relay_and_consumer_threads(
     client: TestClient, factory: Factory, container: Container
 ) -> None:

@@ -37,10 +37,9 @@ from aianimals.ml.text.training import (
 from aianimals.ports.registry.factory import create_registry
 from aianimals.ranking.features import FEATURE_VERSION
 from aianimals.ranking.updater import entities_to_rebuild, rebuild_features
-from aianimals.roles.container import Container, build_container
+from aianimals.roles.container import Container
 from aianimals.roles.images import image_tasks
 from aianimals.search.rebuild import rebuild_index
-from aianimals.settings import Settings
 
 DEMO_MARKER = "animal.json"
 
@@ -59,7 +58,7 @@ def ensure_demo_dataset(container: Container, console: Console) -> None:
         )
         with step_progress(console) as report:
             generate_dataset(directory, GenerationOptions(seed=settings.dataset.seed), report)
-    run_import_cli(directory, settings, console)
+    run_import_cli(directory, container, console)
 
 
 def _progress(console: Console) -> Progress:
@@ -72,12 +71,12 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def run_import_cli(directory: Path, settings: Settings, console: Console) -> ImportReport:
-    """Import `directory` with progress bars and print the report table.
+def run_import_cli(directory: Path, container: Container, console: Console) -> ImportReport:
+    """Import `directory` into `container`'s store with progress bars and print the report
+    table.
 
     On failure the partial report and the error are printed and ImportFailed is re-raised.
     """
-    container = build_container(settings)
     try:
         with _progress(console) as progress:
             report = import_directory(container, directory, progress)
@@ -86,8 +85,6 @@ def run_import_cli(directory: Path, settings: Settings, console: Console) -> Imp
             console.print(report_table(error.report))
         console.print(f"[bold red]import failed:[/] {error.message}", highlight=False)
         raise
-    finally:
-        container.close()
     console.print(report_table(report))
     return report
 

@@ -25,19 +25,19 @@ def import_command(
 
     New animals or likes bypass the event flow, so the search index is rebuilt after them.
     """
-    settings, console = Settings(), Console()
+    console = Console()
+    container = build_container(Settings())
     try:
-        report = run_import_cli(directory, settings, console)
-    except ImportFailed as error:
-        raise typer.Exit(code=1) from error
-    if any(report.file(name).new for name in SEARCHABLE_FILES if _attempted(report, name)):
-        container = build_container(settings)
         try:
+            report = run_import_cli(directory, container, console)
+        except ImportFailed as error:
+            raise typer.Exit(code=1) from error
+        if any(report.file(name).new for name in SEARCHABLE_FILES if _attempted(report, name)):
             size = index_everything(container, console)
             container.cache.invalidate(METADATA_NAMESPACE)
-        finally:
-            container.close()
-        console.print(f"search index rebuilt: {size:,} animals")
+            console.print(f"search index rebuilt: {size:,} animals")
+    finally:
+        container.close()
 
 
 SEARCHABLE_FILES = ("animal_category.json", "animal_subcategory.json", "animal.json", "likes.json")

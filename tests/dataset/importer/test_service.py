@@ -52,6 +52,7 @@ def test_tiny_dataset_imports_every_file(container: Container, tmp_path: Path) -
     assert report.hashing.passwords == 3
 
 
+@pytest.mark.committed  # reads the schema from another connection: it must be committed
 def test_an_import_that_builds_indexes_after_its_rows_leaves_the_schema_as_migrated(
     container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -68,6 +69,7 @@ def indexes(container: Container) -> dict[str, list[dict[str, object]]]:
     return {name: inspector.get_indexes(name) for name in inspector.get_table_names()}
 
 
+@pytest.mark.committed  # another connection writes during the import, on purpose
 def test_other_writers_are_not_locked_out_while_passwords_are_hashed(
     container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

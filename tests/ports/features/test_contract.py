@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from aianimals.ports.features.base import FeatureStore
 
 ROW = {"likes": 3, "by_breed": {"12": 2, "7": 1}, "name": "ミケ 🐈", "share": 0.25}
@@ -52,6 +54,7 @@ def test_many_rows_round_trip_in_one_call(store: FeatureStore) -> None:
     assert store.get_many("counters", "v1", ids) == rows
 
 
+@pytest.mark.committed  # 4 threads race on purpose: one connection cannot serve them
 def test_concurrent_writers_of_the_same_rows_leave_one_whole_row_each(
     store: FeatureStore,
 ) -> None:

@@ -26,6 +26,9 @@ from tests.ports.queue.drill_worker import CONSUMER, EFFECTS, EVENT_TYPE
 N = 200
 WORKER = Path(__file__).with_name("drill_worker.py")
 
+# The worker is a process of its own: it must see the committed rows, and it commits its own.
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def effects(container: Container) -> Iterator[Engine]:

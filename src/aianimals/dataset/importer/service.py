@@ -108,11 +108,7 @@ def _import_file(database: Database, spec: FileSpec, context: ImportContext) -> 
     parsed = spec.parse(read_json(path), ParseContext(spec.filename, context.directory, utcnow()))
     report = FileReport(spec.filename, rows=len(parsed))
     try:
-        with (
-            database.engine.connect() as connection,
-            bulk_pragmas(connection),
-            connection.begin(),
-        ):
+        with database.begin() as connection, bulk_pragmas(connection):
             _load(connection, spec, context, parsed, report)
     except IntegrityError as error:  # a safety net: references are checked before inserting
         problem = f"rejected by the store: {error.orig}"

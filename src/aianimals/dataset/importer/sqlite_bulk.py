@@ -29,7 +29,8 @@ def _driver(connection: Connection) -> sqlite3.Connection:
 @contextmanager
 def bulk_pragmas(connection: Connection) -> Iterator[None]:
     """A large page cache and in-memory sorting on this connection, its own values restored
-    afterwards (enter and leave it outside a transaction); nothing on other stores."""
+    on the way out, before the caller's transaction ends (both may change within one while
+    the connection has no TEMP table); nothing on other stores."""
     if connection.dialect.name != "sqlite":
         yield
         return
