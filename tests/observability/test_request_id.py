@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -39,28 +38,6 @@ def test_the_api_returns_the_id_it_was_given_or_a_fresh_one(client: TestClient) 
     second = client.get("/v0/no-such-route").headers["x-request-id"]
     assert len(first) == 32
     assert first != second
-
-
-@pytest.fixture
-def json_lines() -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """The root logger in JSON mode for the test (then as before); reads what it wrote."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    configure_logging("INFO", "json")
-    [handler] = root.handlers
-    assert isinstance(handler, logging.StreamHandler)
-    buffer = io.StringIO()
-    handler.setStream(buffer)
-
-    def lines() -> list[dict[str, Any]]:
-        written = buffer.getvalue().splitlines()
-        buffer.seek(0)
-        buffer.truncate()
-        return [json.loads(line) for line in written]
-
-    yield lines
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
 
 
 def _tiny_app() -> FastAPI:
