@@ -11,7 +11,9 @@ per database: a SQLite file, and a fresh schema on the PostgreSQL server at --pg
 index): this checkout with each --processes count of API processes, and with --against
 REV, revision REV run from its own source (a git worktree) in this environment, with the
 C server modules it did not depend on (uvloop, httptools) hidden from it, as a baseline
-measured in the same run.
+measured in the same run. That revision serves a store of its own with the same rows (a
+copy of the SQLite file; on PostgreSQL the demo imported again into a second schema),
+marked as migrated to its last migration.
 
 After the servers' start-up work has finished, each route gets --requests sequential
 requests from one keep-alive client per server: the CPU time of the server's processes per
@@ -31,7 +33,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -48,7 +49,7 @@ import httpx
 from alembic.script import ScriptDirectory
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, make_url, text
 
 from aianimals.ports.sql.scratch import scratch_schema
 
@@ -232,6 +233,39 @@ def store(database: str, dataset: Path, work: Path, pg_url: str) -> Iterator[str
         yield url
 
 
+@contextmanager
+def store_copy(url: str, dataset: Path, work: Path, label: str) -> Iterator[str]:
+    """A second store with the rows of the store at `url`: a copy of the SQLite file, or on
+    PostgreSQL the demo imported again into a fresh schema (the import is deterministic:
+    the dataset's own ids and times)."""
+    if url.startswith("sqlite:///"):
+        path = work / f"{label}.db"
+        shutil.copyfile(url.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    server_url = make_url(url).difference_update_query(["options"])
+    with scratch_schema(server_url.render_as_string(hide_password=False), "bench_rev") as copy:
+        elsewhere = work / label  # its own scratch files: the servers share `work`'s index
+        elsewhere.mkdir()
+        import_demo(dataset, elsewhere, copy)
+        yield copy
+
+
+def stamp(url: str, tree: Path) -> None:
+    """Mark the store at `url` as migrated to the last migration of the checkout `tree`:
+    that revision then serves it (the later migrations only add what it does not read)."""
+    migrations = tree / "src" / "aianimals" / "ports" / "sql" / "migrations"
+    head = ScriptDirectory(str(migrations)).get_current_head()
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head}
+            )
+    finally:
+        engine.dispose()
+
+
 @dataclass(frozen=True)
 class Server:
     """One API under test: this checkout with some processes, or another revision."""
@@ -243,20 +277,14 @@ class Server:
     """Another revision's checkout: it serves a copy of the store marked as migrated to
     its own last migration (the rows it reads are the same)."""
 
-    def database_url(self, url: str, work: Path) -> str:
-        """The store this server serves."""
+    def database_url(self, url: str, work: Path, dataset: Path, stack: ExitStack) -> str:
+        """The store this server serves (a copy, kept until `stack` closes, for another
+        revision)."""
         if self.tree is None:
             return url
-        if not url.startswith("sqlite:///"):
-            msg = "--against serves a copy of the store, so it runs on SQLite only"
-            raise SystemExit(msg)
-        copy = work / f"{self.label}.db"
-        shutil.copyfile(url.removeprefix("sqlite:///"), copy)
-        migrations = self.tree / "src" / "aianimals" / "ports" / "sql" / "migrations"
-        head = ScriptDirectory(str(migrations)).get_current_head()
-        with sqlite3.connect(copy) as connection:
-            connection.execute("UPDATE alembic_version SET version_num = ?", (head,))
-        return f"sqlite:///{copy}"
+        copy = stack.enter_context(store_copy(url, dataset, work, self.label))
+        stamp(copy, self.tree)
+        return copy
 
 
 HIDDEN_MODULE = 'raise ImportError("hidden by bench/overhead.py: {rev} ran without it")\n'
@@ -297,7 +325,9 @@ def servers(args: Any, root: Path, env: dict[str, str]) -> list[Server]:
     return found
 
 
-def measure(url: str, work: Path, args: Any, console: Console) -> dict[str, dict[str, Figures]]:
+def measure(
+    url: str, work: Path, dataset: Path, args: Any, console: Console
+) -> dict[str, dict[str, Figures]]:
     """Every route on every server over --rounds rounds, servers interleaved within each
     route (their order alternating by round), so a drift in the machine's load meets all."""
     handle, animal_ids = first_rows(url, max(args.clients, 1))
@@ -306,7 +336,8 @@ def measure(url: str, work: Path, args: Any, console: Console) -> dict[str, dict
         running = []
         for index, server in enumerate(servers(args, work, {})):
             port = free_port()
-            env = {**environment(work, server.database_url(url, work), port), **server.env}
+            served = server.database_url(url, work, dataset, stack)
+            env = {**environment(work, served, port), **server.env}
             log = work / f"api-{index}.log"
             process = stack.enter_context(serving(server.argv, env, log))
             base = f"http://127.0.0.1:{port}"
@@ -406,7 +437,7 @@ def main() -> None:
             console.print(f"[{database}] importing the demo dataset…")
             with store(database, dataset, work, args.pg_url) as url:
                 try:
-                    console.print(table(database, measure(url, work, args, console), args))
+                    console.print(table(database, measure(url, work, dataset, args, console), args))
                 finally:
                     subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], check=False)
     console.print(f"load after: {os.getloadavg()}; wall {perf_counter() - started:.0f} s")
